@@ -1,0 +1,99 @@
+package io.isostack.model;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A lean view of one OTLP span: what the correlator needs to place it on the horizontal axis and to
+ * join it with kernel events.
+ *
+ * <p>Ids are lower-case hex. Times are nanoseconds since the Unix epoch. Resource attributes that
+ * identify the entity are flattened into the view: {@code host.name}, {@code process.pid} (in the
+ * process's own pid namespace, which is not the host's inside a container), {@code container.id},
+ * {@code k8s.pod.uid}, {@code process.executable.name}. Immutable.
+ *
+ * @param traceId 32 lower-case hex characters, not all zero
+ * @param spanId 16 lower-case hex characters, not all zero
+ * @param parentSpanId the parent's span id, or null for a root span
+ * @param name the span name
+ * @param kind the span kind
+ * @param service {@code service.name} of the resource, never null ({@code unknown_service} if
+ *     absent, as the SDKs do)
+ * @param startEpochNanos start, nanoseconds since the Unix epoch
+ * @param endEpochNanos end, nanoseconds since the Unix epoch, not before the start
+ * @param status the status code
+ * @param host {@code host.name} of the resource, or null
+ * @param pid {@code process.pid} of the resource, or {@link KernelEvent#UNKNOWN_PID}
+ * @param containerId {@code container.id} of the resource, or null
+ * @param podUid {@code k8s.pod.uid} of the resource, or null
+ * @param executable {@code process.executable.name} of the resource, or null
+ * @param socket the span's socket attributes, never null
+ */
+public record SpanView(
+    String traceId,
+    String spanId,
+    String parentSpanId,
+    String name,
+    SpanKind kind,
+    String service,
+    long startEpochNanos,
+    long endEpochNanos,
+    SpanStatus status,
+    String host,
+    int pid,
+    String containerId,
+    String podUid,
+    String executable,
+    SocketAttributes socket) {
+
+  private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
+  private static final Pattern SPAN_ID = Pattern.compile("[0-9a-f]{16}");
+
+  /**
+   * Validates every field; the {@link IllegalArgumentException} message names the bad field so that
+   * readers can report it.
+   */
+  public SpanView {
+    if (traceId == null || !TRACE_ID.matcher(traceId).matches() || isZero(traceId)) {
+      throw new IllegalArgumentException("traceId is not 32 hex characters: " + traceId);
+    }
+    if (spanId == null || !SPAN_ID.matcher(spanId).matches() || isZero(spanId)) {
+      throw new IllegalArgumentException("spanId is not 16 hex characters: " + spanId);
+    }
+    if (parentSpanId != null
+        && (parentSpanId.isEmpty() || !SPAN_ID.matcher(parentSpanId).matches())) {
+      throw new IllegalArgumentException("parentSpanId is not 16 hex characters: " + parentSpanId);
+    }
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(socket, "socket");
+    if (startEpochNanos <= 0) {
+      throw new IllegalArgumentException("startTimeUnixNano is not set: " + startEpochNanos);
+    }
+    if (endEpochNanos < startEpochNanos) {
+      throw new IllegalArgumentException(
+          "endTimeUnixNano " + endEpochNanos + " before startTimeUnixNano " + startEpochNanos);
+    }
+  }
+
+  private static boolean isZero(String hex) {
+    for (int i = 0; i < hex.length(); i++) {
+      if (hex.charAt(i) != '0') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The span's duration in nanoseconds. */
+  public long durationNanos() {
+    return endEpochNanos - startEpochNanos;
+  }
+
+  /** Whether this is a root span (no parent). */
+  public boolean isRoot() {
+    return parentSpanId == null;
+  }
+}
