@@ -1,0 +1,186 @@
+package io.isostack.correlator.cli;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.codec.InputSpec;
+import io.isostack.correlator.engine.Analyzer;
+import io.isostack.correlator.engine.AnalyzerOptions;
+import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.ingest.InputLoader;
+import io.isostack.correlator.report.AnalysisReport;
+import io.isostack.correlator.report.InputSummary;
+import io.isostack.correlator.report.JsonReportRenderer;
+import io.isostack.correlator.report.TextReportRenderer;
+import io.isostack.correlator.rules.RuleTable;
+import io.isostack.model.SpanView;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code correlator analyze}: the offline analysis of recorded traces and kernel events. */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads recorded OTLP traces and kernel events, finds the slow hops and says in which",
+      "isolation layer each lost its time, with the evidence.",
+      "",
+      "Exit status: 0 the analysis ran (also with rejected records, which are reported);",
+      "1 no input could be read or no valid span was found; 2 usage error."
+    })
+final class AnalyzeCommand implements Callable<Integer> {
+  enum Format {
+    text,
+    json
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--traces",
+      arity = "1..*",
+      required = true,
+      paramLabel = "[FORMAT:]FILE",
+      description = "OTLP traces: JSON (Collector file exporter or one document) or protobuf"
+          + " (bare or length-prefixed); gzip is detected; - reads standard input.")
+  List<String> traces;
+
+  @Option(
+      names = "--events",
+      arity = "1..*",
+      paramLabel = "[FORMAT:]FILE",
+      description = "Kernel events: the canonical stream v1, bare or in bpftrace -f json records.")
+  List<String> events = new ArrayList<>();
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here instead of standard output.")
+  Path output;
+
+  @Option(names = "--rules", paramLabel = "FILE", description = "A rule table replacing the default one (same JSON shape).")
+  Path rules;
+
+  @Option(
+      names = "--host",
+      paramLabel = "NAME",
+      description = "Host of events and spans without host.name (default: the spans' only host.name,"
+          + " else 'unknown').")
+  String host;
+
+  @Option(
+      names = "--slow-threshold",
+      paramLabel = "DURATION",
+      defaultValue = "250ms",
+      converter = DurationConverter.class,
+      description = "Self time at or above which a span is a slow hop (default: ${DEFAULT-VALUE}).")
+  long slowThresholdNanos;
+
+  @Option(
+      names = "--skew",
+      paramLabel = "DURATION",
+      defaultValue = "2ms",
+      converter = DurationConverter.class,
+      description = "Clock-skew tolerance when joining events to a span's window (default: ${DEFAULT-VALUE}).")
+  long skewNanos;
+
+  @Option(
+      names = "--clock-offset",
+      paramLabel = "CLOCK=NANOS",
+      description = "REALTIME minus CLOCK (boottime or monotonic) in ns, for event streams without"
+          + " a clock.sync record, e.g. boottime=1795265109394948433.")
+  List<String> clockOffsets = new ArrayList<>();
+
+  @Override
+  public Integer call() throws IOException {
+    AnalyzerOptions options;
+    RuleTable table;
+    ClockConverter clocks = new ClockConverter();
+    List<InputSpec> traceSpecs = new ArrayList<>();
+    List<InputSpec> eventSpecs = new ArrayList<>();
+    try {
+      for (String o : clockOffsets) {
+        clocks.setUserOffset(ClockConverter.parseOffsetOption(o));
+      }
+      for (String t : traces) {
+        traceSpecs.add(InputSpec.parse(t));
+      }
+      for (String e : events) {
+        eventSpecs.add(InputSpec.parse(e));
+      }
+      table = rules == null ? RuleTable.defaults() : RuleTable.load(rules);
+      options = AnalyzerOptions.defaults().withSlowThreshold(slowThresholdNanos).withSkew(skewNanos);
+    } catch (IllegalArgumentException | IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    InputSummary summary = new InputSummary();
+    InputLoader loader = new InputLoader(clocks, summary, line -> err.println("correlator: " + line));
+
+    List<SpanView> spans = new ArrayList<>();
+    for (InputSpec t : traceSpecs) {
+      loader.readTraces(t, spans::add);
+    }
+    String defaultHost = host != null ? host : onlyHost(spans);
+    Analyzer analyzer = new Analyzer(table, options.withDefaultHost(defaultHost));
+    spans.forEach(analyzer::addSpan);
+    spans = null;
+    analyzer.finishSpans();
+    for (InputSpec e : eventSpecs) {
+      loader.readEvents(e, defaultHost, analyzer::addEvent);
+    }
+    List<Finding> findings = analyzer.findings();
+    AnalysisReport report =
+        new AnalysisReport(
+            findings,
+            summary,
+            analyzer.traceCount(),
+            analyzer.duplicateSpanCount(),
+            analyzer.eventsIndexed(),
+            analyzer.eventsOutsideWindows());
+    write(report);
+    if (analyzer.spanCount() == 0) {
+      err.println("correlator: no valid span was found in " + String.join(", ", traces));
+      return 1;
+    }
+    return 0;
+  }
+
+  private void write(AnalysisReport report) throws IOException {
+    OutputStream out = output == null ? System.out : Files.newOutputStream(output);
+    try {
+      if (format == Format.json) {
+        new JsonReportRenderer().render(report, out);
+      } else {
+        PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        new TextReportRenderer().render(report, w);
+        w.flush();
+      }
+    } finally {
+      if (output != null) {
+        out.close();
+      }
+    }
+  }
+
+  /** The spans' single {@code host.name}, or {@code unknown} when there are none or several. */
+  private static String onlyHost(List<SpanView> spans) {
+    TreeSet<String> hosts = new TreeSet<>();
+    for (SpanView s : spans) {
+      if (s.host() != null) {
+        hosts.add(s.host());
+      }
+    }
+    return hosts.size() == 1 ? hosts.first() : "unknown";
+  }
+}

@@ -1,0 +1,180 @@
+package io.isostack.correlator.engine;
+
+import io.isostack.correlator.rules.RuleTable;
+import io.isostack.model.EventName;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanView;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One offline analysis: spans first, then kernel events, then findings.
+ *
+ * <p>Reading order keeps memory bounded: once the spans are in, the slow hops and their windows are
+ * known, and a kernel event is kept only when it falls in a slow hop's window on its host; every
+ * event still teaches the directories (pid → cgroup, address → device). So memory grows with the
+ * evidence near slow hops, not with the input. Use from one thread: {@link #addSpan}, then {@link
+ * #finishSpans()}, then {@link #addEvent}, then {@link #findings()}.
+ */
+public final class Analyzer {
+  private final RuleTable rules;
+  private final AnalyzerOptions options;
+  private final TraceAssembler traces = new TraceAssembler();
+  private final ProcessDirectory processes = new ProcessDirectory();
+  private final InterfaceDirectory interfaces = new InterfaceDirectory();
+  private final EventRouter router = new EventRouter(processes, interfaces);
+  private final EventIndex index = new EventIndex();
+  private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
+  private final Map<String, Intervals> interest = new HashMap<>();
+  private List<SlowHop> hops;
+  private long eventsIndexed;
+  private long eventsOutsideWindows;
+
+  /**
+   * Creates an analysis.
+   *
+   * @param rules the rule table
+   * @param options the tunables
+   */
+  public Analyzer(RuleTable rules, AnalyzerOptions options) {
+    this.rules = Objects.requireNonNull(rules, "rules");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /**
+   * Adds a span.
+   *
+   * @throws IllegalStateException after {@link #finishSpans()}
+   */
+  public void addSpan(SpanView span) {
+    if (hops != null) {
+      throw new IllegalStateException("spans must all be added before finishSpans()");
+    }
+    traces.add(span);
+  }
+
+  /**
+   * Ends the span phase: runs the horizontal step and fixes the windows kernel events are kept for.
+   *
+   * @return the slow hops
+   */
+  public List<SlowHop> finishSpans() {
+    if (hops == null) {
+      hops =
+          new SlowHopDetector(options.slowThresholdNanos(), options.baselineFloorNanos())
+              .detect(traces.traces());
+      Map<String, List<long[]>> windows = new HashMap<>();
+      for (SlowHop h : hops) {
+        String host = h.span().host() != null ? h.span().host() : options.defaultHost();
+        windows
+            .computeIfAbsent(host, k -> new ArrayList<>())
+            .add(
+                new long[] {
+                  h.span().startEpochNanos() - options.skewNanos(),
+                  h.span().endEpochNanos() + options.skewNanos()
+                });
+      }
+      for (Map.Entry<String, List<long[]>> w : windows.entrySet()) {
+        List<long[]> list = w.getValue();
+        long[] s = new long[list.size()];
+        long[] e = new long[list.size()];
+        for (int i = 0; i < s.length; i++) {
+          s[i] = list.get(i)[0];
+          e[i] = list.get(i)[1] + 1;
+        }
+        interest.put(w.getKey(), Intervals.union(s, e, s.length));
+      }
+    }
+    return hops;
+  }
+
+  /**
+   * Adds a kernel event (time already in the Unix epoch).
+   *
+   * @throws IllegalStateException before {@link #finishSpans()}
+   */
+  public void addEvent(KernelEvent e) {
+    if (hops == null) {
+      throw new IllegalStateException("finishSpans() must be called before events are added");
+    }
+    if (e.name() == EventName.PRODUCER_LOST) {
+      lostByHost.computeIfAbsent(e.host(), k -> new ArrayList<>()).add(e);
+      return;
+    }
+    if (!router.learn(e) || !rules.covers(e.name())) {
+      return;
+    }
+    Intervals windows = interest.get(e.host());
+    if (windows == null || windows.overlap(e.startEpochNanos(), e.endEpochNanos() + 1) == 0) {
+      eventsOutsideWindows++;
+      return;
+    }
+    router.index(e, index);
+    eventsIndexed++;
+  }
+
+  /**
+   * Runs the vertical step for every slow hop.
+   *
+   * @return one finding per slow hop, ordered by the time they explain, largest first
+   */
+  public List<Finding> findings() {
+    finishSpans();
+    index.seal();
+    HostActivity activity = new HostActivity(hops, options.defaultHost());
+    HopCorrelator correlator =
+        new HopCorrelator(rules, options, index, processes, interfaces, activity, lostByHost);
+    List<Finding> findings = new ArrayList<>(hops.size());
+    for (SlowHop hop : hops) {
+      findings.add(correlator.correlate(hop));
+    }
+    findings.sort(
+        Comparator.comparingLong(Finding::explainedNanos)
+            .reversed()
+            .thenComparing(f -> f.span().traceId())
+            .thenComparing(f -> f.span().spanId()));
+    return findings;
+  }
+
+  /** Distinct spans added. */
+  public long spanCount() {
+    return traces.spanCount();
+  }
+
+  /** Spans ignored as repeats of one already added. */
+  public long duplicateSpanCount() {
+    return traces.duplicateCount();
+  }
+
+  /** Traces assembled. */
+  public int traceCount() {
+    return traces.traces().size();
+  }
+
+  /** Kernel events kept as evidence candidates (inside a slow hop's window). */
+  public long eventsIndexed() {
+    return eventsIndexed;
+  }
+
+  /** Kernel events dropped because no slow hop on their host overlaps them. */
+  public long eventsOutsideWindows() {
+    return eventsOutsideWindows;
+  }
+
+  /** Events the producers reported lost, per host. */
+  public Map<String, Long> lostEventsByHost() {
+    Map<String, Long> out = new HashMap<>();
+    for (Map.Entry<String, List<KernelEvent>> e : lostByHost.entrySet()) {
+      long n = 0;
+      for (KernelEvent k : e.getValue()) {
+        n += Double.isNaN(k.value()) ? 1 : (long) k.value();
+      }
+      out.put(e.getKey(), n);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,102 @@
+package io.isostack.correlator.engine;
+
+/**
+ * Tunables of an analysis. Defaults are chosen and documented in the README.
+ *
+ * @param slowThresholdNanos self time at or above which a span is a slow hop; default 250 ms
+ * @param baselineFloorNanos self time below which the baseline rule never fires; default 20 ms
+ * @param skewNanos clock-skew tolerance added on both sides of a span's window when joining kernel
+ *     events; default 2 ms (NTP on one node keeps REALTIME within about a millisecond)
+ * @param minExplainedFraction fraction of the self time the top cause must explain for a kernel
+ *     verdict; below it the verdict is {@code application}; default 0.2
+ * @param hostWideWindowNanos how close in time other slow hops on the same host must be for
+ *     host-wide evidence to join; default 10 s
+ * @param hostWideMinHops how many slow hops on one host within that window make host-level evidence
+ *     (block devices, NIC counters) join every one of them; default 2
+ * @param maxEvidencePerLink the most events kept per chain link in a finding; default 10
+ * @param defaultHost the host of spans and events that carry no {@code host.name}
+ */
+public record AnalyzerOptions(
+    long slowThresholdNanos,
+    long baselineFloorNanos,
+    long skewNanos,
+    double minExplainedFraction,
+    long hostWideWindowNanos,
+    int hostWideMinHops,
+    int maxEvidencePerLink,
+    String defaultHost) {
+
+  /** Default slow-hop threshold: 250 ms of self time. */
+  public static final long DEFAULT_SLOW_THRESHOLD_NANOS = 250_000_000L;
+
+  /** Default clock-skew tolerance: 2 ms. */
+  public static final long DEFAULT_SKEW_NANOS = 2_000_000L;
+
+  /** Validates ranges; the message names the option. */
+  public AnalyzerOptions {
+    if (slowThresholdNanos <= 0) {
+      throw new IllegalArgumentException("--slow-threshold must be positive");
+    }
+    if (skewNanos < 0) {
+      throw new IllegalArgumentException("--skew must not be negative");
+    }
+    if (minExplainedFraction < 0 || minExplainedFraction > 1) {
+      throw new IllegalArgumentException("minExplainedFraction must be in 0..1");
+    }
+    if (defaultHost == null || defaultHost.isBlank()) {
+      throw new IllegalArgumentException("defaultHost must not be blank");
+    }
+  }
+
+  /** The defaults, with {@code unknown} as the default host. */
+  public static AnalyzerOptions defaults() {
+    return new AnalyzerOptions(
+        DEFAULT_SLOW_THRESHOLD_NANOS,
+        20_000_000L,
+        DEFAULT_SKEW_NANOS,
+        0.2,
+        10_000_000_000L,
+        2,
+        10,
+        "unknown");
+  }
+
+  /** A copy with another slow threshold. */
+  public AnalyzerOptions withSlowThreshold(long nanos) {
+    return new AnalyzerOptions(
+        nanos,
+        baselineFloorNanos,
+        skewNanos,
+        minExplainedFraction,
+        hostWideWindowNanos,
+        hostWideMinHops,
+        maxEvidencePerLink,
+        defaultHost);
+  }
+
+  /** A copy with another skew tolerance. */
+  public AnalyzerOptions withSkew(long nanos) {
+    return new AnalyzerOptions(
+        slowThresholdNanos,
+        baselineFloorNanos,
+        nanos,
+        minExplainedFraction,
+        hostWideWindowNanos,
+        hostWideMinHops,
+        maxEvidencePerLink,
+        defaultHost);
+  }
+
+  /** A copy with another default host. */
+  public AnalyzerOptions withDefaultHost(String host) {
+    return new AnalyzerOptions(
+        slowThresholdNanos,
+        baselineFloorNanos,
+        skewNanos,
+        minExplainedFraction,
+        hostWideWindowNanos,
+        hostWideMinHops,
+        maxEvidencePerLink,
+        host);
+  }
+}

@@ -1,0 +1,84 @@
+package io.isostack.correlator.engine;
+
+import io.isostack.correlator.rules.Rule;
+import io.isostack.model.IsolationLayer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One candidate cause of a slow hop while it is being scored: the evidence of one (layer, network
+ * slice, cause). Not thread-safe.
+ */
+final class Candidate {
+  final IsolationLayer layer;
+  final boolean network;
+  final String cause;
+  final Rule rule;
+  final Set<String> signals = new LinkedHashSet<>();
+  final List<Evidence> evidence = new ArrayList<>();
+  private long[] starts = new long[8];
+  private long[] ends = new long[8];
+  private int intervals;
+  private double spreadNanos;
+  private long instantNanos;
+  private boolean explains;
+  long explainedNanos;
+
+  Candidate(IsolationLayer layer, boolean network, String cause, Rule rule) {
+    this.layer = layer;
+    this.network = network;
+    this.cause = cause;
+    this.rule = rule;
+  }
+
+  void addInterval(long start, long end) {
+    if (intervals == starts.length) {
+      starts = Arrays.copyOf(starts, intervals * 2);
+      ends = Arrays.copyOf(ends, intervals * 2);
+    }
+    starts[intervals] = start;
+    ends[intervals] = end;
+    intervals++;
+    explains = true;
+  }
+
+  void addSpread(double nanos) {
+    spreadNanos += nanos;
+    explains = true;
+  }
+
+  void addInstant(long nanos) {
+    instantNanos += nanos;
+    explains = true;
+  }
+
+  void add(Evidence e) {
+    evidence.add(e);
+    signals.add(e.event().name().wire());
+  }
+
+  /** Whether any of its evidence explains time (rather than only corroborating). */
+  boolean explains() {
+    return explains;
+  }
+
+  /** Computes {@link #explainedNanos} against the hop's self time. */
+  void finish(Intervals self) {
+    long fromIntervals = self.overlap(Intervals.union(starts, ends, intervals));
+    long total = fromIntervals + Math.round(spreadNanos) + instantNanos;
+    explainedNanos = Math.min(self.totalNanos(), total);
+  }
+
+  /** The evidence intervals of this candidate as a set, for the union over all candidates. */
+  Intervals intervals() {
+    return Intervals.union(starts, ends, intervals);
+  }
+
+  /** Time explained without intervals (spread samples and instant weights), nanoseconds. */
+  long nonIntervalNanos() {
+    return Math.round(spreadNanos) + instantNanos;
+  }
+}

@@ -1,0 +1,296 @@
+package io.isostack.correlator.engine;
+
+import io.isostack.correlator.rules.Rule;
+import io.isostack.correlator.rules.RuleContext;
+import io.isostack.correlator.rules.RuleTable;
+import io.isostack.model.EventName;
+import io.isostack.model.IsolationLayer;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanView;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The vertical step for one slow hop: gathers the kernel events joined to its entity within its
+ * window, classifies them with the rule table, scores the candidate causes by the self time their
+ * evidence explains and returns the finding.
+ *
+ * <p>Scoring: a candidate explains the overlap of the union of its interval evidence with the
+ * span's self time, plus spread sampler time and fixed weights for instant events, capped at the
+ * self time. The top candidate is the verdict when it explains at least {@link
+ * AnalyzerOptions#minExplainedFraction()} of the self time; otherwise the verdict is {@code
+ * application}. Confidence is the explained fraction, raised when several signals agree, lowered
+ * when a producer lost events near the span or the network device is unknown. Not thread-safe.
+ */
+final class HopCorrelator {
+  private static final List<IsolationLayer> DRILL_ORDER =
+      List.of(
+          IsolationLayer.L3,
+          IsolationLayer.L4,
+          IsolationLayer.L2,
+          IsolationLayer.L1,
+          IsolationLayer.L0,
+          IsolationLayer.HOST);
+  private static final long LOST_MARGIN_NANOS = 1_000_000_000L;
+
+  private final RuleTable rules;
+  private final AnalyzerOptions options;
+  private final EventIndex index;
+  private final ProcessDirectory processes;
+  private final InterfaceDirectory interfaces;
+  private final HostActivity activity;
+  private final Map<String, List<KernelEvent>> lostByHost;
+
+  HopCorrelator(
+      RuleTable rules,
+      AnalyzerOptions options,
+      EventIndex index,
+      ProcessDirectory processes,
+      InterfaceDirectory interfaces,
+      HostActivity activity,
+      Map<String, List<KernelEvent>> lostByHost) {
+    this.rules = rules;
+    this.options = options;
+    this.index = index;
+    this.processes = processes;
+    this.interfaces = interfaces;
+    this.activity = activity;
+    this.lostByHost = lostByHost;
+  }
+
+  Finding correlate(SlowHop hop) {
+    SpanView span = hop.span();
+    HopEntity entity = HopEntity.resolve(hop.trace(), span, options.defaultHost(), processes);
+    long from = span.startEpochNanos() - options.skewNanos();
+    long to = span.endEpochNanos() + options.skewNanos();
+    Map<KernelEvent, String> joined = gather(entity, from, to);
+
+    List<String> notes = new ArrayList<>();
+    RuleContext context = context(entity, joined, notes);
+    boolean hostWide =
+        activity.count(
+                entity.host,
+                span.startEpochNanos() - options.hostWideWindowNanos(),
+                span.endEpochNanos() + options.hostWideWindowNanos())
+            >= options.hostWideMinHops();
+
+    Intervals self = hop.self();
+    Map<String, Candidate> candidates = new LinkedHashMap<>();
+    for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
+      KernelEvent e = j.getKey();
+      Rule rule = rules.match(e, context);
+      if (rule == null || !admissible(rule, j.getValue(), entity, hostWide)) {
+        continue;
+      }
+      long contribution = contribution(rule, e, self);
+      if (contribution < 0) {
+        continue;
+      }
+      IsolationLayer layer = rule.layerFor(context);
+      String key = layer.code() + '|' + rule.network() + '|' + rule.cause();
+      Candidate c =
+          candidates.computeIfAbsent(
+              key, k -> new Candidate(layer, rule.network(), rule.cause(), rule));
+      switch (rule.weight()) {
+        case INTERVAL -> {
+          if (isSpread(e)) {
+            c.addSpread(contribution);
+          } else {
+            c.addInterval(Math.max(e.startEpochNanos(), from), Math.min(e.endEpochNanos(), to));
+          }
+        }
+        case INSTANT -> c.addInstant(contribution);
+        case NONE -> {}
+      }
+      c.add(
+          new Evidence(
+              e,
+              entityLabel(e),
+              j.getValue(),
+              layer,
+              rule.network(),
+              rule.cause(),
+              rule.id(),
+              contribution));
+    }
+    for (Candidate c : candidates.values()) {
+      c.finish(self);
+    }
+    if (hostWide && candidates.values().stream().anyMatch(c -> c.layer == IsolationLayer.HOST)) {
+      notes.add(
+          "many hops on host " + entity.host + " are slow at once: host-wide evidence joined");
+    }
+    return FindingBuilder.build(
+        hop, candidates.values(), context, notes, lost(entity, from, to), options, DRILL_ORDER);
+  }
+
+  private Map<KernelEvent, String> gather(HopEntity entity, long from, long to) {
+    Map<KernelEvent, String> joined = new IdentityHashMap<>();
+    for (EntityKey key : entity.keys) {
+      String join = key.kind().name().toLowerCase(Locale.ROOT).replace("_id", "");
+      boolean endpoint = key.kind() == EntityKey.Kind.ENDPOINT;
+      index.query(
+          key,
+          from,
+          to,
+          e -> {
+            if (!endpoint || e.host().equals(entity.host)) {
+              joined.putIfAbsent(e, join);
+            }
+          });
+    }
+    index.query(EntityKey.host(entity.host), from, to, e -> joined.putIfAbsent(e, "host"));
+    return joined;
+  }
+
+  private RuleContext context(
+      HopEntity entity, Map<KernelEvent, String> joined, List<String> notes) {
+    boolean sandbox = entity.sandbox;
+    boolean cpuQuota = false;
+    Map<DeviceKind, Integer> dropDevices = new HashMap<>();
+    DeviceKind socketDevice = null;
+    for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
+      KernelEvent e = j.getKey();
+      boolean direct = !"host".equals(j.getValue());
+      if (direct && HopEntity.isSandbox(e.comm())) {
+        sandbox = true;
+      }
+      if (direct && e.name() == EventName.CPU_THROTTLED) {
+        cpuQuota = true;
+      }
+      if (e.dev() != null
+          && (e.name() == EventName.NET_QUEUE_FULL
+              || e.name() == EventName.NET_XDP_DROP
+              || e.name() == EventName.NET_DROP)) {
+        DeviceKind k = interfaces.kind(e.host(), e.dev());
+        if (k != DeviceKind.UNKNOWN) {
+          dropDevices.merge(k, 1, Integer::sum);
+        }
+      }
+      if (direct && e.flow() != null && socketDevice == null) {
+        String dev =
+            e.dev() != null ? e.dev() : interfaces.deviceOf(e.host(), e.flow().local().address());
+        if (dev != null) {
+          socketDevice = interfaces.kind(e.host(), dev);
+        }
+      }
+    }
+    if (socketDevice == null && entity.localAddress() != null) {
+      String dev = interfaces.deviceOf(entity.host, entity.localAddress());
+      if (dev != null) {
+        socketDevice = interfaces.kind(entity.host, dev);
+      }
+    }
+    DeviceKind device =
+        dropDevices.entrySet().stream()
+            .max(Map.Entry.comparingByValue())
+            .map(Map.Entry::getKey)
+            .orElse(
+                socketDevice != null
+                    ? socketDevice
+                    : sandbox ? DeviceKind.SANDBOX_NETSTACK : DeviceKind.UNKNOWN);
+    if (device == DeviceKind.UNKNOWN && entity.networked) {
+      notes.add("the device of this hop's socket is unknown: its network slice is taken as L-3");
+    }
+    return new RuleContext(sandbox, cpuQuota, device);
+  }
+
+  private boolean admissible(Rule rule, String join, HopEntity entity, boolean hostWide) {
+    if (!"host".equals(join)) {
+      return true;
+    }
+    return switch (rule.join()) {
+      case ENTITY -> false;
+      case HOST -> hostWide;
+      case HOST_NETWORK -> entity.networked || hostWide;
+    };
+  }
+
+  /** Self time explained by one event, or -1 when the event lies outside the self time. */
+  private long contribution(Rule rule, KernelEvent e, Intervals self) {
+    return switch (rule.weight()) {
+      case INTERVAL -> {
+        long overlap;
+        if (isSpread(e)) {
+          long interval = Long.parseLong(e.attr("interval_ns"));
+          long windowOverlap = self.overlap(e.endEpochNanos() - interval, e.endEpochNanos());
+          overlap = Math.round((double) e.durNanos() * windowOverlap / interval);
+          yield windowOverlap > 0 ? overlap : -1;
+        }
+        overlap = self.overlap(e.startEpochNanos(), e.endEpochNanos());
+        yield overlap > 0 ? overlap : -1;
+      }
+      case INSTANT -> self.near(e.endEpochNanos(), options.skewNanos()) ? rule.instantNanos() : -1;
+      case NONE ->
+          self.near(e.endEpochNanos(), options.skewNanos())
+                  || self.overlap(e.startEpochNanos(), e.endEpochNanos()) > 0
+              ? 0
+              : -1;
+    };
+  }
+
+  /**
+   * A sampled event: {@code dur_ns} of stall somewhere in the {@code attrs.interval_ns} before it.
+   */
+  static boolean isSpread(KernelEvent e) {
+    String interval = e.attr("interval_ns");
+    if (interval == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(interval) > e.durNanos();
+    } catch (NumberFormatException ex) {
+      return false;
+    }
+  }
+
+  private long lost(HopEntity entity, long from, long to) {
+    long lost = 0;
+    for (KernelEvent e : lostByHost.getOrDefault(entity.host, List.of())) {
+      if (e.endEpochNanos() >= from - LOST_MARGIN_NANOS
+          && e.startEpochNanos() <= to + LOST_MARGIN_NANOS) {
+        lost += Double.isNaN(e.value()) ? 1 : (long) e.value();
+      }
+    }
+    return lost;
+  }
+
+  static String entityLabel(KernelEvent e) {
+    if (e.pid() > 0
+        && e.name() != EventName.TCP_RETRANSMIT
+        && e.name() != EventName.BLOCK_IO_LATENCY
+        && e.flow() == null) {
+      StringBuilder b = new StringBuilder("pid ").append(e.pid());
+      if (e.tid() > 0 && e.tid() != e.pid()) {
+        b.append(" tid ").append(e.tid());
+      }
+      if (e.comm() != null) {
+        b.append(" (").append(e.comm()).append(')');
+      }
+      return b.toString();
+    }
+    if (e.flow() != null) {
+      return e.flow().local() + " -> " + e.flow().remote();
+    }
+    if (e.cgroupPath() != null) {
+      return "cgroup " + e.cgroupPath();
+    }
+    String container = ProcessDirectory.containerIdOf(e);
+    if (container != null) {
+      return "container " + CgroupNames.containerKey(container);
+    }
+    if (e.dev() != null) {
+      return e.dev() + " on " + e.host();
+    }
+    return "host " + e.host();
+  }
+
+  static final Comparator<Evidence> BY_TIME =
+      Comparator.comparingLong((Evidence ev) -> ev.event().startEpochNanos());
+}

@@ -1,0 +1,132 @@
+package io.isostack.correlator.engine;
+
+import io.isostack.model.Endpoint;
+import io.isostack.model.FlowKey;
+import io.isostack.model.SpanKind;
+import io.isostack.model.SpanView;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The entity under a slow hop: the keys by which its kernel events are found (METHOD.md §5).
+ *
+ * <p>A span's {@code process.pid} joins host-pid events only when the span is not containerised:
+ * inside a container the pid is in the container's own pid namespace (often 1), and only the
+ * container joins. A client span's local port is often known only from its server-side child's peer
+ * attributes, so the child fills it in. Not thread-safe.
+ */
+final class HopEntity {
+  final String host;
+  final Set<EntityKey> keys = new LinkedHashSet<>();
+  final Set<EntityKey> processKeys = new LinkedHashSet<>();
+  FlowKey flow;
+  Endpoint partialEndpoint;
+  boolean networked;
+  boolean sandbox;
+
+  private HopEntity(String host) {
+    this.host = host;
+  }
+
+  static HopEntity resolve(
+      Trace trace, SpanView span, String defaultHost, ProcessDirectory directory) {
+    HopEntity h = new HopEntity(span.host() != null ? span.host() : defaultHost);
+    boolean containerised = span.containerId() != null || span.podUid() != null;
+    if (span.pid() > 0 && !containerised) {
+      h.processKeys.add(EntityKey.process(h.host, span.pid()));
+    }
+    String container = CgroupNames.containerKey(span.containerId());
+    if (container != null) {
+      h.keys.add(EntityKey.container(container));
+      h.processKeys.addAll(directory.processesOfContainer(container));
+    }
+    if (span.podUid() != null) {
+      h.keys.add(EntityKey.pod(span.podUid()));
+      if (container == null) {
+        h.processKeys.addAll(directory.processesOfPod(span.podUid()));
+      }
+    }
+    List<String> comms = new ArrayList<>();
+    for (EntityKey p : h.processKeys) {
+      ProcessDirectory.ProcessInfo info = directory.process(p);
+      if (info == null) {
+        continue;
+      }
+      if (info.comm != null) {
+        comms.add(info.comm);
+      }
+      if (info.cgroupPath != null) {
+        h.keys.add(EntityKey.cgroup(p.host(), info.cgroupPath));
+      }
+      if (info.cgroupId != 0) {
+        h.keys.add(EntityKey.cgroupId(p.host(), info.cgroupId));
+      }
+      if (info.containerKey != null) {
+        h.keys.add(EntityKey.container(info.containerKey));
+      }
+      if (info.podUid != null) {
+        h.keys.add(EntityKey.pod(info.podUid));
+      }
+    }
+    h.keys.addAll(h.processKeys);
+    h.sandbox = isSandbox(span.executable()) || comms.stream().anyMatch(HopEntity::isSandbox);
+    h.resolveFlow(trace, span);
+    return h;
+  }
+
+  private void resolveFlow(Trace trace, SpanView span) {
+    SpanKind kind = span.kind();
+    Endpoint local = span.socket().local(kind);
+    Endpoint remote = span.socket().remote(kind);
+    if ((local == null || !local.hasPort())
+        && remote != null
+        && (kind == SpanKind.CLIENT || kind == SpanKind.PRODUCER)) {
+      for (SpanView child : trace.children(span)) {
+        Endpoint childPeer = child.socket().remote(child.kind());
+        Endpoint childLocal = child.socket().local(child.kind());
+        if (child.kind() == SpanKind.SERVER
+            && childPeer != null
+            && childPeer.hasPort()
+            && (childLocal == null || childLocal.port() == remote.port())) {
+          local = childPeer;
+          break;
+        }
+      }
+    }
+    networked = kind != SpanKind.INTERNAL && (local != null || remote != null);
+    if (local != null && remote != null && local.hasPort() && remote.hasPort()) {
+      flow = new FlowKey(local, remote, span.socket().transport());
+      keys.add(EntityKey.flow(flow));
+    } else {
+      boolean server = kind == SpanKind.SERVER || kind == SpanKind.CONSUMER;
+      Endpoint known = server ? local : remote;
+      if (known != null && known.hasPort()) {
+        partialEndpoint = known;
+        keys.add(EntityKey.endpoint(known));
+      }
+    }
+  }
+
+  /** The socket's own address on this host, when known. */
+  String localAddress() {
+    return flow != null ? flow.local().address() : null;
+  }
+
+  static boolean isSandbox(String name) {
+    if (name == null) {
+      return false;
+    }
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.startsWith("runsc")
+        || n.startsWith("firecracker")
+        || n.startsWith("kata")
+        || n.startsWith("containerd-shim-kata")
+        || n.startsWith("wasmtime")
+        || n.startsWith("wasmer")
+        || n.startsWith("wasmedge")
+        || n.startsWith("gvisor");
+  }
+}

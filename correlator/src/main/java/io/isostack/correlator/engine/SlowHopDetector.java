@@ -1,0 +1,104 @@
+package io.isostack.correlator.engine;
+
+import io.isostack.model.SpanView;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The horizontal step: computes every span's self time and picks the slow hops.
+ *
+ * <p>A span is a slow hop when its self time is at least {@code thresholdNanos}, or when the same
+ * operation (service, span name, kind) has at least {@link #BASELINE_MIN_SAMPLES} spans in the
+ * input and this span's self time is at least {@link #BASELINE_FACTOR} times their median and at
+ * least {@code baselineFloorNanos}. The baseline can only add slow hops, never remove one that is
+ * above the threshold: in an incident recording every request may be slow (METHOD.md §4, "every
+ * span slower"). Not thread-safe.
+ */
+public final class SlowHopDetector {
+  /** Fewest spans of one operation for its median to count as a baseline. */
+  public static final int BASELINE_MIN_SAMPLES = 5;
+
+  /** How many times the median self time makes a span "well above" its baseline. */
+  public static final double BASELINE_FACTOR = 3.0;
+
+  private final long thresholdNanos;
+  private final long baselineFloorNanos;
+
+  /**
+   * Creates a detector.
+   *
+   * @param thresholdNanos self time at or above which a span is always slow, nanoseconds, > 0
+   * @param baselineFloorNanos self time below which the baseline rule never fires, nanoseconds
+   * @throws IllegalArgumentException if the threshold is not positive
+   */
+  public SlowHopDetector(long thresholdNanos, long baselineFloorNanos) {
+    if (thresholdNanos <= 0) {
+      throw new IllegalArgumentException("slow threshold must be positive: " + thresholdNanos);
+    }
+    this.thresholdNanos = thresholdNanos;
+    this.baselineFloorNanos = baselineFloorNanos;
+  }
+
+  /**
+   * Finds the slow hops of all traces.
+   *
+   * @param traces the assembled traces
+   * @return the slow hops, in no particular order
+   */
+  public List<SlowHop> detect(Iterable<Trace> traces) {
+    Map<String, long[]> selfByOperation = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    List<Trace> traceList = new ArrayList<>();
+    List<SpanView> spans = new ArrayList<>();
+    List<Intervals> selves = new ArrayList<>();
+    List<Trace> owners = new ArrayList<>();
+    for (Trace trace : traces) {
+      traceList.add(trace);
+      for (SpanView span : trace.spans()) {
+        Intervals self = trace.selfTime(span);
+        spans.add(span);
+        selves.add(self);
+        owners.add(trace);
+        String op = operation(span);
+        int n = counts.merge(op, 1, Integer::sum);
+        long[] arr = selfByOperation.computeIfAbsent(op, k -> new long[8]);
+        if (n > arr.length) {
+          arr = Arrays.copyOf(arr, arr.length * 2);
+          selfByOperation.put(op, arr);
+        }
+        arr[n - 1] = self.totalNanos();
+      }
+    }
+    Map<String, Long> medians = new HashMap<>();
+    for (Map.Entry<String, long[]> e : selfByOperation.entrySet()) {
+      int n = counts.get(e.getKey());
+      if (n >= BASELINE_MIN_SAMPLES) {
+        long[] sorted = Arrays.copyOf(e.getValue(), n);
+        Arrays.sort(sorted);
+        medians.put(e.getKey(), sorted[n / 2]);
+      }
+    }
+    List<SlowHop> hops = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i++) {
+      SpanView span = spans.get(i);
+      long self = selves.get(i).totalNanos();
+      Long median = medians.get(operation(span));
+      long baseline = median == null ? -1 : median;
+      if (self >= thresholdNanos) {
+        hops.add(new SlowHop(owners.get(i), span, selves.get(i), "threshold", baseline));
+      } else if (median != null
+          && self >= baselineFloorNanos
+          && self >= BASELINE_FACTOR * Math.max(1, median)) {
+        hops.add(new SlowHop(owners.get(i), span, selves.get(i), "baseline", baseline));
+      }
+    }
+    return hops;
+  }
+
+  private static String operation(SpanView span) {
+    return span.service() + '\u0000' + span.name() + '\u0000' + span.kind();
+  }
+}

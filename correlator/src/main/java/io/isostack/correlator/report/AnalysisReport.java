@@ -1,0 +1,30 @@
+package io.isostack.correlator.report;
+
+import io.isostack.correlator.engine.Finding;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything an analysis produced: its findings and what it read.
+ *
+ * @param findings one per slow hop, largest explained time first
+ * @param input what was read and rejected
+ * @param traces traces assembled
+ * @param duplicateSpans spans ignored as repeats
+ * @param eventsIndexed kernel events kept near slow hops
+ * @param eventsOutsideWindows kernel events that overlapped no slow hop on their host
+ */
+public record AnalysisReport(
+    List<Finding> findings,
+    InputSummary input,
+    int traces,
+    long duplicateSpans,
+    long eventsIndexed,
+    long eventsOutsideWindows) {
+
+  /** Validates and copies. */
+  public AnalysisReport {
+    findings = List.copyOf(findings);
+    Objects.requireNonNull(input, "input");
+  }
+}

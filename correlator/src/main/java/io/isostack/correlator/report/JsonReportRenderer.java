@@ -1,0 +1,215 @@
+package io.isostack.correlator.report;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.isostack.codec.Rejection;
+import io.isostack.correlator.engine.ChainLink;
+import io.isostack.correlator.engine.Evidence;
+import io.isostack.correlator.engine.Finding;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanView;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes an {@link AnalysisReport} as JSON: {@code {"findings":[...],"input":{...}}}.
+ *
+ * <p>The shape is a stable interface others build on; it is documented field by field in
+ * docs/REPORT.md. Times are nanoseconds since the Unix epoch, durations nanoseconds, ids lower-case
+ * hex. Stateless and thread-safe.
+ */
+public final class JsonReportRenderer {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  /**
+   * Writes the report; the stream is flushed, not closed.
+   *
+   * @throws IOException if writing fails
+   */
+  public void render(AnalysisReport report, OutputStream out) throws IOException {
+    try (JsonGenerator g =
+        FACTORY
+            .createGenerator(out, JsonEncoding.UTF8)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .useDefaultPrettyPrinter()) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("findings");
+      for (Finding f : report.findings()) {
+        finding(g, f);
+      }
+      g.writeEndArray();
+      input(g, report);
+      g.writeEndObject();
+    }
+    out.write('\n');
+    out.flush();
+  }
+
+  /**
+   * Writes one finding as a single JSON object (one line), as live mode streams them.
+   *
+   * @throws IOException if writing fails
+   */
+  public void renderLine(Finding finding, OutputStream out) throws IOException {
+    try (JsonGenerator g =
+        FACTORY
+            .createGenerator(out, JsonEncoding.UTF8)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+      finding(g, finding);
+    }
+    out.write('\n');
+    out.flush();
+  }
+
+  private static void finding(JsonGenerator g, Finding f) throws IOException {
+    SpanView s = f.span();
+    g.writeStartObject();
+    g.writeStringField("traceId", s.traceId());
+    g.writeStringField("spanId", s.spanId());
+    g.writeStringField("service", s.service());
+    g.writeStringField("name", s.name());
+    g.writeStringField("kind", s.kind().name());
+    g.writeArrayFieldStart("path");
+    for (SpanView p : f.path()) {
+      g.writeString(p.service() + " " + p.name());
+    }
+    g.writeEndArray();
+    g.writeNumberField("startTimeUnixNano", s.startEpochNanos());
+    g.writeNumberField("durationNanos", s.durationNanos());
+    g.writeNumberField("selfNanos", f.selfNanos());
+    g.writeStringField("slowReason", f.slowReason());
+    g.writeNumberField("baselineNanos", f.baselineNanos());
+    g.writeStringField("layer", f.layer().code());
+    g.writeStringField("layerTitle", f.layer().title());
+    g.writeBooleanField("network", f.network());
+    g.writeStringField("cause", f.cause());
+    g.writeNumberField("confidence", Math.round(f.confidence() * 100) / 100.0);
+    g.writeNumberField("explainedNanos", f.explainedNanos());
+    g.writeStringField("detail", f.detail());
+    g.writeStringField("explanation", f.explanation());
+    g.writeStringField("remediation", f.remediation());
+    g.writeStringField("method", f.method());
+    g.writeArrayFieldStart("notes");
+    for (String n : f.notes()) {
+      g.writeString(n);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("chain");
+    for (ChainLink c : f.chain()) {
+      chainLink(g, c);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("evidence");
+    for (Evidence e : f.evidence()) {
+      evidence(g, e);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void chainLink(JsonGenerator g, ChainLink c) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("layer", c.layer().code());
+    g.writeBooleanField("network", c.network());
+    g.writeStringField("cause", c.cause());
+    g.writeNumberField("explainedNanos", c.explainedNanos());
+    g.writeNumberField("eventCount", c.eventCount());
+    g.writeArrayFieldStart("signals");
+    for (String sig : c.signals()) {
+      g.writeString(sig);
+    }
+    g.writeEndArray();
+    g.writeStringField("detail", c.detail());
+    g.writeStringField("explanation", c.explanation());
+    g.writeStringField("remediation", c.remediation());
+    g.writeStringField("method", c.method());
+    g.writeStringField("rule", c.ruleId());
+    g.writeEndObject();
+  }
+
+  private static void evidence(JsonGenerator g, Evidence e) throws IOException {
+    KernelEvent k = e.event();
+    g.writeStartObject();
+    g.writeStringField("name", k.name().wire());
+    g.writeStringField("entity", e.entity());
+    g.writeStringField("join", e.join());
+    g.writeStringField("host", k.host());
+    g.writeNumberField("timeUnixNano", k.endEpochNanos());
+    g.writeNumberField("durationNanos", k.durNanos());
+    if (!Double.isNaN(k.value())) {
+      g.writeNumberField("value", k.value());
+      if (k.unit() != null) {
+        g.writeStringField("unit", k.unit());
+      }
+    }
+    if (k.source() != null) {
+      g.writeStringField("source", k.source());
+    }
+    g.writeStringField("layer", e.layer().code());
+    g.writeBooleanField("network", e.network());
+    g.writeStringField("cause", e.cause());
+    g.writeStringField("rule", e.ruleId());
+    g.writeNumberField("explainedNanos", e.explainedNanos());
+    if (!k.attrs().isEmpty()) {
+      g.writeObjectFieldStart("attrs");
+      for (Map.Entry<String, String> a : new TreeMap<>(k.attrs()).entrySet()) {
+        g.writeStringField(a.getKey(), a.getValue());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  private static void input(JsonGenerator g, AnalysisReport r) throws IOException {
+    InputSummary in = r.input();
+    g.writeObjectFieldStart("input");
+    g.writeObjectFieldStart("spans");
+    g.writeNumberField("total", in.spanTotal());
+    g.writeNumberField("traces", r.traces());
+    g.writeNumberField("duplicates", r.duplicateSpans());
+    counts(g, "bySource", in.spansBySource());
+    g.writeEndObject();
+    g.writeObjectFieldStart("events");
+    g.writeNumberField("total", in.eventTotal());
+    g.writeNumberField("nearSlowHops", r.eventsIndexed());
+    g.writeNumberField("outsideSlowHops", r.eventsOutsideWindows());
+    counts(g, "bySource", in.eventsBySource());
+    g.writeEndObject();
+    g.writeObjectFieldStart("rejected");
+    g.writeNumberField("total", in.rejectedTotal());
+    counts(g, "byReason", in.rejectedByReason());
+    g.writeArrayFieldStart("first");
+    for (Rejection x : in.rejectedExamples()) {
+      g.writeStartObject();
+      g.writeStringField("source", x.source());
+      g.writeNumberField("line", x.line());
+      g.writeStringField("reason", x.reason());
+      g.writeStringField("message", x.message());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+    g.writeObjectFieldStart("lost");
+    g.writeNumberField("total", in.lostTotal());
+    counts(g, "bySource", in.lostBySource());
+    g.writeEndObject();
+    g.writeArrayFieldStart("unreadable");
+    for (String u : in.unreadable()) {
+      g.writeString(u);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void counts(JsonGenerator g, String field, Map<String, Long> counts)
+      throws IOException {
+    g.writeObjectFieldStart(field);
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+  }
+}

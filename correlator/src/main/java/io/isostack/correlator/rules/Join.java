@@ -1,0 +1,17 @@
+package io.isostack.correlator.rules;
+
+/** How an event must be joined to a slow hop for a rule to use it (METHOD.md §5). */
+public enum Join {
+  /** Only through the hop's own entity: process, cgroup, container, pod or 5-tuple. */
+  ENTITY,
+  /**
+   * A host-level event (a block device, a hypervisor exit): it also joins when many hops on the
+   * host are slow at once.
+   */
+  HOST,
+  /**
+   * A network-device event: it also joins any hop on the host whose socket is known, and, like
+   * {@link #HOST}, when many hops on the host are slow at once.
+   */
+  HOST_NETWORK
+}

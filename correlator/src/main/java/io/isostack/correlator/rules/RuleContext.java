@@ -1,0 +1,22 @@
+package io.isostack.correlator.rules;
+
+import io.isostack.correlator.engine.DeviceKind;
+import java.util.Objects;
+
+/**
+ * What is known about the entity under a slow hop when its events are classified.
+ *
+ * @param sandbox whether the process runs under a sandbox runtime (gVisor {@code runsc},
+ *     Firecracker, Kata, a WASM runtime), from its task names or {@code process.executable.name}
+ * @param cpuQuota whether the process's cgroup has a CPU quota that throttled it (a {@code
+ *     cpu.throttled} event joined to the hop)
+ * @param deviceKind the kind of the device the hop's traffic uses: the device with drop or queue
+ *     evidence on the hop's host, else the device of the socket's local address, else {@link
+ *     DeviceKind#UNKNOWN}
+ */
+public record RuleContext(boolean sandbox, boolean cpuQuota, DeviceKind deviceKind) {
+  /** Validates: deviceKind is required. */
+  public RuleContext {
+    Objects.requireNonNull(deviceKind, "deviceKind");
+  }
+}
