@@ -322,7 +322,7 @@ def cpu_throttle_chain(outdir):
     r_ing = Res("ingress-nginx", N1, 1, "nginx", *ids["ingress"], {"k8s.pod.name": "ingress-nginx-7d9c5-x2kq4"})
     r_ord = Res("order", N1, 1, "java", *ids["order"], {"k8s.pod.name": "order-6b8f9d7c4-qj2lm"})
     r_sc = Res("payment-sidecar", N1, 1, "go", *ids["sidecar"],
-               {"k8s.pod.name": "payment-5f7b8c9d6-hx8zt", "container.runtime": "runsc"})
+               {"k8s.pod.name": "payment-5f7b8c9d6-hx8zt", "container.runtime.name": "runsc"})
     r_pg = Res("postgres", PG, 2291, "pg", extra={"db.system.name": "postgresql"})
     c.net_interface(N1, "eth0", IP_N1, "virtio_net")
     c.net_interface(N1, "veth3c4d5e", IP_ING, "veth")
