@@ -538,7 +538,7 @@ move its retransmits to the L-3 slice, which is not the source's verdict.
 | `net.queue_full` eth0 `tx 0` | node-1 | host + time (device eth0) | 4 per slow span | — |
 | `tcp.retransmit` | node-1 | 5-tuple {IP_SC}:pool port → {IP_PG}:5432 | 2 per slow span, inside `SELECT payments` | — |
 | `net.xdp_drop` eth0 | node-1 | host + time | ~1 kpps each second of the fault phase | — |
-| `block.io_latency` vda | node-1 | host + time (pid fluent-bit / jbd2) | ~25 req/s, p99 ~20 ms | 0.3–2 ms, one inside every fast trace |
+| `block.io_latency` vda | node-1 | host + time (pid fluent-bit / jbd2) | ~30 req/s, p99 ~20 ms | 0.3–2 ms, one inside every fast trace |
 | `block.io_latency` vda | pg-vm | host + time | 0.3–1.5 ms | 0.3–1.5 ms |
 
 Timing: 20 fast traces at T0+1…27 s (sidecar `POST /pay` ~20 ms, order self < 15 ms), 6 slow
@@ -861,7 +861,7 @@ local 10.0.0.6:ephemeral) → `api GET /api/items` (SERVER, peer 10.0.0.6:epheme
 |---|---|---|---|
 | `fs.slow_io` `app.log` write, 45–56 ms | pid/tid | back-to-back in every slow span's self time | — |
 | `sched.offcpu` state `D` | pid/tid | one per slow write | — |
-| `block.io_latency` vda (`By`, op write) | host + time (pid of app, fluent-bit or jbd2) | ~35 req/s, p99 ~20 ms, plus one per app write | 0.3–2 ms, one inside every fast trace |
+| `block.io_latency` vda (`By`, op write) | host + time (pid of app, fluent-bit or jbd2) | ~60 req/s, p99 ~20 ms, plus one per app write | 0.3–2 ms, one inside every fast trace |
 | `sched.runq_latency` | pid/tid | 20–200 µs | 20–200 µs |
 
 ## Slow spans (6 slow traces × 2 slow hops)
