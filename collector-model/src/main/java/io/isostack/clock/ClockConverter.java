@@ -1,0 +1,171 @@
+package io.isostack.clock;
+
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Converts kernel timestamps taken in {@link ClockDomain#BOOTTIME} or {@link ClockDomain#MONOTONIC}
+ * to nanoseconds since the Unix epoch, using the latest {@code clock.sync} record per (host, clock)
+ * or a user-supplied offset (shared/EVENTS.md, "Clock records").
+ *
+ * <p>An offset is {@code REALTIME - CLOCK} in nanoseconds, so that {@code epochNanos = clockNanos +
+ * offset}; a sync record taken at {@code (clockNanos, realtimeNanos)} gives {@code offset =
+ * realtimeNanos - clockNanos}, which reproduces the rule {@code realtime_ns + (time_ns -
+ * sync.time_ns)} exactly. A sync record for a host wins over the user offset for its domain; the
+ * user offset applies to every host that has no sync record of its own for that domain. A later
+ * sync record replaces an earlier one (NTP slews REALTIME, so producers re-sample it).
+ *
+ * <p>Thread-safe: readers of several streams may share one converter; updates are visible to
+ * conversions that start after them.
+ */
+public final class ClockConverter {
+
+  private static final int DOMAINS = ClockDomain.values().length;
+
+  private final ConcurrentHashMap<String, AtomicReferenceArray<Long>> synced =
+      new ConcurrentHashMap<>();
+  private final AtomicReferenceArray<Long> userOffsets = new AtomicReferenceArray<>(DOMAINS);
+
+  /** Creates a converter that knows no offset yet. */
+  public ClockConverter() {}
+
+  /**
+   * Records a {@code clock.sync} sample: at the same instant, {@code domain} read {@code
+   * clockNanos} and CLOCK_REALTIME read {@code realtimeNanos} on {@code host}.
+   *
+   * @param host the node the sample was taken on
+   * @param domain the clock sampled; {@link ClockDomain#REALTIME} samples are ignored
+   * @param clockNanos the clock's reading, nanoseconds
+   * @param realtimeNanos the realtime reading, nanoseconds since the Unix epoch
+   * @throws NullPointerException if host or domain is null
+   * @throws ArithmeticException if the offset overflows a long
+   */
+  public void sync(String host, ClockDomain domain, long clockNanos, long realtimeNanos) {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(domain, "domain");
+    if (domain == ClockDomain.REALTIME) {
+      return;
+    }
+    long offset = Math.subtractExact(realtimeNanos, clockNanos);
+    synced
+        .computeIfAbsent(host, h -> new AtomicReferenceArray<>(DOMAINS))
+        .set(domain.ordinal(), offset);
+  }
+
+  /**
+   * Sets the offset used for {@code domain} on hosts without a sync record of their own (the CLI's
+   * {@code --clock-offset}).
+   *
+   * @param domain {@link ClockDomain#BOOTTIME} or {@link ClockDomain#MONOTONIC}
+   * @param realtimeMinusClockNanos {@code CLOCK_REALTIME - domain}, nanoseconds
+   * @throws IllegalArgumentException if domain is {@link ClockDomain#REALTIME}
+   */
+  public void setUserOffset(ClockDomain domain, long realtimeMinusClockNanos) {
+    Objects.requireNonNull(domain, "domain");
+    if (domain == ClockDomain.REALTIME) {
+      throw new IllegalArgumentException("domain: realtime needs no offset");
+    }
+    userOffsets.set(domain.ordinal(), realtimeMinusClockNanos);
+  }
+
+  /**
+   * Sets a user offset parsed by {@link #parseOffsetOption}.
+   *
+   * @param offset the offset
+   */
+  public void setUserOffset(UserOffset offset) {
+    setUserOffset(offset.domain(), offset.realtimeMinusClockNanos());
+  }
+
+  /**
+   * Whether {@link #toEpochNanos} can convert readings of {@code domain} taken on {@code host}.
+   *
+   * @return true for {@link ClockDomain#REALTIME}, or when a sync record or user offset is known
+   */
+  public boolean canConvert(String host, ClockDomain domain) {
+    return domain == ClockDomain.REALTIME || offset(host, domain) != null;
+  }
+
+  /**
+   * Converts a clock reading to nanoseconds since the Unix epoch.
+   *
+   * @param host the node the reading was taken on
+   * @param domain the clock it was taken in; {@link ClockDomain#REALTIME} passes through unchanged
+   * @param clockNanos the reading, nanoseconds
+   * @return nanoseconds since the Unix epoch
+   * @throws IllegalStateException if no offset is known for (host, domain): check {@link
+   *     #canConvert} first
+   * @throws ArithmeticException if the result overflows a long
+   */
+  public long toEpochNanos(String host, ClockDomain domain, long clockNanos) {
+    if (domain == ClockDomain.REALTIME) {
+      return clockNanos;
+    }
+    Long offset = offset(host, domain);
+    if (offset == null) {
+      throw new IllegalStateException(
+          "no "
+              + domain.wire()
+              + " clock offset for host '"
+              + host
+              + "': no clock.sync record and no --clock-offset "
+              + domain.wire()
+              + "=NANOS");
+    }
+    return Math.addExact(clockNanos, offset);
+  }
+
+  private Long offset(String host, ClockDomain domain) {
+    AtomicReferenceArray<Long> perHost = host == null ? null : synced.get(host);
+    Long offset = perHost == null ? null : perHost.get(domain.ordinal());
+    return offset != null ? offset : userOffsets.get(domain.ordinal());
+  }
+
+  /**
+   * Parses a {@code --clock-offset} value {@code CLOCK=NANOS}, e.g. {@code
+   * boottime=1795265109394948433}: CLOCK is {@code boottime} or {@code monotonic}
+   * (case-insensitive) and NANOS the signed decimal {@code REALTIME - CLOCK} in nanoseconds.
+   *
+   * @param value the option's value
+   * @return the parsed offset
+   * @throws IllegalArgumentException naming the option and the value when it is malformed
+   */
+  public static UserOffset parseOffsetOption(String value) {
+    String v = value == null ? "" : value.trim();
+    int eq = v.indexOf('=');
+    ClockDomain domain = eq > 0 ? ClockDomain.fromWire(v.substring(0, eq).trim()) : null;
+    if (domain == null || domain == ClockDomain.REALTIME) {
+      throw badOption(value);
+    }
+    try {
+      return new UserOffset(domain, Long.parseLong(v.substring(eq + 1).trim()));
+    } catch (NumberFormatException e) {
+      throw badOption(value);
+    }
+  }
+
+  private static IllegalArgumentException badOption(String value) {
+    return new IllegalArgumentException(
+        "--clock-offset '"
+            + value
+            + "': expected CLOCK=NANOS, CLOCK being boottime or monotonic and NANOS the signed"
+            + " offset REALTIME minus CLOCK in nanoseconds, e.g. boottime=1795265109394948433");
+  }
+
+  /**
+   * A user-supplied clock offset.
+   *
+   * @param domain {@link ClockDomain#BOOTTIME} or {@link ClockDomain#MONOTONIC}
+   * @param realtimeMinusClockNanos {@code CLOCK_REALTIME - domain}, nanoseconds
+   */
+  public record UserOffset(ClockDomain domain, long realtimeMinusClockNanos) {
+    /** Validates: domain is required and must not be realtime. */
+    public UserOffset {
+      Objects.requireNonNull(domain, "domain");
+      if (domain == ClockDomain.REALTIME) {
+        throw new IllegalArgumentException("domain: realtime needs no offset");
+      }
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package io.isostack.codec;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.isostack.clock.ClockConverter;
+import io.isostack.clock.ClockDomain;
+import io.isostack.model.Endpoint;
+import io.isostack.model.EventName;
+import io.isostack.model.FlowKey;
+import io.isostack.model.KernelEvent;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Maps the fields of one canonical kernel-event object (shared/EVENTS.md, version 1) to a {@link
+ * KernelEvent}, streaming over a Jackson parser with a field-name switch and reusable scratch
+ * fields.
+ *
+ * <p>Not thread-safe: one per {@link KernelEventReader}.
+ */
+final class CanonicalEventDecoder {
+
+  private final ClockConverter clocks;
+  private final StringCache strings = new StringCache(1024);
+  private final Map<String, String> attrs = new HashMap<>();
+
+  private String name;
+  private boolean hasTime;
+  private long timeNs;
+  private String clock;
+  private String host;
+  private int pid;
+  private int tid;
+  private String comm;
+  private long cgroupId;
+  private String cgroupPath;
+  private String containerId;
+  private String podUid;
+  private String saddr;
+  private int sport;
+  private String daddr;
+  private int dport;
+  private String proto;
+  private long skCookie;
+  private String dev;
+  private long durNs;
+  private double value;
+  private String unit;
+  private String source;
+  private boolean hasRealtime;
+  private long realtimeNs;
+  private boolean start;
+
+  CanonicalEventDecoder(ClockConverter clocks) {
+    this.clocks = clocks;
+  }
+
+  /**
+   * Decodes one object whose START_OBJECT the parser has consumed; the current token is the first
+   * FIELD_NAME or END_OBJECT. Consumes up to and including the END_OBJECT.
+   *
+   * @param defaultHost the host of events without {@code host.name}
+   * @param stream the stream's name, for error messages
+   * @return the event, or null for a {@code clock.sync} record (applied to the clock converter)
+   * @throws BadRecord when the record must be rejected
+   */
+  KernelEvent decode(JsonParser p, String defaultHost, String stream)
+      throws IOException, BadRecord {
+    reset();
+    for (JsonToken t = p.currentToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      String field = p.currentName();
+      p.nextToken();
+      field(p, field);
+    }
+    return build(defaultHost, stream);
+  }
+
+  private void reset() {
+    name = null;
+    hasTime = false;
+    clock = null;
+    host = null;
+    pid = KernelEvent.UNKNOWN_PID;
+    tid = KernelEvent.UNKNOWN_PID;
+    comm = null;
+    cgroupId = 0;
+    cgroupPath = null;
+    containerId = null;
+    podUid = null;
+    saddr = null;
+    sport = 0;
+    daddr = null;
+    dport = 0;
+    proto = null;
+    skCookie = 0;
+    dev = null;
+    durNs = 0;
+    value = Double.NaN;
+    unit = null;
+    source = null;
+    hasRealtime = false;
+    start = false;
+    attrs.clear();
+  }
+
+  private void field(JsonParser p, String field) throws IOException, BadRecord {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return;
+    }
+    switch (field) {
+      case "event.name" -> name = text(p, field);
+      case "time_ns" -> {
+        timeNs = JsonValues.longValue(p, field);
+        hasTime = true;
+      }
+      case "clock" -> clock = text(p, field);
+      case "host.name" -> host = cached(p, field);
+      case "pid" -> pid = JsonValues.intValue(p, field, 0, Integer.MAX_VALUE);
+      case "tid" -> tid = JsonValues.intValue(p, field, 0, Integer.MAX_VALUE);
+      case "comm" -> comm = cached(p, field);
+      case "cgroup.id" -> cgroupId = JsonValues.unsignedLong(p, field);
+      case "cgroup.path" -> cgroupPath = cached(p, field);
+      case "container.id" -> containerId = text(p, field);
+      case "k8s.pod.uid" -> podUid = text(p, field);
+      case "saddr" -> saddr = cached(p, field);
+      case "sport" -> sport = JsonValues.intValue(p, field, 0, 65535);
+      case "daddr" -> daddr = cached(p, field);
+      case "dport" -> dport = JsonValues.intValue(p, field, 0, 65535);
+      case "proto" -> proto = cached(p, field);
+      case "sk_cookie" -> skCookie = JsonValues.unsignedLong(p, field);
+      case "dev" -> dev = cached(p, field);
+      case "dur_ns" -> {
+        durNs = JsonValues.longValue(p, field);
+        if (durNs < 0) {
+          throw new BadRecord(RejectReason.INVALID_VALUE, "dur_ns is negative: " + durNs);
+        }
+      }
+      case "value" -> value = JsonValues.doubleValue(p, field);
+      case "unit" -> unit = cached(p, field);
+      case "source" -> source = cached(p, field);
+      case "realtime_ns" -> {
+        realtimeNs = JsonValues.longValue(p, field);
+        hasRealtime = true;
+      }
+      case "attrs" -> attrsObject(p);
+      default -> {
+        if (p.currentToken().isScalarValue()) {
+          attrs.putIfAbsent(field, p.getText());
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+  }
+
+  private void attrsObject(JsonParser p) throws IOException, BadRecord {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new BadRecord(
+          RejectReason.INVALID_VALUE, "attrs is not an object: " + p.currentToken().asString());
+    }
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      String key = p.currentName();
+      JsonToken v = p.nextToken();
+      if (v == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      if (!v.isScalarValue()) {
+        p.skipChildren(); // nested values are outside version 1: ignored, not fatal
+        continue;
+      }
+      if ("start".equals(key)) {
+        start =
+            v == JsonToken.VALUE_TRUE
+                || (v == JsonToken.VALUE_STRING && "true".equals(p.getText()));
+      }
+      attrs.put(key, p.getText());
+    }
+  }
+
+  private KernelEvent build(String defaultHost, String stream) throws BadRecord {
+    if (name == null) {
+      throw new BadRecord(RejectReason.MISSING_FIELD, "event.name is missing");
+    }
+    EventName eventName = EventName.fromWire(name);
+    if (eventName == null) {
+      throw new BadRecord(RejectReason.UNKNOWN_EVENT, "unknown event.name '" + name + "'");
+    }
+    if (!hasTime) {
+      throw new BadRecord(RejectReason.MISSING_FIELD, "time_ns is missing");
+    }
+    ClockDomain domain = clock == null ? ClockDomain.REALTIME : ClockDomain.fromWire(clock);
+    if (domain == null) {
+      throw new BadRecord(
+          RejectReason.INVALID_VALUE,
+          "clock '" + clock + "' is not one of realtime, boottime, monotonic");
+    }
+    String h = host != null ? host : defaultHost;
+    if (eventName == EventName.CLOCK_SYNC) {
+      if (!hasRealtime) {
+        throw new BadRecord(RejectReason.MISSING_FIELD, "realtime_ns is missing in clock.sync");
+      }
+      try {
+        clocks.sync(h, domain, timeNs, realtimeNs);
+      } catch (ArithmeticException e) {
+        throw new BadRecord(RejectReason.INVALID_VALUE, "realtime_ns - time_ns overflows");
+      }
+      return null;
+    }
+    if (!clocks.canConvert(h, domain)) {
+      throw new BadRecord(RejectReason.MISSING_CLOCK_SYNC, missingSync(stream, h, domain));
+    }
+    long startNs;
+    long endNs;
+    try {
+      long t = clocks.toEpochNanos(h, domain, timeNs);
+      startNs = start ? t : Math.subtractExact(t, durNs);
+      endNs = start ? Math.addExact(t, durNs) : t;
+    } catch (ArithmeticException e) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, "time_ns/dur_ns overflow: " + timeNs);
+    }
+    KernelEvent.Builder b =
+        KernelEvent.builder(eventName, h)
+            .interval(startNs, endNs)
+            .task(pid, tid, comm)
+            .cgroup(cgroupId, cgroupPath)
+            .container(containerId, podUid)
+            .flow(flow(), skCookie)
+            .dev(dev)
+            .value(value, unit)
+            .source(source);
+    if (!attrs.isEmpty()) {
+      b.attrs(attrs);
+    }
+    return b.build();
+  }
+
+  private FlowKey flow() throws BadRecord {
+    if (saddr == null || daddr == null) {
+      return null;
+    }
+    try {
+      return new FlowKey(
+          new Endpoint(saddr, sport),
+          new Endpoint(daddr, dport),
+          proto == null ? null : proto.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, "saddr/daddr: " + e.getMessage());
+    }
+  }
+
+  static String missingSync(String stream, String host, ClockDomain domain) {
+    String d = domain.wire();
+    return "stream '"
+        + stream
+        + "': event in clock "
+        + d
+        + " on host '"
+        + host
+        + "' but no clock offset is known; add a clock.sync record"
+        + " {\"event.name\":\"clock.sync\",\"clock\":\""
+        + d
+        + "\",\"time_ns\":...,\"realtime_ns\":...} before the first event, or pass --clock-offset "
+        + d
+        + "=NANOS (REALTIME minus "
+        + d.toUpperCase(Locale.ROOT)
+        + ", in nanoseconds)";
+  }
+
+  private static String text(JsonParser p, String field) throws IOException, BadRecord {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw notString(p, field);
+    }
+    return p.getText();
+  }
+
+  private String cached(JsonParser p, String field) throws IOException, BadRecord {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw notString(p, field);
+    }
+    return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+  }
+
+  private static BadRecord notString(JsonParser p, String field) {
+    return new BadRecord(
+        RejectReason.INVALID_VALUE, field + " is not a string: " + p.currentToken().asString());
+  }
+}

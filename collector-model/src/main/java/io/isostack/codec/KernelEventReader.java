@@ -1,0 +1,389 @@
+package io.isostack.codec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.isostack.clock.ClockConverter;
+import io.isostack.model.EventName;
+import io.isostack.model.KernelEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Reads the canonical kernel-event stream, version 1 (shared/EVENTS.md): JSON Lines, each line
+ * either a bare canonical object or a bpftrace {@code -f json} record wrapping canonical lines.
+ *
+ * <p>Per line: blank lines are skipped. A line whose first field is {@code "type"} is a bpftrace
+ * record: {@code printf} records carry one or more canonical lines in {@code data} (each is
+ * decoded; text that is not a JSON object is rejected as {@code not-canonical}); {@code
+ * lost_events} becomes a {@code producer.lost} event whose {@code value} is the number of lost
+ * events and whose time is the latest event time seen so far in the same stream (see {@link
+ * StreamState}); every other record type ({@code attached_probes}, {@code map}, {@code hist},
+ * {@code time}...) is skipped without rejection. Any other line is one canonical object.
+ *
+ * <p>{@code clock.sync} records update the shared {@link ClockConverter} and are not emitted.
+ * Boottime and monotonic times are converted to the Unix epoch; an event whose host has no offset
+ * yet is rejected ({@code missing-clock-sync}), so a sync record must come before the first event.
+ * {@code time_ns} is the end of {@code [time_ns - dur_ns, time_ns]}, or the start of {@code
+ * [time_ns, time_ns + dur_ns]} when {@code attrs.start} is true. Unknown top-level scalar fields
+ * are kept in {@code attrs} as text; nested values outside {@code attrs} are ignored. Strings are
+ * interned through a small per-reader cache. Bytes that are not valid UTF-8 are replaced by U+FFFD.
+ *
+ * <p>Bad records are reported to the {@link RejectListener} with a {@link RejectReason} code and
+ * the 1-based line number, and reading goes on. Reading is streaming: one line at a time is in
+ * memory, at most {@value #MAX_LINE_BYTES} bytes (longer lines are rejected as {@code
+ * line-too-long}).
+ *
+ * <p>Not thread-safe: use one reader per thread. The {@link ClockConverter} may be shared.
+ */
+public final class KernelEventReader {
+
+  /** The longest line accepted, in bytes. */
+  public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final String defaultHost;
+  private final CanonicalEventDecoder decoder;
+  private char[] dataChars = new char[1024];
+  private int dataLen;
+
+  /**
+   * Creates a reader.
+   *
+   * @param clocks where {@code clock.sync} records go and where non-realtime times are converted
+   * @param defaultHost the {@code host.name} of events that carry none
+   * @throws NullPointerException if an argument is null
+   */
+  public KernelEventReader(ClockConverter clocks, String defaultHost) {
+    this.decoder = new CanonicalEventDecoder(Objects.requireNonNull(clocks, "clocks"));
+    this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
+  }
+
+  /**
+   * Reads a whole stream, line by line, until its end. Does not close {@code in}.
+   *
+   * @param in the bytes
+   * @param source the stream's name (file path, {@code stdin}), used in rejections
+   * @param out receives each event, in input order (not sorted by time)
+   * @param rejects receives each rejected record
+   * @return the counts for this stream
+   * @throws IOException if reading {@code in} fails (data errors never throw)
+   */
+  public ReadSummary read(
+      InputStream in, String source, Consumer<KernelEvent> out, RejectListener rejects)
+      throws IOException {
+    StreamState state = new StreamState(source);
+    LineSplitter lines = new LineSplitter(64 * 1024, MAX_LINE_BYTES);
+    lines.split(
+        in,
+        new LineSplitter.LineHandler() {
+          @Override
+          public void line(byte[] buf, int off, int len, long lineNo) {
+            decodeLine(buf, off, len, state, lineNo, out, rejects);
+          }
+
+          @Override
+          public void tooLong(long lineNo, int maxLineBytes) {
+            state.lines++;
+            reject(
+                state,
+                lineNo,
+                RejectReason.LINE_TOO_LONG,
+                "line longer than " + maxLineBytes + " bytes skipped",
+                rejects);
+          }
+        });
+    return state.summary();
+  }
+
+  /**
+   * Decodes one line of the stream (without its line terminator), for inputs that frame lines
+   * themselves (HTTP bodies, followed files). Never throws on bad data: rejects it instead.
+   *
+   * @param buf the bytes, UTF-8 (invalid sequences are tolerated)
+   * @param off where the line starts in {@code buf}
+   * @param len the line's length in bytes
+   * @param stream the per-stream state; use one per input stream, in line order
+   * @param lineNo the 1-based line number, used in rejections
+   * @param out receives the line's events (none, one, or several for a bpftrace printf)
+   * @param rejects receives rejected records
+   */
+  public void decodeLine(
+      byte[] buf,
+      int off,
+      int len,
+      StreamState stream,
+      long lineNo,
+      Consumer<KernelEvent> out,
+      RejectListener rejects) {
+    stream.lines++;
+    if (LineSplitter.isBlank(buf, off, len)) {
+      return;
+    }
+    try {
+      decodeOuter(JSON.createParser(buf, off, len), stream, lineNo, out, rejects);
+    } catch (JsonProcessingException e) {
+      if (hasNonAscii(buf, off, len)) {
+        // Lenient path: bpftrace passes raw bytes >= 0x80 through; decode with replacement.
+        String text = new String(buf, off, len, StandardCharsets.UTF_8);
+        try {
+          decodeOuter(JSON.createParser(text), stream, lineNo, out, rejects);
+          return;
+        } catch (IOException e2) {
+          e = e2 instanceof JsonProcessingException j ? j : e;
+        }
+      }
+      reject(stream, lineNo, RejectReason.INVALID_JSON, e.getOriginalMessage(), rejects);
+    } catch (IOException e) {
+      reject(stream, lineNo, RejectReason.INVALID_JSON, String.valueOf(e.getMessage()), rejects);
+    }
+  }
+
+  private void decodeOuter(
+      JsonParser p, StreamState stream, long lineNo, Consumer<KernelEvent> out, RejectListener rj)
+      throws IOException {
+    try (p) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        reject(stream, lineNo, RejectReason.INVALID_JSON, "line is not a JSON object", rj);
+        return;
+      }
+      JsonToken first = p.nextToken();
+      if (first == JsonToken.FIELD_NAME && "type".equals(p.currentName())) {
+        bpftraceRecord(p, stream, lineNo, out, rj);
+        return;
+      }
+      KernelEvent event;
+      try {
+        event = decoder.decode(p, defaultHost, stream.source);
+        if (p.nextToken() != null) {
+          reject(stream, lineNo, RejectReason.INVALID_JSON, "data after the JSON object", rj);
+          return;
+        }
+      } catch (BadRecord bad) {
+        reject(stream, lineNo, bad.reason(), bad.getMessage(), rj);
+        return;
+      }
+      emit(event, stream, out);
+    }
+  }
+
+  private void bpftraceRecord(
+      JsonParser p, StreamState stream, long lineNo, Consumer<KernelEvent> out, RejectListener rj)
+      throws IOException {
+    String type = null;
+    long lostEvents = -1;
+    dataLen = -1;
+    for (JsonToken t = p.currentToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      if ("type".equals(field) && v == JsonToken.VALUE_STRING) {
+        type = p.getText();
+      } else if ("data".equals(field) && v == JsonToken.VALUE_STRING) {
+        copyData(p);
+      } else if ("data".equals(field) && v == JsonToken.START_OBJECT) {
+        for (JsonToken d = p.nextToken(); d == JsonToken.FIELD_NAME; d = p.nextToken()) {
+          JsonToken dv = p.nextToken();
+          if ("events".equals(p.currentName()) && dv == JsonToken.VALUE_NUMBER_INT) {
+            lostEvents = p.getLongValue();
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (p.nextToken() != null) {
+      reject(stream, lineNo, RejectReason.INVALID_JSON, "data after the JSON object", rj);
+      return;
+    }
+    if ("printf".equals(type)) {
+      if (dataLen < 0) {
+        reject(stream, lineNo, RejectReason.NOT_CANONICAL, "printf record without text data", rj);
+      } else {
+        printfData(stream, lineNo, out, rj);
+      }
+    } else if ("lost_events".equals(type)) {
+      if (lostEvents < 0) {
+        reject(stream, lineNo, RejectReason.INVALID_VALUE, "lost_events without data.events", rj);
+      } else {
+        lost(lostEvents, stream, out);
+      }
+    }
+  }
+
+  private void copyData(JsonParser p) throws IOException {
+    int n = p.getTextLength();
+    if (dataChars.length < n) {
+      dataChars = new char[Math.max(n, dataChars.length * 2)];
+    }
+    System.arraycopy(p.getTextCharacters(), p.getTextOffset(), dataChars, 0, n);
+    dataLen = n;
+  }
+
+  private void printfData(
+      StreamState stream, long lineNo, Consumer<KernelEvent> out, RejectListener rj) {
+    char[] c = dataChars;
+    int n = dataLen;
+    int start = 0;
+    for (int i = 0; i <= n; i++) {
+      if (i == n || c[i] == '\n') {
+        int s = start;
+        int e = i;
+        while (s < e && (c[s] == ' ' || c[s] == '\t' || c[s] == '\r')) {
+          s++;
+        }
+        while (e > s && (c[e - 1] == ' ' || c[e - 1] == '\t' || c[e - 1] == '\r')) {
+          e--;
+        }
+        if (e > s) {
+          canonicalText(c, s, e - s, stream, lineNo, out, rj);
+        }
+        start = i + 1;
+      }
+    }
+  }
+
+  private void canonicalText(
+      char[] c,
+      int off,
+      int len,
+      StreamState stream,
+      long lineNo,
+      Consumer<KernelEvent> out,
+      RejectListener rj) {
+    if (c[off] != '{') {
+      reject(
+          stream, lineNo, RejectReason.NOT_CANONICAL, "printf text: " + excerpt(c, off, len), rj);
+      return;
+    }
+    KernelEvent event;
+    try (JsonParser p = JSON.createParser(c, off, len)) {
+      p.nextToken();
+      p.nextToken();
+      try {
+        event = decoder.decode(p, defaultHost, stream.source);
+      } catch (BadRecord bad) {
+        reject(stream, lineNo, bad.reason(), bad.getMessage(), rj);
+        return;
+      }
+      if (p.nextToken() != null) {
+        reject(stream, lineNo, RejectReason.NOT_CANONICAL, "data after the JSON object", rj);
+        return;
+      }
+    } catch (IOException e) {
+      reject(
+          stream, lineNo, RejectReason.NOT_CANONICAL, "printf text: " + excerpt(c, off, len), rj);
+      return;
+    }
+    emit(event, stream, out);
+  }
+
+  private void emit(KernelEvent event, StreamState stream, Consumer<KernelEvent> out) {
+    if (event == null) {
+      return; // clock.sync, applied
+    }
+    if (stream.pendingLost > 0) {
+      long n = stream.pendingLost;
+      stream.pendingLost = 0;
+      out.accept(lostEvent(n, event.endEpochNanos(), stream));
+      stream.events++;
+    }
+    if (!stream.seenEvent || event.endEpochNanos() > stream.latestEpochNanos) {
+      stream.latestEpochNanos = event.endEpochNanos();
+      stream.seenEvent = true;
+    }
+    stream.events++;
+    out.accept(event);
+  }
+
+  private void lost(long n, StreamState stream, Consumer<KernelEvent> out) {
+    stream.lost += n;
+    if (!stream.seenEvent) {
+      stream.pendingLost += n;
+      return;
+    }
+    stream.events++;
+    out.accept(lostEvent(n, stream.latestEpochNanos, stream));
+  }
+
+  private KernelEvent lostEvent(long n, long epochNanos, StreamState stream) {
+    return KernelEvent.builder(EventName.PRODUCER_LOST, defaultHost)
+        .at(epochNanos)
+        .value(n, "1")
+        .source(stream.source)
+        .build();
+  }
+
+  private static void reject(
+      StreamState stream, long lineNo, String reason, String message, RejectListener rejects) {
+    stream.rejected++;
+    rejects.rejected(new Rejection(stream.source, lineNo, reason, message));
+  }
+
+  private static boolean hasNonAscii(byte[] buf, int off, int len) {
+    for (int i = off, e = off + len; i < e; i++) {
+      if (buf[i] < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String excerpt(char[] c, int off, int len) {
+    return len <= 80 ? new String(c, off, len) : new String(c, off, 77) + "...";
+  }
+
+  /**
+   * The state one input stream carries from line to line: its name, its counts, and the latest
+   * event time seen, which dates {@code lost_events} records.
+   *
+   * <p>A {@code lost_events} record is dated at the latest (largest) event end time seen so far in
+   * the stream. When it comes before any event, its count is held and a {@code producer.lost} event
+   * is emitted just before the first event, dated at that event's time; if the stream has no event
+   * at all, the count appears only in {@link ReadSummary#lost()}. Not thread-safe.
+   */
+  public static final class StreamState {
+    private final String source;
+    private long lines;
+    private long events;
+    private long rejected;
+    private long lost;
+    private long pendingLost;
+    private boolean seenEvent;
+    private long latestEpochNanos;
+
+    /**
+     * Creates the state of a new stream.
+     *
+     * @param source the stream's name, used in rejections and as the {@code source} of {@code
+     *     producer.lost} events
+     */
+    public StreamState(String source) {
+      this.source = Objects.requireNonNull(source, "source");
+    }
+
+    /** The stream's name. */
+    public String source() {
+      return source;
+    }
+
+    /**
+     * The latest event end time seen, nanoseconds since the Unix epoch, or {@link Long#MIN_VALUE}
+     * before the first event.
+     */
+    public long latestEpochNanos() {
+      return seenEvent ? latestEpochNanos : Long.MIN_VALUE;
+    }
+
+    /** The counts so far. */
+    public ReadSummary summary() {
+      return new ReadSummary(lines, events, rejected, lost);
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package io.isostack.codec;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import io.isostack.model.SpanKind;
+import io.isostack.model.SpanView;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Reads OTLP traces in protobuf ({@code opentelemetry.proto.collector.trace.v1}) and emits {@link
+ * SpanView}s.
+ *
+ * <p>Two framings, told apart by the first byte: {@code 0x0A} (field 1, length-delimited) starts
+ * one bare {@code ExportTraceServiceRequest}, which is streamed one {@code ResourceSpans} at a time
+ * so that a huge request is never wholly in memory; any other first byte starts the Collector file
+ * exporter's framing, each request prefixed by its length as a 4-byte big-endian unsigned integer,
+ * read one request at a time. Rejections carry the 1-based message number as their line: always 1
+ * for a bare request, the frame number for framed input. Truncated input is rejected as {@code
+ * truncated} and the spans read before it are kept; a message that does not parse is rejected as
+ * {@code invalid-protobuf} (for framed input, reading goes on with the next frame). Bad spans are
+ * rejected one by one ({@code invalid-id}, {@code invalid-value}, {@code missing-field}) naming the
+ * OTLP/JSON field name.
+ *
+ * <p>Thread-safe: holds no per-read state.
+ */
+public final class OtlpProtoTraceReader {
+
+  /** The largest framed message accepted, in bytes. */
+  public static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+  /** Field 1 ({@code resource_spans}), wire type 2 (length-delimited). */
+  private static final int RESOURCE_SPANS_TAG = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+  /** Creates a reader. */
+  public OtlpProtoTraceReader() {}
+
+  /**
+   * Reads a whole input until its end. Does not close {@code in}.
+   *
+   * @param in the bytes
+   * @param source the input's name, used in rejections
+   * @param out receives each valid span, in input order
+   * @param rejects receives each rejected span or message
+   * @return the counts; {@code lines} is the number of messages read
+   * @throws IOException if reading {@code in} fails (data errors never throw)
+   */
+  public ReadSummary read(
+      InputStream in, String source, Consumer<SpanView> out, RejectListener rejects)
+      throws IOException {
+    BufferedInputStream bin = new BufferedInputStream(in, 64 * 1024);
+    bin.mark(1);
+    int first = bin.read();
+    if (first < 0) {
+      return new ReadSummary(0, 0, 0, 0);
+    }
+    bin.reset();
+    Counts c = new Counts(source, out, rejects);
+    if (first == 0x0A) {
+      readBare(bin, c);
+    } else {
+      readFramed(bin, c);
+    }
+    return new ReadSummary(c.messages, c.records, c.rejected, 0);
+  }
+
+  /**
+   * Converts an in-memory request (from a live OTLP receiver) to span views.
+   *
+   * @param request the request
+   * @param source the receiver's name, used in rejections
+   * @param out receives each valid span
+   * @param rejects receives each rejected span (line -1)
+   * @return the counts: {@code lines} 1, spans emitted and rejected
+   */
+  public ReadSummary convert(
+      ExportTraceServiceRequest request,
+      String source,
+      Consumer<SpanView> out,
+      RejectListener rejects) {
+    Objects.requireNonNull(request, "request");
+    Counts c = new Counts(source, out, rejects);
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      resourceSpans(rs, -1, c);
+    }
+    return new ReadSummary(1, c.records, c.rejected, 0);
+  }
+
+  private void readBare(InputStream in, Counts c) throws IOException {
+    CodedInputStream cis = CodedInputStream.newInstance(in);
+    c.messages = 1;
+    int element = 0;
+    try {
+      while (true) {
+        int tag = cis.readTag();
+        if (tag == 0) {
+          return;
+        }
+        if (tag != RESOURCE_SPANS_TAG) {
+          if (!cis.skipField(tag)) {
+            return;
+          }
+          continue;
+        }
+        element++;
+        int length = cis.readRawVarint32();
+        int limit = cis.pushLimit(length);
+        ResourceSpans rs = ResourceSpans.parseFrom(cis);
+        cis.popLimit(limit);
+        cis.resetSizeCounter();
+        resourceSpans(rs, 1, c);
+      }
+    } catch (InvalidProtocolBufferException e) {
+      c.reject(1, failure(e, "resourceSpans element " + (element == 0 ? 1 : element)));
+    }
+  }
+
+  private void readFramed(InputStream in, Counts c) throws IOException {
+    byte[] len = new byte[4];
+    while (true) {
+      int n = in.readNBytes(len, 0, 4);
+      if (n == 0) {
+        return;
+      }
+      long messageNo = ++c.messages;
+      if (n < 4) {
+        c.reject(
+            messageNo,
+            new BadRecord(RejectReason.TRUNCATED, "length prefix cut after " + n + " bytes"));
+        return;
+      }
+      long size =
+          ((len[0] & 0xffL) << 24)
+              | ((len[1] & 0xff) << 16)
+              | ((len[2] & 0xff) << 8)
+              | (len[3] & 0xff);
+      if (size > MAX_MESSAGE_BYTES) {
+        c.reject(
+            messageNo,
+            new BadRecord(
+                RejectReason.INVALID_PROTOBUF,
+                "length prefix " + size + " exceeds " + MAX_MESSAGE_BYTES + " bytes; not framed"));
+        return;
+      }
+      byte[] body = in.readNBytes((int) size);
+      if (body.length < size) {
+        c.reject(
+            messageNo,
+            new BadRecord(
+                RejectReason.TRUNCATED,
+                "message has " + body.length + " of its " + size + " bytes"));
+        return;
+      }
+      ExportTraceServiceRequest request;
+      try {
+        request = ExportTraceServiceRequest.parseFrom(body);
+      } catch (InvalidProtocolBufferException e) {
+        c.reject(messageNo, failure(e, "message"));
+        continue;
+      }
+      for (ResourceSpans rs : request.getResourceSpansList()) {
+        resourceSpans(rs, messageNo, c);
+      }
+    }
+  }
+
+  private static BadRecord failure(InvalidProtocolBufferException e, String where) {
+    String m = String.valueOf(e.getMessage());
+    boolean truncated = m.contains("ended unexpectedly") || m.contains("truncated");
+    return new BadRecord(
+        truncated ? RejectReason.TRUNCATED : RejectReason.INVALID_PROTOBUF, where + ": " + m);
+  }
+
+  private static void resourceSpans(ResourceSpans rs, long messageNo, Counts c) {
+    OtlpResource resource = new OtlpResource();
+    for (KeyValue kv : rs.getResource().getAttributesList()) {
+      resource.attribute(kv.getKey(), text(kv.getValue()));
+    }
+    for (ScopeSpans scope : rs.getScopeSpansList()) {
+      for (Span span : scope.getSpansList()) {
+        try {
+          c.emit(span(resource, span));
+        } catch (BadRecord e) {
+          c.reject(messageNo, e);
+        }
+      }
+    }
+  }
+
+  private static SpanView span(OtlpResource resource, Span span) throws BadRecord {
+    String traceId = OtlpSpans.hexId(span.getTraceId().toByteArray(), 32, "traceId", false);
+    String spanId = OtlpSpans.hexId(span.getSpanId().toByteArray(), 16, "spanId", false);
+    String parent = OtlpSpans.hexId(span.getParentSpanId().toByteArray(), 16, "parentSpanId", true);
+    SpanKind kind = SpanKind.fromOtlp(span.getKindValue());
+    var socket = resource.socketBuilder(kind);
+    for (KeyValue kv : span.getAttributesList()) {
+      String text = text(kv.getValue());
+      if (text != null) {
+        socket.set(kv.getKey(), text);
+      }
+    }
+    return OtlpSpans.view(
+        resource,
+        traceId,
+        spanId,
+        parent,
+        span.getName(),
+        kind,
+        span.getStartTimeUnixNano(),
+        span.getEndTimeUnixNano(),
+        span.getStatus().getCodeValue(),
+        socket);
+  }
+
+  /** The text of an AnyValue's scalar, or null for arrays, kvlists, bytes and empty values. */
+  private static String text(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      case DOUBLE_VALUE -> OtlpResource.doubleText(v.getDoubleValue());
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      default -> null;
+    };
+  }
+
+  /** Counts and forwarding for one read. */
+  private static final class Counts {
+    final String source;
+    final Consumer<SpanView> out;
+    final RejectListener rejects;
+    long messages;
+    long records;
+    long rejected;
+
+    Counts(String source, Consumer<SpanView> out, RejectListener rejects) {
+      this.source = Objects.requireNonNull(source, "source");
+      this.out = out;
+      this.rejects = rejects;
+    }
+
+    void emit(SpanView span) {
+      records++;
+      out.accept(span);
+    }
+
+    void reject(long messageNo, BadRecord e) {
+      rejected++;
+      rejects.rejected(
+          new Rejection(source, messageNo, e.reason(), String.valueOf(e.getMessage())));
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.isostack.codec;
+
+import io.isostack.model.SocketAttributes;
+import io.isostack.model.SpanKind;
+import io.isostack.model.SpanStatus;
+import io.isostack.model.SpanView;
+
+/**
+ * Validation and assembly shared by the OTLP trace readers: ids as lower-case hex, times, and the
+ * final {@link SpanView}, each failure a {@link BadRecord} naming the OTLP/JSON field.
+ */
+final class OtlpSpans {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private OtlpSpans() {}
+
+  /**
+   * Validates a hex id from OTLP/JSON (case-insensitive; stored lower case).
+   *
+   * @param hexChars 32 for trace ids, 16 for span ids
+   * @param optional whether absent, empty or all-zero means "none" (returns null)
+   */
+  static String hexId(String text, int hexChars, String field, boolean optional) throws BadRecord {
+    if (text == null || text.isEmpty()) {
+      if (optional) {
+        return null;
+      }
+      throw new BadRecord(RejectReason.MISSING_FIELD, field + " is missing");
+    }
+    if (text.length() != hexChars) {
+      throw new BadRecord(
+          RejectReason.INVALID_ID,
+          field + " is not " + hexChars + " hex characters: '" + excerpt(text) + "'");
+    }
+    char[] out = new char[hexChars];
+    boolean zero = true;
+    for (int i = 0; i < hexChars; i++) {
+      char c = text.charAt(i);
+      if (c >= 'A' && c <= 'F') {
+        c = (char) (c + ('a' - 'A'));
+      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        throw new BadRecord(
+            RejectReason.INVALID_ID, field + " is not hex: '" + excerpt(text) + "'");
+      }
+      zero &= c == '0';
+      out[i] = c;
+    }
+    return zeroCheck(new String(out), zero, field, optional);
+  }
+
+  /** Converts a binary id from protobuf to lower-case hex. */
+  static String hexId(byte[] bytes, int hexChars, String field, boolean optional) throws BadRecord {
+    if (bytes.length == 0) {
+      if (optional) {
+        return null;
+      }
+      throw new BadRecord(RejectReason.MISSING_FIELD, field + " is missing");
+    }
+    if (bytes.length * 2 != hexChars) {
+      throw new BadRecord(
+          RejectReason.INVALID_ID,
+          field + " has " + bytes.length + " bytes, expected " + hexChars / 2);
+    }
+    char[] out = new char[hexChars];
+    boolean zero = true;
+    for (int i = 0; i < bytes.length; i++) {
+      zero &= bytes[i] == 0;
+      out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
+      out[2 * i + 1] = HEX[bytes[i] & 0xf];
+    }
+    return zeroCheck(new String(out), zero, field, optional);
+  }
+
+  private static String zeroCheck(String hex, boolean zero, String field, boolean optional)
+      throws BadRecord {
+    if (!zero) {
+      return hex;
+    }
+    if (optional) {
+      return null; // an all-zero parent id is an invalid id, which OTLP treats as "no parent"
+    }
+    throw new BadRecord(RejectReason.INVALID_ID, field + " is all zero");
+  }
+
+  /**
+   * Assembles a span view.
+   *
+   * @param startNanos {@code startTimeUnixNano}; 0 when absent, negative when above 2^63-1
+   * @param endNanos {@code endTimeUnixNano}, likewise
+   */
+  static SpanView view(
+      OtlpResource r,
+      String traceId,
+      String spanId,
+      String parentSpanId,
+      String name,
+      SpanKind kind,
+      long startNanos,
+      long endNanos,
+      int statusCode,
+      SocketAttributes.Builder socket)
+      throws BadRecord {
+    if (r.bad != null) {
+      throw r.bad;
+    }
+    checkTime(startNanos, "startTimeUnixNano");
+    checkTime(endNanos, "endTimeUnixNano");
+    if (endNanos < startNanos) {
+      throw new BadRecord(
+          RejectReason.INVALID_VALUE,
+          "endTimeUnixNano " + endNanos + " is before startTimeUnixNano " + startNanos);
+    }
+    SocketAttributes sa;
+    try {
+      sa = socket.build();
+    } catch (IllegalArgumentException e) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, "attribute " + e.getMessage());
+    }
+    try {
+      return new SpanView(
+          traceId,
+          spanId,
+          parentSpanId,
+          name,
+          kind,
+          r.service,
+          startNanos,
+          endNanos,
+          SpanStatus.fromOtlp(statusCode),
+          r.host,
+          r.pid,
+          r.containerId,
+          r.podUid,
+          r.executable,
+          sa);
+    } catch (IllegalArgumentException e) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, e.getMessage());
+    }
+  }
+
+  private static void checkTime(long nanos, String field) throws BadRecord {
+    if (nanos == 0) {
+      throw new BadRecord(RejectReason.MISSING_FIELD, field + " is missing or 0");
+    }
+    if (nanos < 0) {
+      throw new BadRecord(
+          RejectReason.INVALID_VALUE, field + " is beyond 2^63-1: " + Long.toUnsignedString(nanos));
+    }
+  }
+
+  static String excerpt(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+  }
+}

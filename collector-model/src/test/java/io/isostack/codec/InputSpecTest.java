@@ -1,0 +1,52 @@
+package io.isostack.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class InputSpecTest {
+
+  @Test
+  void parsesFormatAndPath() {
+    assertThat(InputSpec.parse("otlp-json:/tmp/x.json"))
+        .isEqualTo(new InputSpec(InputFormat.OTLP_JSON, Path.of("/tmp/x.json")));
+    assertThat(InputSpec.parse("otlp-proto:a.pb").format()).isEqualTo(InputFormat.OTLP_PROTO);
+  }
+
+  @Test
+  void dashIsStdin() {
+    InputSpec spec = InputSpec.parse("events:-");
+
+    assertThat(spec.format()).isEqualTo(InputFormat.KERNEL_EVENTS);
+    assertThat(spec.isStdin()).isTrue();
+  }
+
+  @Test
+  void plainPathMeansDetect() {
+    assertThat(InputSpec.parse("/tmp/x.json"))
+        .isEqualTo(new InputSpec(null, Path.of("/tmp/x.json")));
+  }
+
+  @Test
+  void pathWithColonAndUnknownPrefixIsAPlainPath() {
+    InputSpec spec = InputSpec.parse("data:2026-11-21T12:00/traces.json");
+
+    assertThat(spec.format()).isNull();
+    assertThat(spec.path()).isEqualTo(Path.of("data:2026-11-21T12:00/traces.json"));
+  }
+
+  @Test
+  void onlyTheFirstColonSeparatesTheFormat() {
+    assertThat(InputSpec.parse("events:/x/a:b.jsonl").path()).isEqualTo(Path.of("/x/a:b.jsonl"));
+  }
+
+  @Test
+  void emptyPathIsRejectedNamingTheArgument() {
+    assertThatThrownBy(() -> InputSpec.parse("events:"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'events:'");
+    assertThatThrownBy(() -> InputSpec.parse(" ")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
