@@ -469,8 +469,6 @@ def cpu_throttle_chain(outdir):
         "notBlamed": [{"service": "order", "name": "POST /order"},
                       {"service": "order", "name": "POST /pay"},
                       {"service": "ingress-nginx", "name": "POST /api/order"},
-                      {"service": "payment-sidecar", "name": "SELECT payments"},
-                      {"service": "payment-sidecar", "name": "INSERT payments"},
                       {"service": "postgres", "name": "SELECT payments"},
                       {"service": "postgres", "name": "INSERT payments"}]}
     readme = HEADER + f"""# cpu-throttle-chain — container CPU throttle → seccomp slow path → virtio tx queue → host disk

@@ -51,8 +51,9 @@ final class AnalyzeCommand implements Callable<Integer> {
       arity = "1..*",
       required = true,
       paramLabel = "[FORMAT:]FILE",
-      description = "OTLP traces: JSON (Collector file exporter or one document) or protobuf"
-          + " (bare or length-prefixed); gzip is detected; - reads standard input.")
+      description =
+          "OTLP traces: JSON (Collector file exporter or one document) or protobuf"
+              + " (bare or length-prefixed); gzip is detected; - reads standard input.")
   List<String> traces;
 
   @Option(
@@ -62,20 +63,30 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Kernel events: the canonical stream v1, bare or in bpftrace -f json records.")
   List<String> events = new ArrayList<>();
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here instead of standard output.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write the report here instead of standard output.")
   Path output;
 
-  @Option(names = "--rules", paramLabel = "FILE", description = "A rule table replacing the default one (same JSON shape).")
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description = "A rule table replacing the default one (same JSON shape).")
   Path rules;
 
   @Option(
       names = "--host",
       paramLabel = "NAME",
-      description = "Host of events and spans without host.name (default: the spans' only host.name,"
-          + " else 'unknown').")
+      description =
+          "Host of events and spans without host.name (default: the spans' only host.name,"
+              + " else 'unknown').")
   String host;
 
   @Option(
@@ -91,14 +102,16 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       defaultValue = "2ms",
       converter = DurationConverter.class,
-      description = "Clock-skew tolerance when joining events to a span's window (default: ${DEFAULT-VALUE}).")
+      description =
+          "Clock-skew tolerance when joining events to a span's window (default: ${DEFAULT-VALUE}).")
   long skewNanos;
 
   @Option(
       names = "--clock-offset",
       paramLabel = "CLOCK=NANOS",
-      description = "REALTIME minus CLOCK (boottime or monotonic) in ns, for event streams without"
-          + " a clock.sync record, e.g. boottime=1795265109394948433.")
+      description =
+          "REALTIME minus CLOCK (boottime or monotonic) in ns, for event streams without"
+              + " a clock.sync record, e.g. boottime=1795265109394948433.")
   List<String> clockOffsets = new ArrayList<>();
 
   @Override
@@ -119,13 +132,15 @@ final class AnalyzeCommand implements Callable<Integer> {
         eventSpecs.add(InputSpec.parse(e));
       }
       table = rules == null ? RuleTable.defaults() : RuleTable.load(rules);
-      options = AnalyzerOptions.defaults().withSlowThreshold(slowThresholdNanos).withSkew(skewNanos);
+      options =
+          AnalyzerOptions.defaults().withSlowThreshold(slowThresholdNanos).withSkew(skewNanos);
     } catch (IllegalArgumentException | IOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
     }
     PrintWriter err = spec.commandLine().getErr();
     InputSummary summary = new InputSummary();
-    InputLoader loader = new InputLoader(clocks, summary, line -> err.println("correlator: " + line));
+    InputLoader loader =
+        new InputLoader(clocks, summary, line -> err.println("correlator: " + line));
 
     List<SpanView> spans = new ArrayList<>();
     for (InputSpec t : traceSpecs) {

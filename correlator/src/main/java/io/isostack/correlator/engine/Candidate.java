@@ -4,8 +4,10 @@ import io.isostack.correlator.rules.Rule;
 import io.isostack.model.IsolationLayer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +21,7 @@ final class Candidate {
   final Rule rule;
   final Set<String> signals = new LinkedHashSet<>();
   final List<Evidence> evidence = new ArrayList<>();
+  final Map<String, Rule> rules = new HashMap<>();
   private long[] starts = new long[8];
   private long[] ends = new long[8];
   private int intervals;
@@ -55,9 +58,27 @@ final class Candidate {
     explains = true;
   }
 
-  void add(Evidence e) {
+  void add(Evidence e, Rule byRule) {
     evidence.add(e);
+    rules.putIfAbsent(byRule.id(), byRule);
     signals.add(e.event().name().wire());
+  }
+
+  /** The rule of the evidence that explains the most, which words the candidate's statement. */
+  Rule leadRule() {
+    Evidence strongest = strongest();
+    return strongest == null ? rule : rules.get(strongest.ruleId());
+  }
+
+  /** The evidence that explains the most time, or null when there is none. */
+  Evidence strongest() {
+    Evidence best = null;
+    for (Evidence e : evidence) {
+      if (best == null || e.explainedNanos() > best.explainedNanos()) {
+        best = e;
+      }
+    }
+    return best;
   }
 
   /** Whether any of its evidence explains time (rather than only corroborating). */

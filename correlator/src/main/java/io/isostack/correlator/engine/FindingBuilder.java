@@ -107,9 +107,9 @@ final class FindingBuilder {
         clamp(confidence),
         top.explainedNanos,
         link(top).detail(),
-        top.rule.explanation(),
-        top.rule.remediation(),
-        top.rule.method(),
+        top.leadRule().explanation(),
+        top.leadRule().remediation(),
+        top.leadRule().method(),
         notes,
         chain,
         evidence);
@@ -158,16 +158,15 @@ final class FindingBuilder {
         c.evidence.size(),
         List.copyOf(c.signals),
         detail(c),
-        c.rule.explanation(),
-        c.rule.remediation(),
-        c.rule.method(),
-        c.rule.id());
+        c.leadRule().explanation(),
+        c.leadRule().remediation(),
+        c.leadRule().method(),
+        c.leadRule().id());
   }
 
   /** Fills the rule's detail template from the candidate's strongest evidence. */
   private static String detail(Candidate c) {
-    Evidence strongest =
-        c.evidence.stream().max(Comparator.comparingLong(Evidence::explainedNanos)).orElseThrow();
+    Evidence strongest = c.strongest();
     KernelEvent e = strongest.event();
     double maxValue = Double.NaN;
     for (Evidence ev : c.evidence) {
@@ -187,7 +186,7 @@ final class FindingBuilder {
       entity = entity.replaceAll(" tid \\d+", "");
     }
     String value = Double.isNaN(maxValue) ? "?" : formatValue(maxValue, e.unit());
-    Matcher m = PLACEHOLDER.matcher(c.rule.detail());
+    Matcher m = PLACEHOLDER.matcher(c.leadRule().detail());
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String name = m.group(1);

@@ -3,6 +3,7 @@ package io.isostack.correlator.engine;
 import io.isostack.correlator.rules.Rule;
 import io.isostack.correlator.rules.RuleContext;
 import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.rules.Weight;
 import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
@@ -72,7 +73,7 @@ final class HopCorrelator {
     Map<KernelEvent, String> joined = gather(entity, from, to);
 
     List<String> notes = new ArrayList<>();
-    RuleContext context = context(entity, joined, notes);
+    RuleContext context = context(entity, joined);
     boolean hostWide =
         activity.count(
                 entity.host,
@@ -81,18 +82,26 @@ final class HopCorrelator {
             >= options.hostWideMinHops();
 
     Intervals self = hop.self();
-    Map<String, Candidate> candidates = new LinkedHashMap<>();
+    List<Matched> matched = new ArrayList<>();
     for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
-      KernelEvent e = j.getKey();
-      Rule rule = rules.match(e, context);
-      if (rule == null || !admissible(rule, j.getValue(), entity, hostWide)) {
-        continue;
+      Rule rule = rules.match(j.getKey(), context);
+      if (rule != null && admissible(rule, j.getValue(), entity, hostWide)) {
+        matched.add(new Matched(j.getKey(), j.getValue(), rule));
       }
-      long contribution = contribution(rule, e, self);
+    }
+    Map<KernelEvent, Long> waitStarts = backoffWaits(matched);
+    Map<String, Candidate> candidates = new LinkedHashMap<>();
+    boolean deviceRuleUsed = false;
+    for (Matched m : matched) {
+      KernelEvent e = m.event;
+      Rule rule = m.rule;
+      long start = waitStarts.getOrDefault(e, e.startEpochNanos());
+      long contribution = contribution(rule, e, start, self);
       if (contribution < 0) {
         continue;
       }
       IsolationLayer layer = rule.layerFor(context);
+      deviceRuleUsed |= rule.layer() == null;
       String key = layer.code() + '|' + rule.network() + '|' + rule.cause();
       Candidate c =
           candidates.computeIfAbsent(
@@ -105,6 +114,7 @@ final class HopCorrelator {
             c.addInterval(Math.max(e.startEpochNanos(), from), Math.min(e.endEpochNanos(), to));
           }
         }
+        case BACKOFF -> c.addInterval(Math.max(start, from), Math.min(e.endEpochNanos(), to));
         case INSTANT -> c.addInstant(contribution);
         case NONE -> {}
       }
@@ -112,12 +122,16 @@ final class HopCorrelator {
           new Evidence(
               e,
               entityLabel(e),
-              j.getValue(),
+              m.join,
               layer,
               rule.network(),
               rule.cause(),
               rule.id(),
-              contribution));
+              contribution),
+          rule);
+    }
+    if (deviceRuleUsed && context.deviceKind() == DeviceKind.UNKNOWN) {
+      notes.add("the device of this hop's socket is unknown: its network slice is taken as L-3");
     }
     for (Candidate c : candidates.values()) {
       c.finish(self);
@@ -149,8 +163,7 @@ final class HopCorrelator {
     return joined;
   }
 
-  private RuleContext context(
-      HopEntity entity, Map<KernelEvent, String> joined, List<String> notes) {
+  private RuleContext context(HopEntity entity, Map<KernelEvent, String> joined) {
     boolean sandbox = entity.sandbox;
     boolean cpuQuota = false;
     Map<DeviceKind, Integer> dropDevices = new HashMap<>();
@@ -195,9 +208,6 @@ final class HopCorrelator {
                 socketDevice != null
                     ? socketDevice
                     : sandbox ? DeviceKind.SANDBOX_NETSTACK : DeviceKind.UNKNOWN);
-    if (device == DeviceKind.UNKNOWN && entity.networked) {
-      notes.add("the device of this hop's socket is unknown: its network slice is taken as L-3");
-    }
     return new RuleContext(sandbox, cpuQuota, device);
   }
 
@@ -212,8 +222,13 @@ final class HopCorrelator {
     };
   }
 
-  /** Self time explained by one event, or -1 when the event lies outside the self time. */
-  private long contribution(Rule rule, KernelEvent e, Intervals self) {
+  /**
+   * Self time explained by one event, or -1 when the event lies outside the self time.
+   *
+   * @param start where the event's wait starts: its own start, or for {@link Weight#BACKOFF} the
+   *     previous event of its 5-tuple
+   */
+  private long contribution(Rule rule, KernelEvent e, long start, Intervals self) {
     return switch (rule.weight()) {
       case INTERVAL -> {
         long overlap;
@@ -226,6 +241,10 @@ final class HopCorrelator {
         overlap = self.overlap(e.startEpochNanos(), e.endEpochNanos());
         yield overlap > 0 ? overlap : -1;
       }
+      case BACKOFF -> {
+        long overlap = self.overlap(start, e.endEpochNanos());
+        yield overlap > 0 ? overlap : -1;
+      }
       case INSTANT -> self.near(e.endEpochNanos(), options.skewNanos()) ? rule.instantNanos() : -1;
       case NONE ->
           self.near(e.endEpochNanos(), options.skewNanos())
@@ -233,6 +252,39 @@ final class HopCorrelator {
               ? 0
               : -1;
     };
+  }
+
+  private record Matched(KernelEvent event, String join, Rule rule) {}
+
+  /**
+   * For {@link Weight#BACKOFF} events: where each one's wait starts. Events of one rule and one
+   * 5-tuple are taken in time order; a wait starts at the previous event when it is at most {@code
+   * backoffMaxNanos} earlier, else {@code instantNanos} before the event.
+   */
+  private static Map<KernelEvent, Long> backoffWaits(List<Matched> matched) {
+    Map<String, List<KernelEvent>> series = new HashMap<>();
+    Map<String, Rule> ruleOf = new HashMap<>();
+    for (Matched m : matched) {
+      if (m.rule.weight() == Weight.BACKOFF) {
+        String key = m.rule.id() + '|' + (m.event.flow() == null ? "" : m.event.flow().canonical());
+        series.computeIfAbsent(key, k -> new ArrayList<>()).add(m.event);
+        ruleOf.put(key, m.rule);
+      }
+    }
+    Map<KernelEvent, Long> starts = new IdentityHashMap<>();
+    for (Map.Entry<String, List<KernelEvent>> s : series.entrySet()) {
+      Rule rule = ruleOf.get(s.getKey());
+      List<KernelEvent> events = s.getValue();
+      events.sort(Comparator.comparingLong(KernelEvent::endEpochNanos));
+      long previous = Long.MIN_VALUE;
+      for (KernelEvent e : events) {
+        long t = e.endEpochNanos();
+        boolean backoff = previous != Long.MIN_VALUE && t - previous <= rule.backoffMaxNanos();
+        starts.put(e, backoff ? previous : t - rule.instantNanos());
+        previous = t;
+      }
+    }
+    return starts;
   }
 
   /**
@@ -278,12 +330,12 @@ final class HopCorrelator {
     if (e.flow() != null) {
       return e.flow().local() + " -> " + e.flow().remote();
     }
-    if (e.cgroupPath() != null) {
-      return "cgroup " + e.cgroupPath();
-    }
     String container = ProcessDirectory.containerIdOf(e);
     if (container != null) {
       return "container " + CgroupNames.containerKey(container);
+    }
+    if (e.cgroupPath() != null) {
+      return "cgroup " + e.cgroupPath();
     }
     if (e.dev() != null) {
       return e.dev() + " on " + e.host();

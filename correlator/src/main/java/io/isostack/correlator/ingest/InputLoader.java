@@ -23,9 +23,9 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads the inputs named on the command line: opens each file (or standard input), un-gzips it
- * when needed, detects its format from the content unless {@code FORMAT:PATH} named it, and streams
- * its records through the matching reader into the analysis.
+ * Reads the inputs named on the command line: opens each file (or standard input), un-gzips it when
+ * needed, detects its format from the content unless {@code FORMAT:PATH} named it, and streams its
+ * records through the matching reader into the analysis.
  *
  * <p>An input that cannot be opened or whose format cannot be told is reported in the {@link
  * InputSummary} and skipped; the others are still read. Not thread-safe.
@@ -118,14 +118,20 @@ public final class InputLoader {
       }
       InputFormat format = spec.format() != null ? spec.format() : detect(data);
       if (format == null) {
-        fail(source, "cannot tell the format from the content; name it as FORMAT:PATH"
-            + " with FORMAT one of otlp-json, otlp-proto, events");
+        fail(
+            source,
+            "cannot tell the format from the content; name it as FORMAT:PATH"
+                + " with FORMAT one of otlp-json, otlp-proto, events");
         return;
       }
       boolean isTraces = format != InputFormat.KERNEL_EVENTS;
       if (isTraces != traces) {
-        fail(source, "this looks like " + format.cliName() + " data; pass it with "
-            + (isTraces ? "--traces" : "--events"));
+        fail(
+            source,
+            "this looks like "
+                + format.cliName()
+                + " data; pass it with "
+                + (isTraces ? "--traces" : "--events"));
         return;
       }
       body.read(data, format, source);

@@ -15,7 +15,10 @@ import java.util.Objects;
  * @param cause short cause code, e.g. {@code cpu-throttle}
  * @param join how the event must be joined to the hop
  * @param weight how the event explains span time
- * @param instantNanos time explained per event for {@link Weight#INSTANT}, nanoseconds
+ * @param instantNanos time explained per event for {@link Weight#INSTANT}, and the wait of a first
+ *     event for {@link Weight#BACKOFF}, nanoseconds
+ * @param backoffMaxNanos the longest gap between two events of one 5-tuple that still counts as a
+ *     backoff wait for {@link Weight#BACKOFF}, nanoseconds
  * @param detail a one-line template with placeholders {@code {entity}}, {@code {explained}}, {@code
  *     {count}}, {@code {value}} and any {@code {attr}}
  * @param explanation what the evidence means
@@ -32,6 +35,7 @@ public record Rule(
     Join join,
     Weight weight,
     long instantNanos,
+    long backoffMaxNanos,
     String detail,
     String explanation,
     String remediation,
@@ -49,8 +53,9 @@ public record Rule(
     Objects.requireNonNull(explanation, "explanation");
     Objects.requireNonNull(remediation, "remediation");
     Objects.requireNonNull(method, "method");
-    if (instantNanos < 0) {
-      throw new IllegalArgumentException("rule " + id + ": instantNanos is negative");
+    if (instantNanos < 0 || backoffMaxNanos < 0) {
+      throw new IllegalArgumentException(
+          "rule " + id + ": instantNanos or backoffMaxNanos negative");
     }
   }
 

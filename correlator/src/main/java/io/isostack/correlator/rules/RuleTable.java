@@ -152,6 +152,7 @@ public final class RuleTable {
     @JsonProperty String join;
     @JsonProperty String weight;
     @JsonProperty long instantNanos;
+    @JsonProperty long backoffMaxNanos;
     @JsonProperty String detail;
     @JsonProperty String explanation;
     @JsonProperty String remediation;
@@ -167,8 +168,13 @@ public final class RuleTable {
       require(layer, "layer");
       IsolationLayer l = "$device".equals(layer) ? null : IsolationLayer.fromCode(layer);
       Weight w = Weight.valueOf(upper(require(weight, "weight")));
-      if (w == Weight.INSTANT && instantNanos == 0) {
-        throw new IllegalArgumentException("field 'instantNanos' is required for weight 'instant'");
+      if ((w == Weight.INSTANT || w == Weight.BACKOFF) && instantNanos == 0) {
+        throw new IllegalArgumentException(
+            "field 'instantNanos' is required for weight '" + weight + "'");
+      }
+      if (w == Weight.BACKOFF && backoffMaxNanos == 0) {
+        throw new IllegalArgumentException(
+            "field 'backoffMaxNanos' is required for weight 'backoff'");
       }
       return new Rule(
           id,
@@ -180,6 +186,7 @@ public final class RuleTable {
           Join.valueOf(upper(require(join, "join")).replace('-', '_')),
           w,
           instantNanos,
+          backoffMaxNanos,
           require(detail, "detail"),
           require(explanation, "explanation"),
           require(remediation, "remediation"),

@@ -10,6 +10,13 @@ public enum Weight {
   INTERVAL,
   /** A fixed amount per event ({@code instantNanos}), when the event lies in the self time. */
   INSTANT,
+  /**
+   * An instant event that stands for a wait ending at it: the time since the previous event of the
+   * same rule on the same 5-tuple when that is at most {@code backoffMaxNanos} (consecutive
+   * retransmits of one segment are one RTO apart and the RTO doubles, RFC 6298 §5.5), else {@code
+   * instantNanos} (TCP_RTO_MIN for a first retransmit). The waits are then counted like intervals.
+   */
+  BACKOFF,
   /** Corroborating evidence only: it explains no time by itself but raises confidence. */
   NONE
 }
