@@ -233,9 +233,13 @@ final class HopCorrelator {
       case INTERVAL -> {
         long overlap;
         if (isSpread(e)) {
-          long interval = Long.parseLong(e.attr("interval_ns"));
+          // cgroup v1 throttled_time sums the throttled time of every CPU's run queue
+          // (Documentation/scheduler/sched-bwc.rst), so it can exceed the wall-clock interval:
+          // at most the whole interval is lost.
+          long interval = samplingIntervalNanos(e);
           long windowOverlap = self.overlap(e.endEpochNanos() - interval, e.endEpochNanos());
-          overlap = Math.round((double) e.durNanos() * windowOverlap / interval);
+          long stalled = Math.min(e.durNanos(), interval);
+          overlap = Math.round((double) stalled * windowOverlap / interval);
           yield windowOverlap > 0 ? overlap : -1;
         }
         overlap = self.overlap(e.startEpochNanos(), e.endEpochNanos());
@@ -291,14 +295,19 @@ final class HopCorrelator {
    * A sampled event: {@code dur_ns} of stall somewhere in the {@code attrs.interval_ns} before it.
    */
   static boolean isSpread(KernelEvent e) {
+    return samplingIntervalNanos(e) > 0;
+  }
+
+  /** The sampling interval of a sampled event ({@code attrs.interval_ns}), or 0 for others. */
+  static long samplingIntervalNanos(KernelEvent e) {
     String interval = e.attr("interval_ns");
     if (interval == null) {
-      return false;
+      return 0;
     }
     try {
-      return Long.parseLong(interval) > e.durNanos();
+      return Math.max(0, Long.parseLong(interval));
     } catch (NumberFormatException ex) {
-      return false;
+      return 0;
     }
   }
 

@@ -4,8 +4,9 @@ package io.isostack.correlator.rules;
 public enum Weight {
   /**
    * The overlap of the event's interval {@code [time_ns - dur_ns, time_ns]} with the span's self
-   * time; for a sampled event with {@code attrs.interval_ns} longer than {@code dur_ns} (a {@code
-   * cpu.stat} sampler), {@code dur_ns} spread evenly over the sampling interval.
+   * time; for a sampled event with {@code attrs.interval_ns} (a {@code cpu.stat} sampler), {@code
+   * dur_ns} (capped at the interval) spread evenly over the sampling interval ending at {@code
+   * time_ns}.
    */
   INTERVAL,
   /** A fixed amount per event ({@code instantNanos}), when the event lies in the self time. */
