@@ -230,6 +230,12 @@ final class CanonicalEventDecoder {
             .dev(dev)
             .value(value, unit)
             .source(source);
+    if (saddr != null && daddr == null) {
+      // A lone local address (e.g. net.interface) has no 5-tuple; keep it for the engine.
+      attrs.putIfAbsent("saddr", saddr);
+    } else if (daddr != null && saddr == null) {
+      attrs.putIfAbsent("daddr", daddr);
+    }
     if (!attrs.isEmpty()) {
       b.attrs(attrs);
     }

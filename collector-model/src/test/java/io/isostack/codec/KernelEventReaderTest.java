@@ -62,6 +62,23 @@ class KernelEventReaderTest {
   }
 
   @Test
+  void keepsALoneLocalAddressInAttrs() throws IOException {
+    read(
+        "{\"event.name\":\"net.interface\",\"time_ns\":1795265544053193000,\"dev\":\"eth0\","
+            + "\"saddr\":\"10.0.0.5\",\"attrs\":{\"driver\":\"virtio_net\"}}\n");
+
+    assertThat(rejects).isEmpty();
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.flow()).isNull();
+              assertThat(e.attr("saddr")).isEqualTo("10.0.0.5");
+              assertThat(e.attr("driver")).isEqualTo("virtio_net");
+            });
+  }
+
+  @Test
   void clockSyncIsAppliedButNotEmitted() throws IOException {
     ReadSummary summary = resource("events/canonical_example.jsonl");
 
