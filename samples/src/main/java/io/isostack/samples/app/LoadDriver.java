@@ -6,14 +6,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A bounded open-loop load driver: one {@code GET} every {@code 1/rps} seconds for {@code
  * duration}, at most {@code maxInFlight} outstanding (a tick that finds all slots taken is skipped
- * and counted), then waits at most 30 s for the stragglers.
+ * and counted), then waits at most 30 s for the stragglers. Optionally preceded by unsampled
+ * warm-up requests (see {@code warmUp}); the line {@code start epoch_ms=...} marks the start of the
+ * timed run.
  *
  * <p>Prints one line per request: {@code start_epoch_ms=... status=... latency_ms=...}, then a
  * summary line. Uninstrumented: the frontend's SERVER span is the trace root.
@@ -24,9 +30,16 @@ final class LoadDriver {
   private final double rps;
   private final Duration duration;
   private final int maxInFlight;
+  private final int warmupRequests;
   private final PrintStream out;
 
-  LoadDriver(URI url, double rps, Duration duration, int maxInFlight, PrintStream out) {
+  LoadDriver(
+      URI url,
+      double rps,
+      Duration duration,
+      int maxInFlight,
+      int warmupRequests,
+      PrintStream out) {
     if (rps <= 0 || rps > 1000) {
       throw new IllegalArgumentException("--rps must be in (0, 1000]: " + rps);
     }
@@ -39,13 +52,22 @@ final class LoadDriver {
     this.url = url;
     this.rps = rps;
     this.duration = duration;
+    if (warmupRequests < 0 || warmupRequests > 10_000) {
+      throw new IllegalArgumentException("--warmup must be in [0, 10000]: " + warmupRequests);
+    }
     this.maxInFlight = maxInFlight;
+    this.warmupRequests = warmupRequests;
     this.out = out;
   }
 
   /** Runs the load and returns when every request has finished or timed out. */
   void run() throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    warmUp(client);
+    synchronized (out) {
+      out.printf("start epoch_ms=%d%n", System.currentTimeMillis());
+      out.flush();
+    }
     Semaphore slots = new Semaphore(maxInFlight);
     long periodNanos = (long) (1e9 / rps);
     long start = System.nanoTime();
@@ -83,6 +105,45 @@ final class LoadDriver {
     boolean drained = slots.tryAcquire(maxInFlight, 30, TimeUnit.SECONDS);
     synchronized (out) {
       out.printf("summary sent=%d skipped=%d drained=%b%n", sent, skipped, drained);
+    }
+  }
+
+  /**
+   * Sends {@code warmupRequests} requests, {@code maxInFlight} at a time, carrying a W3C {@code
+   * traceparent} with the sampled flag off: the services run their code paths (JIT, connection
+   * pools) but record no spans, because the SDK's default sampler follows the parent's decision.
+   */
+  private void warmUp(HttpClient client) throws InterruptedException {
+    if (warmupRequests == 0) {
+      return;
+    }
+    SplittableRandom random = new SplittableRandom();
+    int ok = 0;
+    for (int sent = 0; sent < warmupRequests; ) {
+      List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+      for (int i = 0; i < maxInFlight && sent < warmupRequests; i++, sent++) {
+        String traceparent =
+            String.format(
+                "00-%016x%016x-%016x-00",
+                random.nextLong() | 1L, random.nextLong(), random.nextLong() | 1L);
+        HttpRequest request =
+            HttpRequest.newBuilder(url)
+                .GET()
+                .header("traceparent", traceparent)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        batch.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<HttpResponse<String>> f : batch) {
+        try {
+          ok += f.get().statusCode() == 200 ? 1 : 0;
+        } catch (ExecutionException e) {
+          // counted as not ok
+        }
+      }
+    }
+    synchronized (out) {
+      out.printf("warmup sent=%d ok=%d (unsampled traceparent, no spans)%n", warmupRequests, ok);
     }
   }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * <pre>
  * java -jar sample-app.jar backend  --port 8081 --spans-out backend-spans.jsonl [--work-iterations N]
  * java -jar sample-app.jar frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out f.jsonl
- * java -jar sample-app.jar load --url http://127.0.0.1:8080/checkout --rps 4 --duration 40
+ * java -jar sample-app.jar load --url http://127.0.0.1:8080/checkout --rps 4 --duration 40 [--warmup N]
  * </pre>
  *
  * <p>Common options: {@code --host NAME} overrides the {@code host.name} resource attribute
@@ -62,6 +62,7 @@ public final class SampleApp {
                   Double.parseDouble(opts.getOrDefault("rps", "4")),
                   Duration.ofSeconds(Long.parseLong(opts.getOrDefault("duration", "40"))),
                   Integer.parseInt(opts.getOrDefault("max-in-flight", "4")),
+                  Integer.parseInt(opts.getOrDefault("warmup", "0")),
                   out)
               .run();
       case "calibrate" -> CpuWork.calibrate(out);
@@ -105,7 +106,7 @@ public final class SampleApp {
             + "  backend  --port 8081 --spans-out FILE [--work-iterations N] [--threads 4]\n"
             + "  frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out FILE\n"
             + "  load     --url http://127.0.0.1:8080/checkout --rps 4 --duration 40"
-            + " [--max-in-flight 4]\n"
+            + " [--max-in-flight 4] [--warmup N]\n"
             + "  common:  --host NAME (host.name resource attribute)");
   }
 }
