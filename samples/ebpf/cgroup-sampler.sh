@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # cgroup-sampler.sh - CFS throttling and membership of one cgroup as canonical kernel events
-# (EVENTS.md v1, clock "realtime"). Pure bash (5.x), no forks per sample.
+# (EVENTS.md v1, clock "realtime"). Pure bash (5.x); no fork per sample except when reading
+# the quota after a throttled interval.
 #
 # usage: cgroup-sampler.sh --cgroup /demo-backend [--interval-ms 100] [--host NAME]
 #                          [--hierarchy auto|v1|v2] [--root /sys/fs/cgroup]
@@ -67,6 +68,10 @@ interval_s="$(printf '%d.%03d' $((interval_ms / 1000)) $((interval_ms % 1000)))"
 
 trap 'exit 0' TERM INT
 
+# Sleep without forking: a read with timeout on a pipe that never delivers data.
+exec {sleep_fd}<> <(:)
+pause() { read -r -t "$interval_s" -u "$sleep_fd" _ || true; }
+
 now_ns() { now="${EPOCHREALTIME/./}000"; }   # µs resolution, expressed in ns
 
 # Sets nr_throttled and throttled_ns from cpu.stat; returns 1 if unreadable.
@@ -116,9 +121,10 @@ prev_nr="$nr_throttled"; prev_ns="$throttled_ns"; prev_t="$now"
 check_members
 
 while :; do
-  sleep "$interval_s"
+  pause
   [ -d "$dir" ] || exit 0
   now_ns
+  check_members
   read_stat || exit 0
   if [ "$nr_throttled" -gt "$prev_nr" ]; then
     read_limits
@@ -127,5 +133,4 @@ while :; do
       $((now - prev_t)) "$quota" "$period" "$nr_throttled"
   fi
   prev_nr="$nr_throttled"; prev_ns="$throttled_ns"; prev_t="$now"
-  check_members
 done

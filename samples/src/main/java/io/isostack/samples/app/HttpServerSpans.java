@@ -19,7 +19,9 @@ import java.util.List;
  * server.address}, {@code server.port}, {@code network.transport}, {@code network.type}, {@code
  * network.protocol.version}, {@code network.peer.address}/{@code network.peer.port} (the client
  * socket), {@code client.address}/{@code client.port} (same values, no proxy here), {@code
- * network.local.address}/{@code network.local.port}, and at the end {@code
+ * network.local.address}/{@code network.local.port}, {@code thread.name}/{@code thread.id} (the JVM
+ * worker thread: its name is also the kernel {@code comm}, truncated to 15 bytes, which joins the
+ * span to sched events of that thread; the id is the JVM's, not the OS tid), and at the end {@code
  * http.response.status_code}.
  */
 final class HttpServerSpans {
@@ -83,6 +85,8 @@ final class HttpServerSpans {
         .setAttribute("client.port", (long) peer.getPort())
         .setAttribute("network.local.address", local.getAddress().getHostAddress())
         .setAttribute("network.local.port", (long) local.getPort())
+        .setAttribute("thread.name", Thread.currentThread().getName())
+        .setAttribute("thread.id", Thread.currentThread().getId())
         .startSpan();
   }
 
