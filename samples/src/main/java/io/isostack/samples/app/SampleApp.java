@@ -1,0 +1,112 @@
+package io.isostack.samples.app;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Command-line entry point of the sample services: {@code frontend}, {@code backend} and the {@code
+ * load} driver, each in its own JVM.
+ *
+ * <pre>
+ * java -jar sample-app.jar backend  --port 8081 --spans-out backend-spans.jsonl [--work-iterations N]
+ * java -jar sample-app.jar frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out f.jsonl
+ * java -jar sample-app.jar load --url http://127.0.0.1:8080/checkout --rps 4 --duration 40 [--warmup N]
+ * </pre>
+ *
+ * <p>Common options: {@code --host NAME} overrides the {@code host.name} resource attribute
+ * (default: the machine's hostname). Services bind to 127.0.0.1 only and stop on SIGTERM, flushing
+ * their spans first.
+ */
+public final class SampleApp {
+
+  private SampleApp() {}
+
+  /**
+   * Runs one mode until it is stopped (services) or its budget is spent (load).
+   *
+   * @param args the mode followed by {@code --name value} options
+   * @throws Exception when a service cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    PrintStream out = System.out;
+    if (args.length == 0) {
+      usage(out);
+      System.exit(2);
+    }
+    Map<String, String> opts = parse(Arrays.copyOfRange(args, 1, args.length));
+    String host = opts.getOrDefault("host", localHostName());
+    switch (args[0]) {
+      case "backend" ->
+          BackendService.run(
+              Integer.parseInt(opts.getOrDefault("port", "8081")),
+              Telemetry.start("backend", host, Path.of(required(opts, "spans-out"))),
+              Integer.parseInt(
+                  opts.getOrDefault(
+                      "work-iterations", Integer.toString(CpuWork.DEFAULT_ITERATIONS))),
+              Integer.parseInt(opts.getOrDefault("threads", "4")));
+      case "frontend" ->
+          FrontendService.run(
+              Integer.parseInt(opts.getOrDefault("port", "8080")),
+              opts.getOrDefault("backend", "http://127.0.0.1:8081"),
+              Telemetry.start("frontend", host, Path.of(required(opts, "spans-out"))),
+              Integer.parseInt(opts.getOrDefault("threads", "8")));
+      case "load" ->
+          new LoadDriver(
+                  java.net.URI.create(opts.getOrDefault("url", "http://127.0.0.1:8080/checkout")),
+                  Double.parseDouble(opts.getOrDefault("rps", "4")),
+                  Duration.ofSeconds(Long.parseLong(opts.getOrDefault("duration", "40"))),
+                  Integer.parseInt(opts.getOrDefault("max-in-flight", "4")),
+                  Integer.parseInt(opts.getOrDefault("warmup", "0")),
+                  out)
+              .run();
+      case "calibrate" -> CpuWork.calibrate(out);
+      default -> {
+        usage(out);
+        System.exit(2);
+      }
+    }
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value, got: " + args[i]);
+      }
+      opts.put(args[i].substring(2), args[i + 1]);
+    }
+    return opts;
+  }
+
+  private static String required(Map<String, String> opts, String name) {
+    String v = opts.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("missing option --" + name);
+    }
+    return v;
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  private static void usage(PrintStream out) {
+    out.println(
+        "usage: sample-app (backend|frontend|load|calibrate) [--name value]...\n"
+            + "  backend  --port 8081 --spans-out FILE [--work-iterations N] [--threads 4]\n"
+            + "  frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out FILE\n"
+            + "  load     --url http://127.0.0.1:8080/checkout --rps 4 --duration 40"
+            + " [--max-in-flight 4] [--warmup N]\n"
+            + "  common:  --host NAME (host.name resource attribute)");
+  }
+}

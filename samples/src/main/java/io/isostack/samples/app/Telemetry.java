@@ -1,0 +1,101 @@
+package io.isostack.samples.app;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.exporter.logging.otlp.internal.traces.OtlpStdoutSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OpenTelemetry SDK of one sample service: resource, W3C propagator, and a batch processor that
+ * writes one OTLP JSON {@code ExportTraceServiceRequest} per line to a file.
+ *
+ * <p>The exporter is the SDK's {@code OtlpStdoutSpanExporter} (in 1.56.0 it lives in the {@code
+ * internal.traces} package of {@code opentelemetry-exporter-logging-otlp}) pointed at a file
+ * stream. {@link #shutdown()} flushes pending spans; it is idempotent.
+ */
+final class Telemetry {
+
+  private final OpenTelemetrySdk sdk;
+  private final String serviceName;
+
+  private Telemetry(OpenTelemetrySdk sdk, String serviceName) {
+    this.sdk = sdk;
+    this.serviceName = serviceName;
+  }
+
+  /**
+   * Builds the SDK for a service.
+   *
+   * @param serviceName the {@code service.name} resource attribute
+   * @param hostName the {@code host.name} resource attribute
+   * @param spansOut the file that receives OTLP JSON lines (truncated at start)
+   * @return the started telemetry
+   */
+  static Telemetry start(String serviceName, String hostName, Path spansOut) {
+    FileOutputStream out;
+    try {
+      out = new FileOutputStream(spansOut.toFile(), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open --spans-out " + spansOut, e);
+    }
+    Resource resource =
+        Resource.getDefault()
+            .merge(
+                Resource.create(
+                    Attributes.builder()
+                        .put(AttributeKey.stringKey("service.name"), serviceName)
+                        .put(AttributeKey.stringKey("host.name"), hostName)
+                        .put(AttributeKey.longKey("process.pid"), ProcessHandle.current().pid())
+                        .put(AttributeKey.stringKey("process.executable.name"), "java")
+                        .build()));
+    OtlpStdoutSpanExporter exporter =
+        OtlpStdoutSpanExporter.builder().setOutput(out).setWrapperJsonObject(true).build();
+    SdkTracerProvider tracerProvider =
+        SdkTracerProvider.builder()
+            .setResource(resource)
+            .addSpanProcessor(
+                BatchSpanProcessor.builder(exporter)
+                    .setScheduleDelay(Duration.ofMillis(500))
+                    .build())
+            .build();
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(tracerProvider)
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+    return new Telemetry(sdk, serviceName);
+  }
+
+  /** Returns the tracer of this service (instrumentation scope {@code io.isostack.samples.app}). */
+  Tracer tracer() {
+    return sdk.getTracer("io.isostack.samples.app", "0.1.0");
+  }
+
+  /** Returns the W3C trace-context propagator. */
+  TextMapPropagator propagator() {
+    return sdk.getPropagators().getTextMapPropagator();
+  }
+
+  /** Returns the {@code service.name} this SDK reports. */
+  String serviceName() {
+    return serviceName;
+  }
+
+  /** Flushes pending spans and closes the exporter, waiting at most 10 s. */
+  void shutdown() {
+    sdk.getSdkTracerProvider().shutdown().join(10, TimeUnit.SECONDS);
+  }
+}
