@@ -262,10 +262,15 @@ public final class OtlpJsonTraceReader {
     String parent = OtlpSpans.hexId(idText(span, "parentSpanId"), 16, "parentSpanId", true);
     SpanKind kind = SpanKind.fromOtlp(kindNumber(span.get("kind")));
     var socket = resource.socketBuilder(kind);
+    String threadName = null;
     for (JsonNode kv : span.path("attributes")) {
       String text = anyValueText(kv.path("value"));
       if (text != null) {
-        socket.set(kv.path("key").asText(), text);
+        if ("thread.name".equals(kv.path("key").asText())) {
+          threadName = text;
+        } else {
+          socket.set(kv.path("key").asText(), text);
+        }
       }
     }
     JsonNode code = span.path("status").get("code");
@@ -280,7 +285,8 @@ public final class OtlpJsonTraceReader {
         time(span.get("startTimeUnixNano"), "startTimeUnixNano"),
         time(span.get("endTimeUnixNano"), "endTimeUnixNano"),
         status,
-        socket);
+        socket,
+        threadName);
   }
 
   private static String idText(JsonNode span, String field) throws BadRecord {

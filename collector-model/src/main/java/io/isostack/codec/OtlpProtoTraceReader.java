@@ -203,10 +203,15 @@ public final class OtlpProtoTraceReader {
     String parent = OtlpSpans.hexId(span.getParentSpanId().toByteArray(), 16, "parentSpanId", true);
     SpanKind kind = SpanKind.fromOtlp(span.getKindValue());
     var socket = resource.socketBuilder(kind);
+    String threadName = null;
     for (KeyValue kv : span.getAttributesList()) {
       String text = text(kv.getValue());
       if (text != null) {
-        socket.set(kv.getKey(), text);
+        if ("thread.name".equals(kv.getKey())) {
+          threadName = text;
+        } else {
+          socket.set(kv.getKey(), text);
+        }
       }
     }
     return OtlpSpans.view(
@@ -219,7 +224,8 @@ public final class OtlpProtoTraceReader {
         span.getStartTimeUnixNano(),
         span.getEndTimeUnixNano(),
         span.getStatus().getCodeValue(),
-        socket);
+        socket,
+        threadName);
   }
 
   /** The text of an AnyValue's scalar, or null for arrays, kvlists, bytes and empty values. */

@@ -98,7 +98,8 @@ final class OtlpSpans {
       long startNanos,
       long endNanos,
       int statusCode,
-      SocketAttributes.Builder socket)
+      SocketAttributes.Builder socket,
+      String threadName)
       throws BadRecord {
     if (r.bad != null) {
       throw r.bad;
@@ -132,7 +133,8 @@ final class OtlpSpans {
           r.containerId,
           r.podUid,
           r.executable,
-          sa);
+          sa,
+          threadName);
     } catch (IllegalArgumentException e) {
       throw new BadRecord(RejectReason.INVALID_VALUE, e.getMessage());
     }

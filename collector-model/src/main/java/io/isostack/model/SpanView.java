@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param podUid {@code k8s.pod.uid} of the resource, or null
  * @param executable {@code process.executable.name} of the resource, or null
  * @param socket the span's socket attributes, never null
+ * @param threadName {@code thread.name} of the span: the runtime's thread name, which the kernel
+ *     shows as the task's {@code comm} (its first 15 bytes) when the runtime sets it; or null
  */
 public record SpanView(
     String traceId,
@@ -44,7 +46,8 @@ public record SpanView(
     String containerId,
     String podUid,
     String executable,
-    SocketAttributes socket) {
+    SocketAttributes socket,
+    String threadName) {
 
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern SPAN_ID = Pattern.compile("[0-9a-f]{16}");
@@ -76,6 +79,42 @@ public record SpanView(
       throw new IllegalArgumentException(
           "endTimeUnixNano " + endEpochNanos + " before startTimeUnixNano " + startEpochNanos);
     }
+  }
+
+  /** A view without a thread name; see the canonical constructor for the fields. */
+  public SpanView(
+      String traceId,
+      String spanId,
+      String parentSpanId,
+      String name,
+      SpanKind kind,
+      String service,
+      long startEpochNanos,
+      long endEpochNanos,
+      SpanStatus status,
+      String host,
+      int pid,
+      String containerId,
+      String podUid,
+      String executable,
+      SocketAttributes socket) {
+    this(
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        service,
+        startEpochNanos,
+        endEpochNanos,
+        status,
+        host,
+        pid,
+        containerId,
+        podUid,
+        executable,
+        socket,
+        null);
   }
 
   private static boolean isZero(String hex) {

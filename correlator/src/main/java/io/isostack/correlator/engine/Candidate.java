@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * One candidate cause of a slow hop while it is being scored: the evidence of one (layer, network
@@ -30,7 +31,15 @@ final class Candidate {
   private boolean explains;
   long explainedNanos;
 
-  Candidate(IsolationLayer layer, boolean network, String cause, Rule rule) {
+  private final ToIntFunction<Rule> ruleOrder;
+
+  Candidate(
+      IsolationLayer layer,
+      boolean network,
+      String cause,
+      Rule rule,
+      ToIntFunction<Rule> ruleOrder) {
+    this.ruleOrder = ruleOrder;
     this.layer = layer;
     this.network = network;
     this.cause = cause;
@@ -64,17 +73,42 @@ final class Candidate {
     signals.add(e.event().name().wire());
   }
 
-  /** The rule of the evidence that explains the most, which words the candidate's statement. */
+  /**
+   * The rule that words the candidate's statement: of the rules with evidence here, the first in
+   * the rule table (its authors' order of preference, e.g. the cgroup's throttle before its
+   * threads' waits).
+   */
   Rule leadRule() {
-    Evidence strongest = strongest();
-    return strongest == null ? rule : rules.get(strongest.ruleId());
+    Rule lead = rule;
+    int best = Integer.MAX_VALUE;
+    for (Rule r : rules.values()) {
+      int order = ruleOrder.applyAsInt(r);
+      if (order < best) {
+        best = order;
+        lead = r;
+      }
+    }
+    return lead;
   }
 
-  /** The evidence that explains the most time, or null when there is none. */
-  Evidence strongest() {
+  /** Self time explained by the lead rule's evidence alone, at most the candidate's. */
+  long leadExplainedNanos() {
+    String id = leadRule().id();
+    long sum = 0;
+    for (Evidence e : evidence) {
+      if (e.ruleId().equals(id)) {
+        sum += e.explainedNanos();
+      }
+    }
+    return Math.min(sum, explainedNanos);
+  }
+
+  /** The strongest evidence of the lead rule, or null when there is none. */
+  Evidence leadEvidence() {
+    String id = leadRule().id();
     Evidence best = null;
     for (Evidence e : evidence) {
-      if (best == null || e.explainedNanos() > best.explainedNanos()) {
+      if (e.ruleId().equals(id) && (best == null || e.explainedNanos() > best.explainedNanos())) {
         best = e;
       }
     }

@@ -166,7 +166,7 @@ final class FindingBuilder {
 
   /** Fills the rule's detail template from the candidate's strongest evidence. */
   private static String detail(Candidate c) {
-    Evidence strongest = c.strongest();
+    Evidence strongest = c.leadEvidence();
     KernelEvent e = strongest.event();
     double maxValue = Double.NaN;
     for (Evidence ev : c.evidence) {
@@ -193,7 +193,7 @@ final class FindingBuilder {
       String replacement =
           switch (name) {
             case "entity" -> entity;
-            case "explained" -> Durations.human(c.explainedNanos);
+            case "explained" -> Durations.human(c.leadExplainedNanos());
             case "count" -> Integer.toString(c.evidence.size());
             case "value" -> value;
             default -> {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * The vertical step for one slow hop: gathers the kernel events joined to its entity within its
@@ -47,6 +48,7 @@ final class HopCorrelator {
   private final InterfaceDirectory interfaces;
   private final HostActivity activity;
   private final Map<String, List<KernelEvent>> lostByHost;
+  private final ToIntFunction<Rule> ruleOrder;
 
   HopCorrelator(
       RuleTable rules,
@@ -63,6 +65,11 @@ final class HopCorrelator {
     this.interfaces = interfaces;
     this.activity = activity;
     this.lostByHost = lostByHost;
+    Map<String, Integer> order = new HashMap<>();
+    for (Rule r : rules.rules()) {
+      order.put(r.id(), order.size());
+    }
+    this.ruleOrder = r -> order.getOrDefault(r.id(), Integer.MAX_VALUE);
   }
 
   Finding correlate(SlowHop hop) {
@@ -105,7 +112,7 @@ final class HopCorrelator {
       String key = layer.code() + '|' + rule.network() + '|' + rule.cause();
       Candidate c =
           candidates.computeIfAbsent(
-              key, k -> new Candidate(layer, rule.network(), rule.cause(), rule));
+              key, k -> new Candidate(layer, rule.network(), rule.cause(), rule, ruleOrder));
       switch (rule.weight()) {
         case INTERVAL -> {
           if (isSpread(e)) {
@@ -121,7 +128,7 @@ final class HopCorrelator {
       c.add(
           new Evidence(
               e,
-              entityLabel(e),
+              m.join.startsWith("peer") ? "peer " + entityLabel(e) : entityLabel(e),
               m.join,
               layer,
               rule.network(),
@@ -147,20 +154,68 @@ final class HopCorrelator {
   private Map<KernelEvent, String> gather(HopEntity entity, long from, long to) {
     Map<KernelEvent, String> joined = new IdentityHashMap<>();
     for (EntityKey key : entity.keys) {
-      String join = key.kind().name().toLowerCase(Locale.ROOT).replace("_id", "");
-      boolean endpoint = key.kind() == EntityKey.Kind.ENDPOINT;
-      index.query(
-          key,
-          from,
-          to,
-          e -> {
-            if (!endpoint || e.host().equals(entity.host)) {
-              joined.putIfAbsent(e, join);
-            }
-          });
+      query(key, joinName(key), entity, from, to, joined);
+    }
+    for (EntityKey key : entity.peerKeys) {
+      query(key, "peer " + joinName(key), entity, from, to, joined);
     }
     index.query(EntityKey.host(entity.host), from, to, e -> joined.putIfAbsent(e, "host"));
+    keepSpanThread(entity, joined);
     return joined;
+  }
+
+  private void query(
+      EntityKey key,
+      String join,
+      HopEntity entity,
+      long from,
+      long to,
+      Map<KernelEvent, String> joined) {
+    boolean endpoint = key.kind() == EntityKey.Kind.ENDPOINT;
+    index.query(
+        key,
+        from,
+        to,
+        e -> {
+          if (!endpoint || e.host().equals(entity.host)) {
+            joined.putIfAbsent(e, join);
+          }
+        });
+  }
+
+  private static String joinName(EntityKey key) {
+    return key.kind().name().toLowerCase(Locale.ROOT).replace("_id", "");
+  }
+
+  /**
+   * When the span names its thread and that thread's scheduler events are among the joined ones,
+   * drops the scheduler events of the process's other threads: a GC or timer thread waiting for a
+   * CPU does not delay this request. Without a match every thread is kept.
+   */
+  private static void keepSpanThread(HopEntity entity, Map<KernelEvent, String> joined) {
+    if (entity.threadComm == null) {
+      return;
+    }
+    boolean seen = false;
+    for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
+      if (isThreadEvent(j.getKey(), j.getValue()) && entity.threadComm.equals(j.getKey().comm())) {
+        seen = true;
+        break;
+      }
+    }
+    if (seen) {
+      joined
+          .entrySet()
+          .removeIf(
+              j ->
+                  isThreadEvent(j.getKey(), j.getValue())
+                      && !entity.threadComm.equals(j.getKey().comm()));
+    }
+  }
+
+  private static boolean isThreadEvent(KernelEvent e, String join) {
+    return !join.startsWith("peer")
+        && (e.name() == EventName.SCHED_RUNQ_LATENCY || e.name() == EventName.SCHED_OFFCPU);
   }
 
   private RuleContext context(HopEntity entity, Map<KernelEvent, String> joined) {

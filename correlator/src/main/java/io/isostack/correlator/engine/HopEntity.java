@@ -22,6 +22,16 @@ final class HopEntity {
   final String host;
   final Set<EntityKey> keys = new LinkedHashSet<>();
   final Set<EntityKey> processKeys = new LinkedHashSet<>();
+
+  /**
+   * Cgroup, container and pod keys of the server-side child of a client span: the peer whose kernel
+   * holds the part of the client's time its server span does not cover.
+   */
+  final Set<EntityKey> peerKeys = new LinkedHashSet<>();
+
+  /** The kernel task name of the span's thread ({@code thread.name} cut to 15 bytes), or null. */
+  String threadComm;
+
   FlowKey flow;
   Endpoint partialEndpoint;
   boolean networked;
@@ -73,8 +83,51 @@ final class HopEntity {
     }
     h.keys.addAll(h.processKeys);
     h.sandbox = isSandbox(span.executable()) || comms.stream().anyMatch(HopEntity::isSandbox);
+    h.threadComm = comm(threadName(trace, span));
     h.resolveFlow(trace, span);
+    if (span.kind() == SpanKind.CLIENT || span.kind() == SpanKind.PRODUCER) {
+      for (SpanView child : trace.children(span)) {
+        if (child.kind() == SpanKind.SERVER || child.kind() == SpanKind.CONSUMER) {
+          HopEntity peer = resolve(trace, child, defaultHost, directory);
+          for (EntityKey k : peer.keys) {
+            if (k.kind() != EntityKey.Kind.PROCESS
+                && k.kind() != EntityKey.Kind.FLOW
+                && k.kind() != EntityKey.Kind.ENDPOINT
+                && !h.keys.contains(k)) {
+              h.peerKeys.add(k);
+            }
+          }
+        }
+      }
+    }
     return h;
+  }
+
+  /**
+   * The span's {@code thread.name}, else that of its nearest ancestor in the same process (a client
+   * call made synchronously from a server span's thread runs on that thread).
+   */
+  private static String threadName(Trace trace, SpanView span) {
+    for (SpanView s = span; s != null; s = trace.parent(s)) {
+      if (!s.service().equals(span.service()) || s.pid() != span.pid()) {
+        return null;
+      }
+      if (s.threadName() != null) {
+        return s.threadName();
+      }
+    }
+    return null;
+  }
+
+  /** A thread name as the kernel shows it: its first 15 bytes (TASK_COMM_LEN is 16). */
+  static String comm(String threadName) {
+    if (threadName == null) {
+      return null;
+    }
+    byte[] b = threadName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return b.length <= 15
+        ? threadName
+        : new String(b, 0, 15, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private void resolveFlow(Trace trace, SpanView span) {
