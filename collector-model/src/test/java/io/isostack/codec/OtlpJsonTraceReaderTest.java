@@ -90,6 +90,28 @@ class OtlpJsonTraceReaderTest {
   }
 
   @Test
+  void keepsTheSpansThreadName() throws IOException {
+    read(
+        request(
+            span(
+                "00f067aa0ba902b7",
+                "",
+                2,
+                ",\"attributes\":["
+                    + attr("thread.name", "{\"stringValue\":\"pay-worker-3\"}")
+                    + "]")));
+
+    assertThat(rejects).isEmpty();
+    assertThat(spans)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.threadName()).isEqualTo("pay-worker-3");
+              assertThat(s.socket().isEmpty()).isTrue();
+            });
+  }
+
+  @Test
   void upperCaseHexIdsAreStoredLowerCase() throws IOException {
     resource("otlp/proto_examples_trace.json");
 
