@@ -63,7 +63,7 @@ public final class OtlpJsonTraceReader {
   public ReadSummary read(
       InputStream in, String source, Consumer<SpanView> out, RejectListener rejects)
       throws IOException {
-    Counts counts = new Counts(source, out, rejects);
+    SpanCounts counts = new SpanCounts(source, out, rejects);
     byte[] head = new byte[8192];
     int headLen = 0;
     int lineStart = 0;
@@ -96,13 +96,13 @@ public final class OtlpJsonTraceReader {
       }
     }
     if (!nonBlank) {
-      counts.lines = newlines + (headLen > lineStart ? 1 : 0);
+      counts.units = newlines + (headLen > lineStart ? 1 : 0);
       return counts.summary();
     }
     int lineEnd = firstEnd < 0 ? headLen : firstEnd;
     if (looksLikeLine(head, lineStart, lineEnd - lineStart)) {
       long firstLineNo = newlines + 1L;
-      counts.lines = firstLineNo;
+      counts.units = firstLineNo;
       readLine(head, lineStart, lineEnd - lineStart, firstLineNo, counts);
       if (firstEnd >= 0) {
         InputStream rest = new ByteArrayInputStream(head, firstEnd + 1, headLen - firstEnd - 1);
@@ -138,14 +138,14 @@ public final class OtlpJsonTraceReader {
     }
   }
 
-  private void readLines(InputStream rest, long lineOffset, Counts counts) throws IOException {
+  private void readLines(InputStream rest, long lineOffset, SpanCounts counts) throws IOException {
     new LineSplitter(64 * 1024, MAX_LINE_BYTES)
         .split(
             rest,
             new LineSplitter.LineHandler() {
               @Override
               public void line(byte[] buf, int off, int len, long lineNo) {
-                counts.lines = lineOffset + lineNo;
+                counts.units = lineOffset + lineNo;
                 if (!LineSplitter.isBlank(buf, off, len)) {
                   readLine(buf, off, len, lineOffset + lineNo, counts);
                 }
@@ -153,7 +153,7 @@ public final class OtlpJsonTraceReader {
 
               @Override
               public void tooLong(long lineNo, int maxLineBytes) {
-                counts.lines = lineOffset + lineNo;
+                counts.units = lineOffset + lineNo;
                 counts.reject(
                     lineOffset + lineNo,
                     new BadRecord(
@@ -164,10 +164,10 @@ public final class OtlpJsonTraceReader {
   }
 
   /** One NDJSON line: spans and rejections are held until the whole line has parsed. */
-  private void readLine(byte[] buf, int off, int len, long lineNo, Counts counts) {
+  private void readLine(byte[] buf, int off, int len, long lineNo, SpanCounts counts) {
     List<SpanView> spans = new ArrayList<>();
     List<Rejection> bad = new ArrayList<>(0);
-    Counts lineCounts = new Counts(counts.source, spans::add, bad::add);
+    SpanCounts lineCounts = new SpanCounts(counts.source, spans::add, bad::add);
     try (JsonParser p = MAPPER.getFactory().createParser(buf, off, len)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new BadRecord(RejectReason.INVALID_JSON, "line is not a JSON object");
@@ -195,7 +195,7 @@ public final class OtlpJsonTraceReader {
     }
   }
 
-  private void readDocument(InputStream in, Counts counts) throws IOException {
+  private void readDocument(InputStream in, SpanCounts counts) throws IOException {
     try (JsonParser p = MAPPER.getFactory().createParser(in)) {
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         if (t != JsonToken.START_OBJECT) {
@@ -206,16 +206,16 @@ public final class OtlpJsonTraceReader {
         }
         request(p, -1, counts);
       }
-      counts.lines = p.currentLocation().getLineNr();
+      counts.units = p.currentLocation().getLineNr();
     } catch (JsonProcessingException e) {
       long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-      counts.lines = Math.max(counts.lines, line);
+      counts.units = Math.max(counts.units, line);
       counts.reject(line, new BadRecord(RejectReason.INVALID_JSON, e.getOriginalMessage()));
     }
   }
 
   /** Reads one ExportTraceServiceRequest object whose START_OBJECT is current. */
-  private void request(JsonParser p, long lineNo, Counts counts) throws IOException {
+  private void request(JsonParser p, long lineNo, SpanCounts counts) throws IOException {
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
@@ -239,7 +239,7 @@ public final class OtlpJsonTraceReader {
     }
   }
 
-  private void resourceSpans(JsonNode rs, long line, Counts counts) {
+  private void resourceSpans(JsonNode rs, long line, SpanCounts counts) {
     OtlpResource resource = new OtlpResource();
     for (JsonNode kv : rs.path("resource").path("attributes")) {
       resource.attribute(kv.path("key").asText(), anyValueText(kv.path("value")));
@@ -363,35 +363,5 @@ public final class OtlpJsonTraceReader {
       return b.asText();
     }
     return null;
-  }
-
-  /** Counts and forwarding for one read. */
-  private static final class Counts {
-    final String source;
-    final Consumer<SpanView> out;
-    final RejectListener rejects;
-    long lines;
-    long records;
-    long rejected;
-
-    Counts(String source, Consumer<SpanView> out, RejectListener rejects) {
-      this.source = source;
-      this.out = out;
-      this.rejects = rejects;
-    }
-
-    void emit(SpanView span) {
-      records++;
-      out.accept(span);
-    }
-
-    void reject(long line, BadRecord e) {
-      rejected++;
-      rejects.rejected(new Rejection(source, line, e.reason(), String.valueOf(e.getMessage())));
-    }
-
-    ReadSummary summary() {
-      return new ReadSummary(lines, records, rejected, 0);
-    }
   }
 }

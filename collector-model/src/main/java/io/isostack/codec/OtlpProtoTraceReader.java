@@ -65,13 +65,13 @@ public final class OtlpProtoTraceReader {
       return new ReadSummary(0, 0, 0, 0);
     }
     bin.reset();
-    Counts c = new Counts(source, out, rejects);
+    SpanCounts c = new SpanCounts(source, out, rejects);
     if (first == 0x0A) {
       readBare(bin, c);
     } else {
       readFramed(bin, c);
     }
-    return new ReadSummary(c.messages, c.records, c.rejected, 0);
+    return c.summary();
   }
 
   /**
@@ -89,16 +89,16 @@ public final class OtlpProtoTraceReader {
       Consumer<SpanView> out,
       RejectListener rejects) {
     Objects.requireNonNull(request, "request");
-    Counts c = new Counts(source, out, rejects);
+    SpanCounts c = new SpanCounts(source, out, rejects);
     for (ResourceSpans rs : request.getResourceSpansList()) {
       resourceSpans(rs, -1, c);
     }
     return new ReadSummary(1, c.records, c.rejected, 0);
   }
 
-  private void readBare(InputStream in, Counts c) throws IOException {
+  private void readBare(InputStream in, SpanCounts c) throws IOException {
     CodedInputStream cis = CodedInputStream.newInstance(in);
-    c.messages = 1;
+    c.units = 1;
     int element = 0;
     try {
       while (true) {
@@ -125,14 +125,14 @@ public final class OtlpProtoTraceReader {
     }
   }
 
-  private void readFramed(InputStream in, Counts c) throws IOException {
+  private void readFramed(InputStream in, SpanCounts c) throws IOException {
     byte[] len = new byte[4];
     while (true) {
       int n = in.readNBytes(len, 0, 4);
       if (n == 0) {
         return;
       }
-      long messageNo = ++c.messages;
+      long messageNo = ++c.units;
       if (n < 4) {
         c.reject(
             messageNo,
@@ -181,7 +181,7 @@ public final class OtlpProtoTraceReader {
         truncated ? RejectReason.TRUNCATED : RejectReason.INVALID_PROTOBUF, where + ": " + m);
   }
 
-  private static void resourceSpans(ResourceSpans rs, long messageNo, Counts c) {
+  private static void resourceSpans(ResourceSpans rs, long messageNo, SpanCounts c) {
     OtlpResource resource = new OtlpResource();
     for (KeyValue kv : rs.getResource().getAttributesList()) {
       resource.attribute(kv.getKey(), text(kv.getValue()));
@@ -237,32 +237,5 @@ public final class OtlpProtoTraceReader {
       case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
       default -> null;
     };
-  }
-
-  /** Counts and forwarding for one read. */
-  private static final class Counts {
-    final String source;
-    final Consumer<SpanView> out;
-    final RejectListener rejects;
-    long messages;
-    long records;
-    long rejected;
-
-    Counts(String source, Consumer<SpanView> out, RejectListener rejects) {
-      this.source = Objects.requireNonNull(source, "source");
-      this.out = out;
-      this.rejects = rejects;
-    }
-
-    void emit(SpanView span) {
-      records++;
-      out.accept(span);
-    }
-
-    void reject(long messageNo, BadRecord e) {
-      rejected++;
-      rejects.rejected(
-          new Rejection(source, messageNo, e.reason(), String.valueOf(e.getMessage())));
-    }
   }
 }
