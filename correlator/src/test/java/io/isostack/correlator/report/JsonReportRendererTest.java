@@ -1,0 +1,140 @@
+package io.isostack.correlator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class JsonReportRendererTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Set<String> LAYERS =
+      Set.of("L-0", "L-1", "L-2", "L-3", "L-4", "host", "application");
+
+  private static JsonNode render(AnalysisReport report) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new JsonReportRenderer().render(report, out);
+    return MAPPER.readTree(out.toByteArray());
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void topLevelHasExactlyFindingsAndInput() throws IOException {
+    JsonNode root = render(ReportFixtures.throttledCheckout());
+
+    assertThat(fieldNames(root)).containsExactly("findings", "input");
+    assertThat(root.get("findings").isArray()).isTrue();
+    assertThat(root.get("input").isObject()).isTrue();
+  }
+
+  @Test
+  void everyFindingHasTheDocumentedFieldsAndTypes() throws IOException {
+    JsonNode findings = render(ReportFixtures.throttledCheckout()).get("findings");
+
+    assertThat(findings).hasSize(2);
+    for (JsonNode f : findings) {
+      assertThat(f.get("traceId").asText()).matches("[0-9a-f]{32}");
+      assertThat(f.get("spanId").asText()).matches("[0-9a-f]{16}");
+      assertThat(f.get("service").isTextual()).isTrue();
+      assertThat(f.get("name").isTextual()).isTrue();
+      assertThat(f.get("durationNanos").isIntegralNumber()).isTrue();
+      assertThat(f.get("layer").asText()).isIn(LAYERS);
+      assertThat(f.get("network").isBoolean()).isTrue();
+      assertThat(f.get("cause").isTextual()).isTrue();
+      assertThat(f.get("confidence").isNumber()).isTrue();
+      assertThat(f.get("confidence").asDouble()).isBetween(0.0, 1.0);
+      assertThat(f.get("explainedNanos").isIntegralNumber()).isTrue();
+      assertThat(f.get("evidence").isArray()).isTrue();
+    }
+  }
+
+  @Test
+  void findingCarriesTheVerdictAndItsNumbers() throws IOException {
+    JsonNode first = render(ReportFixtures.throttledCheckout()).get("findings").get(0);
+
+    assertThat(first.get("service").asText()).isEqualTo("backend");
+    assertThat(first.get("name").asText()).isEqualTo("GET /pay");
+    assertThat(first.get("durationNanos").asLong()).isEqualTo(1_410_000_000L);
+    assertThat(first.get("layer").asText()).isEqualTo("L-3");
+    assertThat(first.get("network").asBoolean()).isFalse();
+    assertThat(first.get("cause").asText()).isEqualTo("cpu-throttle");
+    assertThat(first.get("explainedNanos").asLong()).isEqualTo(1_300_000_000L);
+    assertThat(first.get("confidence").asDouble()).isBetween(0.9, 1.0);
+  }
+
+  @Test
+  void everyEvidenceHasNameEntityTimeDurationAndSource() throws IOException {
+    JsonNode evidence =
+        render(ReportFixtures.throttledCheckout()).get("findings").get(0).get("evidence");
+
+    assertThat(evidence).isNotEmpty();
+    for (JsonNode e : evidence) {
+      assertThat(e.get("name").isTextual()).isTrue();
+      assertThat(e.get("entity").isTextual()).isTrue();
+      assertThat(e.get("timeUnixNano").isIntegralNumber()).isTrue();
+      assertThat(e.get("durationNanos").isIntegralNumber()).isTrue();
+      assertThat(e.get("source").isTextual()).isTrue();
+    }
+    JsonNode throttle = evidence.get(0);
+    assertThat(throttle.get("name").asText()).isEqualTo("cpu.throttled");
+    assertThat(throttle.get("entity").asText()).isEqualTo("cgroup /demo-backend");
+    assertThat(throttle.get("timeUnixNano").asLong())
+        .isEqualTo(io.isostack.correlator.testing.SpanBuilder.ms(1400));
+    assertThat(throttle.get("durationNanos").asLong()).isEqualTo(1_300_000_000L);
+    assertThat(throttle.get("source").asText()).isEqualTo("cgroup-sampler");
+  }
+
+  @Test
+  void applicationFindingHasTheApplicationLayerAndNoEvidence() throws IOException {
+    JsonNode app = render(ReportFixtures.throttledCheckout()).get("findings").get(1);
+
+    assertThat(app.get("layer").asText()).isEqualTo("application");
+    assertThat(app.get("cause").asText()).isEqualTo("application");
+    assertThat(app.get("evidence")).isEmpty();
+  }
+
+  @Test
+  void inputListsRejectedRecordsWithSourceLineAndReason() throws IOException {
+    JsonNode input = render(ReportFixtures.throttledCheckout()).get("input");
+
+    assertThat(input.at("/spans/total").asLong()).isEqualTo(3);
+    assertThat(input.at("/spans/traces").asLong()).isEqualTo(2);
+    assertThat(input.at("/rejected/total").asLong()).isEqualTo(1);
+    assertThat(input.at("/rejected/byReason/invalid-id").asLong()).isEqualTo(1);
+    JsonNode first = input.at("/rejected/first/0");
+    assertThat(first.get("source").asText()).isEqualTo("traces.jsonl");
+    assertThat(first.get("line").asLong()).isEqualTo(2);
+    assertThat(first.get("reason").asText()).isEqualTo("invalid-id");
+  }
+
+  @Test
+  void emptyReportHasAnEmptyFindingsArray() throws IOException {
+    JsonNode root = render(ReportFixtures.empty());
+    assertThat(fieldNames(root)).containsExactly("findings", "input");
+    assertThat(root.get("findings")).isEmpty();
+  }
+
+  @Test
+  void renderLineWritesOneFindingAsOneLine() throws IOException {
+    AnalysisReport report = ReportFixtures.throttledCheckout();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new JsonReportRenderer().renderLine(report.findings().get(0), out);
+
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).endsWith("\n");
+    assertThat(text.strip()).doesNotContain("\n");
+    assertThat(MAPPER.readTree(text).get("spanId").asText())
+        .isEqualTo(report.findings().get(0).span().spanId());
+  }
+}

@@ -1,0 +1,62 @@
+package io.isostack.correlator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class TextReportRendererTest {
+
+  private static String render(AnalysisReport report) {
+    StringWriter out = new StringWriter();
+    new TextReportRenderer().render(report, new PrintWriter(out));
+    return out.toString();
+  }
+
+  @Test
+  void verdictLineNamesPathDurationLayerCauseDetailAndConfidence() {
+    AnalysisReport report = ReportFixtures.throttledCheckout();
+
+    assertThat(TextReportRenderer.verdict(report.findings().get(0)))
+        .matches(
+            "frontend GET /checkout → backend GET /pay 1\\.41 s: L-3 container, CPU throttling"
+                + " \\(.+\\), confidence 0\\.9\\d")
+        .contains("(cgroup /demo-backend throttled 1.3 s of the span)");
+  }
+
+  @Test
+  void verdictLineOfARootSpanHasNoArrow() {
+    String verdict =
+        TextReportRenderer.verdict(ReportFixtures.throttledCheckout().findings().get(1));
+
+    assertThat(verdict)
+        .startsWith("api GET /report 600 ms: application, time in the application (");
+    assertThat(verdict).doesNotContain("→");
+  }
+
+  @Test
+  void reportPrintsEachVerdictLine() {
+    AnalysisReport report = ReportFixtures.throttledCheckout();
+    String text = render(report);
+
+    assertThat(text).startsWith("2 slow hops: ");
+    assertThat(text.lines())
+        .contains(
+            TextReportRenderer.verdict(report.findings().get(0)),
+            TextReportRenderer.verdict(report.findings().get(1)));
+  }
+
+  @Test
+  void reportListsRejectedRecordsWithFileLineAndReason() {
+    String text = render(ReportFixtures.throttledCheckout());
+
+    assertThat(text).contains("Rejected 1 records");
+    assertThat(text).contains("traces.jsonl:2: invalid-id: traceId is not 32 hex characters");
+  }
+
+  @Test
+  void reportWithoutSlowHopsSaysSo() {
+    assertThat(render(ReportFixtures.empty())).startsWith("No slow hops");
+  }
+}
