@@ -13,9 +13,8 @@ import io.isostack.correlator.report.TextReportRenderer;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.SpanView;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +134,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       options =
           AnalyzerOptions.defaults().withSlowThreshold(slowThresholdNanos).withSkew(skewNanos);
     } catch (IllegalArgumentException | IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
     InputSummary summary = new InputSummary();
@@ -172,15 +171,17 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private void write(AnalysisReport report) throws IOException {
-    OutputStream out = output == null ? System.out : Files.newOutputStream(output);
+    Writer out =
+        output == null
+            ? spec.commandLine().getOut()
+            : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
     try {
       if (format == Format.json) {
         new JsonReportRenderer().render(report, out);
       } else {
-        PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-        new TextReportRenderer().render(report, w);
-        w.flush();
+        new TextReportRenderer().render(report, new PrintWriter(out));
       }
+      out.flush();
     } finally {
       if (output != null) {
         out.close();

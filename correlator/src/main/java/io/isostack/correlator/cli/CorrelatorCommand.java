@@ -23,7 +23,16 @@ public final class CorrelatorCommand implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new CorrelatorCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The configured command line: an unknown option after a multi-value option such as {@code
+   * --traces} is a usage error, not one more file name.
+   */
+  public static CommandLine commandLine() {
+    return new CommandLine(new CorrelatorCommand())
+        .setUnmatchedOptionsAllowedAsOptionParameters(false);
   }
 
   @Override

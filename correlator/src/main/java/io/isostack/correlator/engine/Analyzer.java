@@ -30,6 +30,7 @@ public final class Analyzer {
   private final EventIndex index = new EventIndex();
   private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
   private final Map<String, Intervals> interest = new HashMap<>();
+  private Intervals interestAnyHost = Intervals.EMPTY;
   private List<SlowHop> hops;
   private long eventsIndexed;
   private long eventsOutsideWindows;
@@ -88,8 +89,27 @@ public final class Analyzer {
         }
         interest.put(w.getKey(), Intervals.union(s, e, s.length));
       }
+      interestAnyHost = windowsOfAllHosts();
     }
     return hops;
+  }
+
+  private Intervals windowsOfAllHosts() {
+    int n = 0;
+    for (Intervals iv : interest.values()) {
+      n += iv.size();
+    }
+    long[] s = new long[n];
+    long[] e = new long[n];
+    int k = 0;
+    for (Intervals iv : interest.values()) {
+      for (int i = 0; i < iv.size(); i++) {
+        s[k] = iv.start(i);
+        e[k] = iv.end(i);
+        k++;
+      }
+    }
+    return Intervals.union(s, e, n);
   }
 
   /**
@@ -108,7 +128,9 @@ public final class Analyzer {
     if (!router.learn(e) || !rules.covers(e.name())) {
       return;
     }
-    Intervals windows = interest.get(e.host());
+    // A 5-tuple joins across hosts (the peer's node sees the same connection), so flow events
+    // are kept near any slow hop; the others only near a slow hop on their own host.
+    Intervals windows = e.flow() != null ? interestAnyHost : interest.get(e.host());
     if (windows == null || windows.overlap(e.startEpochNanos(), e.endEpochNanos() + 1) == 0) {
       eventsOutsideWindows++;
       return;

@@ -1,6 +1,5 @@
 package io.isostack.correlator.report;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.isostack.codec.Rejection;
@@ -10,7 +9,7 @@ import io.isostack.correlator.engine.Finding;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.Writer;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,14 +24,14 @@ public final class JsonReportRenderer {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   /**
-   * Writes the report; the stream is flushed, not closed.
+   * Writes the report; the writer is flushed, not closed.
    *
    * @throws IOException if writing fails
    */
-  public void render(AnalysisReport report, OutputStream out) throws IOException {
+  public void render(AnalysisReport report, Writer out) throws IOException {
     try (JsonGenerator g =
         FACTORY
-            .createGenerator(out, JsonEncoding.UTF8)
+            .createGenerator(out)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .useDefaultPrettyPrinter()) {
       g.writeStartObject();
@@ -53,11 +52,9 @@ public final class JsonReportRenderer {
    *
    * @throws IOException if writing fails
    */
-  public void renderLine(Finding finding, OutputStream out) throws IOException {
+  public void renderLine(Finding finding, Writer out) throws IOException {
     try (JsonGenerator g =
-        FACTORY
-            .createGenerator(out, JsonEncoding.UTF8)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+        FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
       finding(g, finding);
     }
     out.write('\n');
@@ -145,9 +142,7 @@ public final class JsonReportRenderer {
         g.writeStringField("unit", k.unit());
       }
     }
-    if (k.source() != null) {
-      g.writeStringField("source", k.source());
-    }
+    g.writeStringField("source", k.source());
     g.writeStringField("layer", e.layer().code());
     g.writeBooleanField("network", e.network());
     g.writeStringField("cause", e.cause());

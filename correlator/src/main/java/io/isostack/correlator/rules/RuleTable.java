@@ -166,8 +166,13 @@ public final class RuleTable {
         throw new IllegalArgumentException("field 'event': unknown event name '" + event + "'");
       }
       require(layer, "layer");
-      IsolationLayer l = "$device".equals(layer) ? null : IsolationLayer.fromCode(layer);
-      Weight w = Weight.valueOf(upper(require(weight, "weight")));
+      IsolationLayer l;
+      try {
+        l = "$device".equals(layer) ? null : IsolationLayer.fromCode(layer);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("field 'layer': " + e.getMessage(), e);
+      }
+      Weight w = constant(Weight.class, weight, "weight");
       if ((w == Weight.INSTANT || w == Weight.BACKOFF) && instantNanos == 0) {
         throw new IllegalArgumentException(
             "field 'instantNanos' is required for weight '" + weight + "'");
@@ -183,7 +188,7 @@ public final class RuleTable {
           l,
           network,
           require(cause, "cause"),
-          Join.valueOf(upper(require(join, "join")).replace('-', '_')),
+          constant(Join.class, join, "join"),
           w,
           instantNanos,
           backoffMaxNanos,
@@ -211,7 +216,7 @@ public final class RuleTable {
       if (deviceKind != null) {
         kinds = new LinkedHashSet<>();
         for (String k : deviceKind) {
-          kinds.add(DeviceKind.valueOf(upper(k)));
+          kinds.add(constant(DeviceKind.class, k, "when.deviceKind"));
         }
       }
       return new Condition(
@@ -225,6 +230,22 @@ public final class RuleTable {
           kinds,
           minValue);
     }
+  }
+
+  /** An enum constant by its lower-case, dashed name, or an error naming the field and choices. */
+  private static <E extends Enum<E>> E constant(Class<E> type, String value, String field) {
+    require(value, field);
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(upper(value).replace('-', '_'))) {
+        return e;
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    throw new IllegalArgumentException(
+        "field '" + field + "': '" + value + "' is not one of " + String.join(", ", allowed));
   }
 
   private static Set<String> set(List<String> values) {

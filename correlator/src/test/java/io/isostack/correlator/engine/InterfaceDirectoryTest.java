@@ -19,7 +19,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class InterfaceDirectoryTest {
@@ -63,10 +62,6 @@ class InterfaceDirectoryTest {
   }
 
   @Test
-  @Disabled(
-      "bug: CanonicalEventDecoder keeps 'saddr' only in the 5-tuple, which a net.interface record"
-          + " (no daddr) does not have, while InterfaceDirectory.learn reads e.attr(\"saddr\"):"
-          + " the address → device link of net.interface records is never learned")
   void learnsTheDeviceOfAnAddressFromANetInterfaceRecord() throws IOException {
     InterfaceDirectory directory = new InterfaceDirectory();
     read().forEach(directory::learn);
@@ -74,7 +69,6 @@ class InterfaceDirectoryTest {
   }
 
   @Test
-  @Disabled("bug: same as learnsTheDeviceOfAnAddressFromANetInterfaceRecord")
   void retransmitsOfASocketOnAVirtioNicAreTheParavirtNetworkSlice() throws IOException {
     SpanView server =
         span(1)

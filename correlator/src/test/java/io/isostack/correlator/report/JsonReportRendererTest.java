@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,9 +17,9 @@ class JsonReportRendererTest {
       Set.of("L-0", "L-1", "L-2", "L-3", "L-4", "host", "application");
 
   private static JsonNode render(AnalysisReport report) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter out = new StringWriter();
     new JsonReportRenderer().render(report, out);
-    return MAPPER.readTree(out.toByteArray());
+    return MAPPER.readTree(out.toString());
   }
 
   private static List<String> fieldNames(JsonNode node) {
@@ -128,10 +127,10 @@ class JsonReportRendererTest {
   @Test
   void renderLineWritesOneFindingAsOneLine() throws IOException {
     AnalysisReport report = ReportFixtures.throttledCheckout();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter out = new StringWriter();
     new JsonReportRenderer().renderLine(report.findings().get(0), out);
 
-    String text = out.toString(StandardCharsets.UTF_8);
+    String text = out.toString();
     assertThat(text).endsWith("\n");
     assertThat(text.strip()).doesNotContain("\n");
     assertThat(MAPPER.readTree(text).get("spanId").asText())

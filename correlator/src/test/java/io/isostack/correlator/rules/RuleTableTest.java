@@ -12,7 +12,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -80,9 +79,6 @@ class RuleTableTest {
   }
 
   @Test
-  @Disabled(
-      "bug: default-rules.json tries log-l3 (pattern 'Operation not permitted') before log-l4,"
-          + " so the METHOD.md §3.1 L-4 keyword 'WASI operation not permitted' is classed L-3")
   void wasiOperationNotPermittedIsSandboxLayer() {
     Rule rule = DEFAULTS.match(log("wasmtime: WASI operation not permitted: path_open"), PLAIN);
     assertThat(rule).isNotNull();
@@ -210,9 +206,6 @@ class RuleTableTest {
   }
 
   @Test
-  @Disabled(
-      "bug: METHOD.md §3.2 lists connection lifetime (tcplife) with retransmits and RTT, but"
-          + " default-rules.json has no tcp.lifetime rule, so Analyzer drops those events")
   void connectionLifetimeHasARuleForTheDevicesNetworkSlice() {
     assertThat(DEFAULTS.covers(EventName.TCP_LIFETIME)).isTrue();
     Rule rule = DEFAULTS.match(event(EventName.TCP_LIFETIME), VIRTIO);
@@ -331,10 +324,6 @@ class RuleTableTest {
   }
 
   @Test
-  @Disabled(
-      "bug: RuleTable.RuleEntry.compile uses Weight.valueOf (likewise Join and DeviceKind), so an"
-          + " unknown value reports 'No enum constant io.isostack.correlator.rules.Weight.HEAVY'"
-          + " without naming the field 'weight' or the allowed values")
   void unknownWeightIsRejectedNamingTheField() {
     assertThatThrownBy(() -> RuleTable.load(resource("unknown-weight.json")))
         .isInstanceOf(IllegalArgumentException.class)
