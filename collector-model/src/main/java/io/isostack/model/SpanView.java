@@ -81,42 +81,6 @@ public record SpanView(
     }
   }
 
-  /** A view without a thread name; see the canonical constructor for the fields. */
-  public SpanView(
-      String traceId,
-      String spanId,
-      String parentSpanId,
-      String name,
-      SpanKind kind,
-      String service,
-      long startEpochNanos,
-      long endEpochNanos,
-      SpanStatus status,
-      String host,
-      int pid,
-      String containerId,
-      String podUid,
-      String executable,
-      SocketAttributes socket) {
-    this(
-        traceId,
-        spanId,
-        parentSpanId,
-        name,
-        kind,
-        service,
-        startEpochNanos,
-        endEpochNanos,
-        status,
-        host,
-        pid,
-        containerId,
-        podUid,
-        executable,
-        socket,
-        null);
-  }
-
   private static boolean isZero(String hex) {
     for (int i = 0; i < hex.length(); i++) {
       if (hex.charAt(i) != '0') {

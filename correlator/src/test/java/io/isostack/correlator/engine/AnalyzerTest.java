@@ -527,4 +527,64 @@ class AnalyzerTest {
     analyzer.finishSpans();
     assertThatThrownBy(() -> analyzer.addSpan(backend())).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void aClientSpansUncoveredTimeJoinsThePeersThrottledCgroup() {
+    // frontend client span 0..1000 ms; the backend's server span only runs 600..800 ms: the
+    // request waited 600 ms in the backend, whose cgroup was throttled meanwhile.
+    SpanView client =
+        span(2).parent(1).op("frontend", "GET /pay", SpanKind.CLIENT).pid(100).at(0, 1000).build();
+    SpanView server =
+        span(3).parent(2).op("backend", "GET /pay", SpanKind.SERVER).pid(4242).at(600, 800).build();
+    SpanView root =
+        span(1).op("frontend", "GET /checkout", SpanKind.SERVER).pid(100).at(0, 1010).build();
+
+    List<Finding> findings =
+        analyze(
+            List.of(root, client, server),
+            List.of(attach(4242, "/demo-backend"), throttled("/demo-backend", 0, 600)));
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.span().spanId()).isEqualTo(client.spanId());
+              assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+              assertThat(f.cause()).isEqualTo("cpu-throttle");
+              assertThat(f.detail()).startsWith("peer cgroup /demo-backend throttled");
+              assertThat(f.evidence()).extracting(Evidence::join).containsOnly("peer cgroup");
+            });
+  }
+
+  @Test
+  void schedulerEventsOfOtherThreadsDoNotJoinWhenTheSpanNamesItsThread() {
+    SpanView server =
+        span(1)
+            .op("backend", "GET /pay", SpanKind.SERVER)
+            .pid(4242)
+            .thread("pay-worker-3")
+            .at(0, 1000)
+            .build();
+    KernelEvent gcThread =
+        event(EventName.SCHED_RUNQ_LATENCY)
+            .interval(ms(0), ms(900))
+            .task(4242, 4250, "G1 Young RemSet")
+            .build();
+    KernelEvent worker =
+        event(EventName.SCHED_RUNQ_LATENCY)
+            .interval(ms(100), ms(400))
+            .task(4242, 4260, "pay-worker-3")
+            .build();
+
+    List<Finding> findings = analyze(List.of(server), List.of(gcThread, worker));
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.cause()).isEqualTo("runqueue-latency");
+              assertThat(f.explainedNanos()).isEqualTo(300 * MS);
+              assertThat(f.evidence()).extracting(e -> e.event().tid()).containsOnly(4260);
+            });
+  }
 }

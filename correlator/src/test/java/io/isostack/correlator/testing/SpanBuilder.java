@@ -14,6 +14,8 @@ import java.util.Map;
  * Defaults: trace {@link #TRACE}, kind SERVER, service {@code svc}, host {@code node-1}, no pid.
  */
 public final class SpanBuilder {
+  private String threadName;
+
   /** 2026-03-02T10:00:00Z in nanoseconds since the Unix epoch: the time origin of all tests. */
   public static final long BASE_NANOS = 1_772_445_600_000_000_000L;
 
@@ -122,6 +124,12 @@ public final class SpanBuilder {
     return this;
   }
 
+  /** Sets {@code thread.name}. */
+  public SpanBuilder thread(String name) {
+    this.threadName = name;
+    return this;
+  }
+
   /** Builds the span. */
   public SpanView build() {
     SocketAttributes.Builder b = SocketAttributes.builder(kind);
@@ -141,6 +149,7 @@ public final class SpanBuilder {
         containerId,
         podUid,
         executable,
-        b.build());
+        b.build(),
+        threadName);
   }
 }
