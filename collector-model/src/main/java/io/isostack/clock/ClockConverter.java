@@ -2,6 +2,7 @@ package io.isostack.clock;
 
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -26,6 +27,7 @@ public final class ClockConverter {
   private final ConcurrentHashMap<String, AtomicReferenceArray<Long>> synced =
       new ConcurrentHashMap<>();
   private final AtomicReferenceArray<Long> userOffsets = new AtomicReferenceArray<>(DOMAINS);
+  private final AtomicLong version = new AtomicLong();
 
   /** Creates a converter that knows no offset yet. */
   public ClockConverter() {}
@@ -51,6 +53,7 @@ public final class ClockConverter {
     synced
         .computeIfAbsent(host, h -> new AtomicReferenceArray<>(DOMAINS))
         .set(domain.ordinal(), offset);
+    version.incrementAndGet();
   }
 
   /**
@@ -67,6 +70,7 @@ public final class ClockConverter {
       throw new IllegalArgumentException("domain: realtime needs no offset");
     }
     userOffsets.set(domain.ordinal(), realtimeMinusClockNanos);
+    version.incrementAndGet();
   }
 
   /**
@@ -114,6 +118,23 @@ public final class ClockConverter {
               + "=NANOS");
     }
     return Math.addExact(clockNanos, offset);
+  }
+
+  /**
+   * A number that changes whenever an offset is set, so that a reader may cache the offset it
+   * looked up last and look again only when this changed.
+   */
+  public long version() {
+    return version.get();
+  }
+
+  /**
+   * The offset {@code REALTIME - CLOCK} in use for a host and domain.
+   *
+   * @return the offset in nanoseconds, 0 for {@link ClockDomain#REALTIME}, or null when unknown
+   */
+  public Long offsetNanos(String host, ClockDomain domain) {
+    return domain == ClockDomain.REALTIME ? Long.valueOf(0) : offset(host, domain);
   }
 
   private Long offset(String host, ClockDomain domain) {

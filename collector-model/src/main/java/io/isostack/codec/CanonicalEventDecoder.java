@@ -24,7 +24,7 @@ final class CanonicalEventDecoder {
 
   private final ClockConverter clocks;
   private final StringCache strings = new StringCache(1024);
-  private final Map<String, String> attrs = new HashMap<>();
+  private final Attrs attrs = new Attrs();
 
   private String name;
   private boolean hasTime;
@@ -52,6 +52,11 @@ final class CanonicalEventDecoder {
   private boolean hasRealtime;
   private long realtimeNs;
   private boolean start;
+
+  private String offsetHost;
+  private ClockDomain offsetDomain;
+  private long offsetVersion = -1;
+  private long offsetValue;
 
   CanonicalEventDecoder(ClockConverter clocks) {
     this.clocks = clocks;
@@ -110,12 +115,12 @@ final class CanonicalEventDecoder {
       return;
     }
     switch (field) {
-      case "event.name" -> name = text(p, field);
+      case "event.name" -> name = cached(p, field);
       case "time_ns" -> {
         timeNs = JsonValues.longValue(p, field);
         hasTime = true;
       }
-      case "clock" -> clock = text(p, field);
+      case "clock" -> clock = cached(p, field);
       case "host.name" -> host = cached(p, field);
       case "pid" -> pid = JsonValues.intValue(p, field, 0, Integer.MAX_VALUE);
       case "tid" -> tid = JsonValues.intValue(p, field, 0, Integer.MAX_VALUE);
@@ -147,7 +152,7 @@ final class CanonicalEventDecoder {
       case "attrs" -> attrsObject(p);
       default -> {
         if (p.currentToken().isScalarValue()) {
-          attrs.putIfAbsent(field, p.getText());
+          attrs.put(field, scalar(p), false);
         } else {
           p.skipChildren();
         }
@@ -175,7 +180,7 @@ final class CanonicalEventDecoder {
             v == JsonToken.VALUE_TRUE
                 || (v == JsonToken.VALUE_STRING && "true".equals(p.getText()));
       }
-      attrs.put(key, p.getText());
+      attrs.put(key, scalar(p), true);
     }
   }
 
@@ -208,13 +213,14 @@ final class CanonicalEventDecoder {
       }
       return null;
     }
-    if (!clocks.canConvert(h, domain)) {
+    long offset = offset(h, domain);
+    if (offset == Long.MIN_VALUE) {
       throw new BadRecord(RejectReason.MISSING_CLOCK_SYNC, missingSync(stream, h, domain));
     }
     long startNs;
     long endNs;
     try {
-      long t = clocks.toEpochNanos(h, domain, timeNs);
+      long t = Math.addExact(timeNs, offset);
       startNs = start ? t : Math.subtractExact(t, durNs);
       endNs = start ? Math.addExact(t, durNs) : t;
     } catch (ArithmeticException e) {
@@ -232,14 +238,37 @@ final class CanonicalEventDecoder {
             .source(source);
     if (saddr != null && daddr == null) {
       // A lone local address (e.g. net.interface) has no 5-tuple; keep it for the engine.
-      attrs.putIfAbsent("saddr", saddr);
+      attrs.put("saddr", saddr, false);
     } else if (daddr != null && saddr == null) {
-      attrs.putIfAbsent("daddr", daddr);
+      attrs.put("daddr", daddr, false);
     }
     if (!attrs.isEmpty()) {
-      b.attrs(attrs);
+      b.attrs(attrs.toMap());
     }
     return b.build();
+  }
+
+  /**
+   * The clock offset for a host and domain, remembered from the previous event while the
+   * converter's offsets do not change; {@link Long#MIN_VALUE} when none is known.
+   */
+  private long offset(String h, ClockDomain domain) {
+    if (domain == ClockDomain.REALTIME) {
+      return 0;
+    }
+    long version = clocks.version();
+    if (h != offsetHost || domain != offsetDomain || version != offsetVersion) {
+      Long o = clocks.offsetNanos(h, domain);
+      offsetHost = h;
+      offsetDomain = domain;
+      offsetVersion = version;
+      offsetValue = o == null ? Long.MIN_VALUE : o;
+    }
+    return offsetValue;
+  }
+
+  private String scalar(JsonParser p) throws IOException {
+    return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
   }
 
   private FlowKey flow() throws BadRecord {
@@ -291,5 +320,59 @@ final class CanonicalEventDecoder {
   private static BadRecord notString(JsonParser p, String field) {
     return new BadRecord(
         RejectReason.INVALID_VALUE, field + " is not a string: " + p.currentToken().asString());
+  }
+
+  /**
+   * The few extra fields of one event, kept in arrays and turned into an immutable map without a
+   * HashMap per event.
+   */
+  private static final class Attrs {
+    private String[] keys = new String[8];
+    private String[] values = new String[8];
+    private int size;
+
+    void clear() {
+      size = 0;
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    void put(String key, String value, boolean replace) {
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          if (replace) {
+            values[i] = value;
+          }
+          return;
+        }
+      }
+      if (size == keys.length) {
+        keys = java.util.Arrays.copyOf(keys, size * 2);
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      keys[size] = key;
+      values[size] = value;
+      size++;
+    }
+
+    Map<String, String> toMap() {
+      return switch (size) {
+        case 0 -> Map.of();
+        case 1 -> Map.of(keys[0], values[0]);
+        case 2 -> Map.of(keys[0], values[0], keys[1], values[1]);
+        case 3 -> Map.of(keys[0], values[0], keys[1], values[1], keys[2], values[2]);
+        case 4 ->
+            Map.of(keys[0], values[0], keys[1], values[1], keys[2], values[2], keys[3], values[3]);
+        default -> {
+          Map<String, String> m = new HashMap<>(size * 2);
+          for (int i = 0; i < size; i++) {
+            m.put(keys[i], values[i]);
+          }
+          yield Map.copyOf(m);
+        }
+      };
+    }
   }
 }
