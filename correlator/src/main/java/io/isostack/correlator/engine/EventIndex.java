@@ -1,9 +1,11 @@
 package io.isostack.correlator.engine;
 
 import io.isostack.model.KernelEvent;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -14,24 +16,30 @@ import java.util.function.Consumer;
  * that a window query is one binary search plus a scan over the events that can overlap: no spans ×
  * events loop. Add events in any order, then {@link #seal()} once before querying. Not thread-safe.
  */
-public final class EventIndex {
+public final class EventIndex implements EventSource {
   private static final Comparator<KernelEvent> BY_START =
       Comparator.comparingLong(KernelEvent::startEpochNanos);
 
   private final Map<EntityKey, Bucket> buckets = new HashMap<>();
+  private final List<Bucket> unsorted = new ArrayList<>();
   private long references;
+  private long events;
 
   /** Indexes an event under one key. */
   public void add(EntityKey key, KernelEvent event) {
-    buckets.computeIfAbsent(key, k -> new Bucket()).add(event);
+    Bucket b = buckets.computeIfAbsent(key, k -> new Bucket());
+    if (b.add(event)) {
+      unsorted.add(b);
+    }
     references++;
   }
 
   /** Sorts every key's events by start time; call after the last {@link #add}. */
   public void seal() {
-    for (Bucket b : buckets.values()) {
+    for (Bucket b : unsorted) {
       b.seal();
     }
+    unsorted.clear();
   }
 
   /**
@@ -43,11 +51,25 @@ public final class EventIndex {
    * @param visitor receives each overlapping event
    * @throws IllegalStateException if the index was changed after {@link #seal()} and not resealed
    */
+  @Override
   public void query(EntityKey key, long from, long to, Consumer<KernelEvent> visitor) {
     Bucket b = buckets.get(key);
     if (b != null) {
       b.query(from, to, visitor);
     }
+  }
+
+  /**
+   * Counts one event as held, however many keys it is indexed under; {@link EventRouter#index}
+   * calls it once per event.
+   */
+  void countEvent() {
+    events++;
+  }
+
+  /** Number of events held (each once, whatever its number of keys). */
+  public long eventCount() {
+    return events;
   }
 
   /** Number of keys. */
@@ -67,18 +89,22 @@ public final class EventIndex {
     private long maxDurNanos;
     private boolean sorted = true;
 
-    void add(KernelEvent e) {
+    /** Adds an event; returns true when this makes a sorted bucket unsorted. */
+    boolean add(KernelEvent e) {
       if (size == events.length) {
         events = Arrays.copyOf(events, size * 2);
         starts = Arrays.copyOf(starts, size * 2);
       }
-      if (size > 0 && e.startEpochNanos() < starts[size - 1]) {
+      boolean becameUnsorted = false;
+      if (sorted && size > 0 && e.startEpochNanos() < starts[size - 1]) {
         sorted = false;
+        becameUnsorted = true;
       }
       events[size] = e;
       starts[size] = e.startEpochNanos();
       size++;
       maxDurNanos = Math.max(maxDurNanos, e.durNanos());
+      return becameUnsorted;
     }
 
     void seal() {

@@ -82,6 +82,7 @@ public final class EventRouter {
    * @param index the index to add to
    */
   public void index(KernelEvent e, EventIndex index) {
+    index.countEvent();
     String host = e.host();
     if (e.pid() > 0 && PID_RELIABLE.contains(e.name())) {
       index.add(EntityKey.process(host, e.pid()), e);

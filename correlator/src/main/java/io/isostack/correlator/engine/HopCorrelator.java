@@ -43,7 +43,7 @@ final class HopCorrelator {
 
   private final RuleTable rules;
   private final AnalyzerOptions options;
-  private final EventIndex index;
+  private final EventSource index;
   private final ProcessDirectory processes;
   private final InterfaceDirectory interfaces;
   private final HostActivity activity;
@@ -53,7 +53,7 @@ final class HopCorrelator {
   HopCorrelator(
       RuleTable rules,
       AnalyzerOptions options,
-      EventIndex index,
+      EventSource index,
       ProcessDirectory processes,
       InterfaceDirectory interfaces,
       HostActivity activity,

@@ -43,7 +43,7 @@ public final class SlowHopDetector {
   }
 
   /**
-   * Finds the slow hops of all traces.
+   * Finds the slow hops of all traces, with baselines taken from the same traces (offline mode).
    *
    * @param traces the assembled traces
    * @return the slow hops, in no particular order
@@ -51,17 +51,8 @@ public final class SlowHopDetector {
   public List<SlowHop> detect(Iterable<Trace> traces) {
     Map<String, long[]> selfByOperation = new HashMap<>();
     Map<String, Integer> counts = new HashMap<>();
-    List<Trace> traceList = new ArrayList<>();
-    List<SpanView> spans = new ArrayList<>();
-    List<Intervals> selves = new ArrayList<>();
-    List<Trace> owners = new ArrayList<>();
     for (Trace trace : traces) {
-      traceList.add(trace);
       for (SpanView span : trace.spans()) {
-        Intervals self = trace.selfTime(span);
-        spans.add(span);
-        selves.add(self);
-        owners.add(trace);
         String op = operation(span);
         int n = counts.merge(op, 1, Integer::sum);
         long[] arr = selfByOperation.computeIfAbsent(op, k -> new long[8]);
@@ -69,7 +60,7 @@ public final class SlowHopDetector {
           arr = Arrays.copyOf(arr, arr.length * 2);
           selfByOperation.put(op, arr);
         }
-        arr[n - 1] = self.totalNanos();
+        arr[n - 1] = trace.selfTime(span).totalNanos();
       }
     }
     Map<String, Long> medians = new HashMap<>();
@@ -82,23 +73,38 @@ public final class SlowHopDetector {
       }
     }
     List<SlowHop> hops = new ArrayList<>();
-    for (int i = 0; i < spans.size(); i++) {
-      SpanView span = spans.get(i);
-      long self = selves.get(i).totalNanos();
-      Long median = medians.get(operation(span));
-      long baseline = median == null ? -1 : median;
-      if (self >= thresholdNanos) {
-        hops.add(new SlowHop(owners.get(i), span, selves.get(i), "threshold", baseline));
-      } else if (median != null
-          && self >= baselineFloorNanos
-          && self >= BASELINE_FACTOR * Math.max(1, median)) {
-        hops.add(new SlowHop(owners.get(i), span, selves.get(i), "baseline", baseline));
+    for (Trace trace : traces) {
+      hops.addAll(detect(trace, op -> medians.getOrDefault(op, -1L)));
+    }
+    return hops;
+  }
+
+  /**
+   * Finds the slow hops of one trace against given baselines (live mode).
+   *
+   * @param trace the trace
+   * @param baselines the median self time per operation
+   * @return its slow hops
+   */
+  List<SlowHop> detect(Trace trace, Baselines baselines) {
+    List<SlowHop> hops = new ArrayList<>();
+    for (SpanView span : trace.spans()) {
+      Intervals self = trace.selfTime(span);
+      long selfNanos = self.totalNanos();
+      long median = baselines.median(operation(span));
+      if (selfNanos >= thresholdNanos) {
+        hops.add(new SlowHop(trace, span, self, "threshold", median));
+      } else if (median >= 0
+          && selfNanos >= baselineFloorNanos
+          && selfNanos >= BASELINE_FACTOR * Math.max(1, median)) {
+        hops.add(new SlowHop(trace, span, self, "baseline", median));
       }
     }
     return hops;
   }
 
-  private static String operation(SpanView span) {
+  /** The operation of a span: service, name and kind. */
+  static String operation(SpanView span) {
     return span.service() + '\u0000' + span.name() + '\u0000' + span.kind();
   }
 }

@@ -1,0 +1,37 @@
+package io.isostack.correlator.engine;
+
+import java.util.Map;
+
+/**
+ * Counters of live correlation, read at one moment.
+ *
+ * @param spansReceived spans accepted into the engine
+ * @param eventsReceived kernel events accepted into the engine
+ * @param batchesRefused batches refused because the engine's queue was full (clients retry)
+ * @param spansLate spans that arrived after their trace was evaluated
+ * @param eventsLate events older than the retention when they arrived, dropped
+ * @param eventsEvicted events evicted from the window as it moved on
+ * @param tracesEvicted traces evicted before completion because too many were buffered
+ * @param tracesEvaluated traces evaluated
+ * @param activeTraces traces buffered now
+ * @param eventsHeld events in the window now
+ * @param findingsByLayer findings published, per layer code
+ */
+public record LiveStats(
+    long spansReceived,
+    long eventsReceived,
+    long batchesRefused,
+    long spansLate,
+    long eventsLate,
+    long eventsEvicted,
+    long tracesEvicted,
+    long tracesEvaluated,
+    int activeTraces,
+    long eventsHeld,
+    Map<String, Long> findingsByLayer) {
+
+  /** Copies the map. */
+  public LiveStats {
+    findingsByLayer = Map.copyOf(findingsByLayer);
+  }
+}
