@@ -226,6 +226,13 @@ public final class LiveCorrelator implements AutoCloseable {
     snapshot = buildStats();
   }
 
+  /** Processes every queued batch now, for tests that drive the engine without its thread. */
+  void drainForTest(long now) {
+    for (Object batch; (batch = queue.poll()) != null; ) {
+      process(batch, now);
+    }
+  }
+
   /** Applies one batch (engine thread; package-private so tests can drive it). */
   void process(Object batch, long now) {
     if (batch instanceof SpanBatch s) {
