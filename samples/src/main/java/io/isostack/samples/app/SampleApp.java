@@ -20,8 +20,9 @@ import java.util.Map;
  * </pre>
  *
  * <p>Common options: {@code --host NAME} overrides the {@code host.name} resource attribute
- * (default: the machine's hostname). Services bind to 127.0.0.1 only and stop on SIGTERM, flushing
- * their spans first.
+ * (default: the machine's hostname); {@code --otlp-endpoint URL} exports over OTLP/gRPC instead of
+ * {@code --spans-out}; {@code --telemetry agent} makes no spans of its own, for the OpenTelemetry
+ * Java agent. Services bind to 127.0.0.1 only and stop on SIGTERM, flushing their spans first.
  */
 public final class SampleApp {
 
@@ -45,7 +46,7 @@ public final class SampleApp {
       case "backend" ->
           BackendService.run(
               Integer.parseInt(opts.getOrDefault("port", "8081")),
-              Telemetry.start("backend", host, Path.of(required(opts, "spans-out"))),
+              telemetry("backend", host, opts),
               Integer.parseInt(
                   opts.getOrDefault(
                       "work-iterations", Integer.toString(CpuWork.DEFAULT_ITERATIONS))),
@@ -54,7 +55,7 @@ public final class SampleApp {
           FrontendService.run(
               Integer.parseInt(opts.getOrDefault("port", "8080")),
               opts.getOrDefault("backend", "http://127.0.0.1:8081"),
-              Telemetry.start("frontend", host, Path.of(required(opts, "spans-out"))),
+              telemetry("frontend", host, opts),
               Integer.parseInt(opts.getOrDefault("threads", "8")));
       case "load" ->
           new LoadDriver(
@@ -71,6 +72,21 @@ public final class SampleApp {
         System.exit(2);
       }
     }
+  }
+
+  /**
+   * The service's telemetry: {@code --spans-out FILE} (OTLP JSON lines), {@code --otlp-endpoint
+   * URL} (OTLP/gRPC), or {@code --telemetry agent} (none of ours: the OpenTelemetry Java agent
+   * instruments the service).
+   */
+  private static Telemetry telemetry(String service, String host, Map<String, String> opts) {
+    if ("agent".equals(opts.get("telemetry"))) {
+      return Telemetry.none(service);
+    }
+    if (opts.containsKey("otlp-endpoint")) {
+      return Telemetry.startOtlp(service, host, opts.get("otlp-endpoint"));
+    }
+    return Telemetry.start(service, host, Path.of(required(opts, "spans-out")));
   }
 
   private static Map<String, String> parse(String[] args) {
@@ -107,6 +123,8 @@ public final class SampleApp {
             + "  frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out FILE\n"
             + "  load     --url http://127.0.0.1:8080/checkout --rps 4 --duration 40"
             + " [--max-in-flight 4] [--warmup N]\n"
-            + "  common:  --host NAME (host.name resource attribute)");
+            + "  common:  --host NAME (host.name resource attribute); instead of --spans-out:\n"
+            + "           --otlp-endpoint http://127.0.0.1:4317 (OTLP/gRPC) or --telemetry agent"
+            + " (run under the OpenTelemetry Java agent)");
   }
 }

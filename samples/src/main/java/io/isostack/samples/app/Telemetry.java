@@ -1,5 +1,6 @@
 package io.isostack.samples.app;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
@@ -7,10 +8,12 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.logging.otlp.internal.traces.OtlpStdoutSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The OpenTelemetry SDK of one sample service: resource, W3C propagator, and a batch processor that
- * writes one OTLP JSON {@code ExportTraceServiceRequest} per line to a file.
+ * writes one OTLP JSON {@code ExportTraceServiceRequest} per line to a file, or exports over
+ * OTLP/gRPC; or nothing at all when the OpenTelemetry Java agent instruments the service.
  *
  * <p>The exporter is the SDK's {@code OtlpStdoutSpanExporter} (in 1.56.0 it lives in the {@code
  * internal.traces} package of {@code opentelemetry-exporter-logging-otlp}) pointed at a file
@@ -51,6 +55,40 @@ final class Telemetry {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open --spans-out " + spansOut, e);
     }
+    return start(
+        serviceName,
+        hostName,
+        OtlpStdoutSpanExporter.builder().setOutput(out).setWrapperJsonObject(true).build(),
+        Duration.ofMillis(500));
+  }
+
+  /**
+   * Builds the SDK for a service that exports over OTLP/gRPC, as a service in a telemetry pipeline
+   * does (to an OpenTelemetry Collector or straight to {@code correlator serve}).
+   *
+   * @param serviceName the {@code service.name} resource attribute
+   * @param hostName the {@code host.name} resource attribute
+   * @param endpoint the OTLP/gRPC endpoint, e.g. {@code http://127.0.0.1:4317}
+   * @return the started telemetry
+   */
+  static Telemetry startOtlp(String serviceName, String hostName, String endpoint) {
+    return start(
+        serviceName,
+        hostName,
+        OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).build(),
+        Duration.ofMillis(100));
+  }
+
+  /**
+   * No telemetry of our own: for running the services under the OpenTelemetry Java agent, which
+   * instruments the JDK HTTP server and client itself. The spans our code would make are no-ops.
+   */
+  static Telemetry none(String serviceName) {
+    return new Telemetry(null, serviceName);
+  }
+
+  private static Telemetry start(
+      String serviceName, String hostName, SpanExporter exporter, Duration scheduleDelay) {
     Resource resource =
         Resource.getDefault()
             .merge(
@@ -61,15 +99,11 @@ final class Telemetry {
                         .put(AttributeKey.longKey("process.pid"), ProcessHandle.current().pid())
                         .put(AttributeKey.stringKey("process.executable.name"), "java")
                         .build()));
-    OtlpStdoutSpanExporter exporter =
-        OtlpStdoutSpanExporter.builder().setOutput(out).setWrapperJsonObject(true).build();
     SdkTracerProvider tracerProvider =
         SdkTracerProvider.builder()
             .setResource(resource)
             .addSpanProcessor(
-                BatchSpanProcessor.builder(exporter)
-                    .setScheduleDelay(Duration.ofMillis(500))
-                    .build())
+                BatchSpanProcessor.builder(exporter).setScheduleDelay(scheduleDelay).build())
             .build();
     OpenTelemetrySdk sdk =
         OpenTelemetrySdk.builder()
@@ -81,12 +115,12 @@ final class Telemetry {
 
   /** Returns the tracer of this service (instrumentation scope {@code io.isostack.samples.app}). */
   Tracer tracer() {
-    return sdk.getTracer("io.isostack.samples.app", "0.1.0");
+    return (sdk == null ? OpenTelemetry.noop() : sdk).getTracer("io.isostack.samples.app", "0.1.0");
   }
 
   /** Returns the W3C trace-context propagator. */
   TextMapPropagator propagator() {
-    return sdk.getPropagators().getTextMapPropagator();
+    return sdk == null ? TextMapPropagator.noop() : sdk.getPropagators().getTextMapPropagator();
   }
 
   /** Returns the {@code service.name} this SDK reports. */
@@ -96,6 +130,8 @@ final class Telemetry {
 
   /** Flushes pending spans and closes the exporter, waiting at most 10 s. */
   void shutdown() {
-    sdk.getSdkTracerProvider().shutdown().join(10, TimeUnit.SECONDS);
+    if (sdk != null) {
+      sdk.getSdkTracerProvider().shutdown().join(10, TimeUnit.SECONDS);
+    }
   }
 }
