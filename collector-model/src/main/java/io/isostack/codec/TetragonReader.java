@@ -197,7 +197,14 @@ public final class TetragonReader {
     if (syscall == null || ret == null || !ret.isObject() || ret.size() == 0) {
       return null;
     }
-    long value = integer(ret, ret.fieldNames().next(), 0);
+    String retField = null;
+    for (var it = ret.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("label") && ret.get(f).isValueNode()) {
+        retField = f;
+      }
+    }
+    long value = retField == null ? 0 : integer(ret, retField, 0);
     if (value >= 0) {
       return null;
     }
