@@ -36,5 +36,14 @@ public final class RejectReason {
   /** A text line longer than the reader's limit; skipped. */
   public static final String LINE_TOO_LONG = "line-too-long";
 
+  /**
+   * A text-tool record whose time cannot be placed on the Unix epoch: a relative {@code TIME(s)}
+   * column or an undated histogram interval, and the reader was given no start time.
+   */
+  public static final String MISSING_TIME_ANCHOR = "missing-time-anchor";
+
+  /** A text-tool line that is no record of a known layout (no header seen, or too few columns). */
+  public static final String UNKNOWN_LAYOUT = "unknown-layout";
+
   private RejectReason() {}
 }

@@ -56,4 +56,54 @@ class InputFormatTest {
     assertThat(detect("{\"foo\":1}")).isNull();
     assertThat(InputFormat.detect(new byte[0], 0)).isNull();
   }
+
+  @Test
+  void detectsProducerAdapters() throws IOException {
+    assertThat(detectResource("tetragon/process_exec_2023.json")).isEqualTo(InputFormat.TETRAGON);
+    assertThat(detectResource("tetragon/export_like.ndjson")).isEqualTo(InputFormat.TETRAGON);
+    assertThat(detectResource("tetragon/process_kprobe_setgid_2023.json"))
+        .isEqualTo(InputFormat.TETRAGON);
+    assertThat(detectResource("inspektor-gadget/builtin_trace_open_jsonpretty.json"))
+        .isEqualTo(InputFormat.INSPEKTOR_GADGET);
+    assertThat(detectResource("inspektor-gadget/image_trace_open_jsonpretty.json"))
+        .isEqualTo(InputFormat.INSPEKTOR_GADGET);
+    assertThat(detect("[{\"proc\": {\"pid\": 1}}]")).isEqualTo(InputFormat.INSPEKTOR_GADGET);
+  }
+
+  @Test
+  void detectsLibbpfToolsFromHeaderOrBanner() throws IOException {
+    String[][] cases = {
+      {"runqslower", "libbpf:runqslower"},
+      {"tcplife", "libbpf:tcplife"},
+      {"tcpstates", "libbpf:tcpstates"},
+      {"exitsnoop", "libbpf:exitsnoop"},
+      {"execsnoop", "libbpf:execsnoop"},
+      {"execsnoop_cg", "libbpf:execsnoop"},
+      {"runqlat", "libbpf:runqlat"},
+      {"runqlat_cg", "libbpf:runqlat"},
+      {"biolatency", "libbpf:biolatency"},
+      {"biolatency_cg", "libbpf:biolatency"},
+      {"cpudist", "libbpf:cpudist"}
+    };
+    for (String[] c : cases) {
+      assertThat(detectResource("libbpf-tools/" + c[0] + ".txt").cliName())
+          .as(c[0])
+          .isEqualTo(c[1]);
+    }
+    assertThat(
+            detect("TIME     COMM             TID           LAT(us) PREV COMM        PREV TID\n"))
+        .isEqualTo(InputFormat.LIBBPF_RUNQSLOWER);
+  }
+
+  @Test
+  void tellsEventFormatsFromTraceFormats() {
+    assertThat(InputFormat.OTLP_JSON.carriesEvents()).isFalse();
+    assertThat(InputFormat.OTLP_PROTO.carriesEvents()).isFalse();
+    assertThat(InputFormat.KERNEL_EVENTS.carriesEvents()).isTrue();
+    assertThat(InputFormat.TETRAGON.carriesEvents()).isTrue();
+    assertThat(InputFormat.fromName("ig")).isEqualTo(InputFormat.INSPEKTOR_GADGET);
+    assertThat(InputFormat.fromName("libbpf:runqlat").libbpfTool())
+        .isEqualTo(LibbpfToolsReader.Tool.RUNQLAT);
+    assertThat(InputFormat.TETRAGON.libbpfTool()).isNull();
+  }
 }

@@ -1,0 +1,287 @@
+package io.isostack.codec;
+
+import static io.isostack.codec.JsonEventFraming.integer;
+import static io.isostack.codec.JsonEventFraming.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.isostack.model.Endpoint;
+import io.isostack.model.EventName;
+import io.isostack.model.FlowKey;
+import io.isostack.model.KernelEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Reads Tetragon's JSON export (one {@code GetEventsResponse} per line, protojson with snake_case
+ * names; shared/formats/03-tetragon.md) and emits canonical {@link KernelEvent}s with {@code
+ * source} {@code tetragon:<kind>}.
+ *
+ * <p>Mapping: {@code process_exec} → {@code process.exec}, {@code process_exit} → {@code
+ * process.exit} ({@code attrs.exit_code} = {@code status}, {@code attrs.signal}); both carry {@code
+ * pid}, {@code tid} (host namespace), {@code comm} = the basename of {@code binary} cut to 15
+ * characters (the kernel's comm length), {@code container.id} = {@code pod.container.id} without
+ * its {@code <runtime>://} prefix or else {@code docker} (31-character prefix), {@code k8s.pod.uid}
+ * = {@code pod.uid}, {@code host.name} = {@code node_name}, and {@code attrs} {@code exec_id},
+ * {@code binary}, {@code arguments}, {@code ppid}, {@code k8s.namespace.name}, {@code
+ * k8s.pod.name}. {@code process_kprobe} / {@code process_tracepoint}: {@code tcp_retransmit_skb}
+ * (or {@code tcp_retransmit_synack}) with a {@code sock_arg}/{@code skb_arg} → {@code
+ * tcp.retransmit} (5-tuple with {@code saddr/sport} local, {@code sk_cookie}, {@code attrs.state}
+ * without {@code TCP_}); a syscall kprobe ({@code __x64_sys_*}, {@code __arm64_sys_*}, {@code
+ * __ia32_sys_*}, {@code sys_*}) whose {@code return} is negative → {@code syscall.error} ({@code
+ * attrs.syscall} without prefix, {@code attrs.errno} name, {@code attrs.return}). {@code
+ * rate_limit_info} adds its dropped events to {@link ReadSummary#lost()} and emits {@code
+ * producer.lost}. Everything else ({@code process_loader}, {@code process_throttle}, {@code
+ * process_lsm}, other kprobes such as {@code tcp_connect} or {@code tcp_sendmsg}, which no
+ * canonical event describes) is counted as skipped.
+ *
+ * <p>Time: the top-level {@code time} (RFC 3339, UTC, up to ns; Tetragon converts BPF ktime to wall
+ * clock at decode); else {@code process_exit.time}; else, for {@code process_exec}, {@code
+ * process.start_time} (the exec moment, within microseconds). A record with none is rejected
+ * ({@code missing-field}). Not thread-safe: one reader per thread.
+ */
+public final class TetragonReader {
+  /** The longest line accepted, in bytes. */
+  public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+  private static final String[] SYSCALL_PREFIXES = {
+    "__x64_sys_", "__arm64_sys_", "__ia32_sys_", "__se_sys_", "sys_"
+  };
+
+  private final String defaultHost;
+  private final JsonEventFraming.Mapper mapper = this::map;
+
+  /**
+   * Creates a reader.
+   *
+   * @param defaultHost the {@code host.name} of records without {@code node_name}
+   * @throws NullPointerException if defaultHost is null
+   */
+  public TetragonReader(String defaultHost) {
+    this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
+  }
+
+  /**
+   * Reads a whole export (JSON Lines, or pretty-printed documents) until its end. Does not close
+   * {@code in}.
+   *
+   * @return the counts; {@link #read(InputStream, AdapterStream, Consumer, RejectListener)} also
+   *     gives the skipped count
+   * @throws IOException if reading {@code in} fails (data errors never throw)
+   */
+  public ReadSummary read(
+      InputStream in, String source, Consumer<KernelEvent> out, RejectListener rejects)
+      throws IOException {
+    AdapterStream stream = new AdapterStream(source);
+    read(in, stream, out, rejects);
+    return stream.summary();
+  }
+
+  /** Reads a whole export into the given stream state. Does not close {@code in}. */
+  public void read(
+      InputStream in, AdapterStream stream, Consumer<KernelEvent> out, RejectListener rejects)
+      throws IOException {
+    JsonEventFraming.read(in, MAX_LINE_BYTES, stream, mapper, out, rejects);
+  }
+
+  /**
+   * Decodes one line of the export (one {@code GetEventsResponse}), for inputs that frame lines
+   * themselves. Never throws on bad data: rejects it instead.
+   */
+  public void decodeLine(
+      byte[] buf,
+      int off,
+      int len,
+      AdapterStream stream,
+      long lineNo,
+      Consumer<KernelEvent> out,
+      RejectListener rejects) {
+    JsonEventFraming.decodeLine(buf, off, len, stream, lineNo, mapper, out, rejects);
+  }
+
+  private void map(JsonNode r, AdapterStream stream, Consumer<KernelEvent> out) throws BadRecord {
+    String host = text(r, "node_name");
+    host = host == null ? defaultHost : host;
+    JsonNode exec = r.get("process_exec");
+    JsonNode exit = r.get("process_exit");
+    JsonNode kprobe = r.get("process_kprobe");
+    JsonNode tp = r.get("process_tracepoint");
+    JsonNode rate = r.get("rate_limit_info");
+    if (rate != null) {
+      long n = integer(rate, "number_of_dropped_process_events", 0);
+      if (n > 0) {
+        stream.lost(n, host, "tetragon:rate_limit_info", out);
+      }
+      return;
+    }
+    KernelEvent.Builder b;
+    if (exec != null) {
+      b = process(EventName.PROCESS_EXEC, "process_exec", exec, r, host, new HashMap<>());
+    } else if (exit != null) {
+      Map<String, String> attrs = new HashMap<>();
+      long status = integer(exit, "status", 0);
+      attrs.put("exit_code", Long.toString(status));
+      String signal = text(exit, "signal");
+      if (signal != null) {
+        attrs.put("signal_name", signal);
+      }
+      b = process(EventName.PROCESS_EXIT, "process_exit", exit, r, host, attrs);
+    } else if (kprobe != null || tp != null) {
+      b = probe(kprobe != null ? kprobe : tp, kprobe != null, r, host);
+    } else {
+      boolean known = false;
+      var names = r.fieldNames();
+      while (names.hasNext()) {
+        known |= names.next().startsWith("process_");
+      }
+      if (!known) {
+        throw new BadRecord(RejectReason.INVALID_VALUE, "no Tetragon event key (process_*)");
+      }
+      b = null;
+    }
+    if (b == null) {
+      stream.skip();
+    } else {
+      stream.emit(b.build(), out);
+    }
+  }
+
+  private KernelEvent.Builder process(
+      EventName name, String kind, JsonNode ev, JsonNode r, String host, Map<String, String> attrs)
+      throws BadRecord {
+    JsonNode p = ev.get("process");
+    if (p == null || !p.isObject()) {
+      throw new BadRecord(RejectReason.MISSING_FIELD, kind + ".process is missing");
+    }
+    long time = time(r, ev, p, name == EventName.PROCESS_EXEC);
+    return identity(KernelEvent.builder(name, host).at(time), p, ev, attrs)
+        .source("tetragon:" + kind);
+  }
+
+  private KernelEvent.Builder probe(JsonNode ev, boolean isKprobe, JsonNode r, String host)
+      throws BadRecord {
+    JsonNode p = ev.path("process");
+    String fn = isKprobe ? text(ev, "function_name") : text(ev, "event");
+    if (fn == null) {
+      return null;
+    }
+    String kind = isKprobe ? "process_kprobe:" + fn : "process_tracepoint:" + text(ev, "subsys");
+    Map<String, String> attrs = new HashMap<>();
+    if (fn.equals("tcp_retransmit_skb") || fn.equals("tcp_retransmit_synack")) {
+      for (JsonNode arg : ev.path("args")) {
+        JsonNode sock = arg.has("sock_arg") ? arg.get("sock_arg") : arg.get("skb_arg");
+        if (sock != null && text(sock, "saddr") != null && text(sock, "daddr") != null) {
+          FlowKey flow =
+              new FlowKey(
+                  new Endpoint(text(sock, "saddr"), (int) integer(sock, "sport", 0)),
+                  new Endpoint(text(sock, "daddr"), (int) integer(sock, "dport", 0)),
+                  "tcp");
+          String state = text(sock, "state");
+          if (state != null) {
+            attrs.put("state", state.startsWith("TCP_") ? state.substring(4) : state);
+          }
+          attrs.put("function", fn);
+          long cookie = unsigned(text(sock, "cookie"));
+          KernelEvent.Builder b =
+              KernelEvent.builder(EventName.TCP_RETRANSMIT, host).at(time(r, ev, p, false));
+          return identity(b, p, ev, attrs).flow(flow, cookie).source("tetragon:" + kind);
+        }
+      }
+      return null;
+    }
+    String syscall = isKprobe ? syscallName(fn) : null;
+    JsonNode ret = ev.get("return");
+    if (syscall == null || ret == null || !ret.isObject() || ret.size() == 0) {
+      return null;
+    }
+    String retField = null;
+    for (var it = ret.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("label") && ret.get(f).isValueNode()) {
+        retField = f;
+      }
+    }
+    long value = retField == null ? 0 : integer(ret, retField, 0);
+    if (value >= 0) {
+      return null;
+    }
+    attrs.put("syscall", syscall);
+    attrs.put("errno", Errno.name(-value));
+    attrs.put("return", Long.toString(value));
+    KernelEvent.Builder b =
+        KernelEvent.builder(EventName.SYSCALL_ERROR, host).at(time(r, ev, p, false));
+    return identity(b, p, ev, attrs).source("tetragon:" + kind);
+  }
+
+  private static String syscallName(String fn) {
+    for (String prefix : SYSCALL_PREFIXES) {
+      if (fn.startsWith(prefix) && fn.length() > prefix.length()) {
+        return fn.substring(prefix.length());
+      }
+    }
+    return null;
+  }
+
+  private static long unsigned(String s) {
+    try {
+      return s == null ? 0 : Long.parseUnsignedLong(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static long time(JsonNode r, JsonNode ev, JsonNode p, boolean isExec) throws BadRecord {
+    String t = text(r, "time");
+    String field = "time";
+    if (t == null && ev.has("time")) {
+      t = text(ev, "time");
+    }
+    if (t == null && isExec) {
+      t = text(p, "start_time");
+      field = "process.start_time";
+    }
+    if (t == null) {
+      throw new BadRecord(RejectReason.MISSING_FIELD, "time is missing");
+    }
+    return JsonEventFraming.rfc3339(t, field);
+  }
+
+  private static KernelEvent.Builder identity(
+      KernelEvent.Builder b, JsonNode p, JsonNode ev, Map<String, String> attrs) throws BadRecord {
+    int pid = (int) integer(p, "pid", KernelEvent.UNKNOWN_PID);
+    int tid = (int) integer(p, "tid", pid);
+    String binary = text(p, "binary");
+    String comm = null;
+    if (binary != null) {
+      String base = binary.substring(binary.lastIndexOf('/') + 1);
+      comm = base.length() > 15 ? base.substring(0, 15) : base;
+      attrs.put("binary", binary);
+    }
+    putIfPresent(attrs, "exec_id", text(p, "exec_id"));
+    putIfPresent(attrs, "arguments", text(p, "arguments"));
+    JsonNode parent = ev.get("parent");
+    if (parent != null && parent.has("pid")) {
+      attrs.put("ppid", Long.toString(integer(parent, "pid", 0)));
+    }
+    JsonNode pod = p.path("pod");
+    String container = text(pod.path("container"), "id");
+    if (container != null) {
+      int sep = container.indexOf("://");
+      container = sep >= 0 ? container.substring(sep + 3) : container;
+    } else {
+      container = text(p, "docker");
+    }
+    putIfPresent(attrs, "k8s.namespace.name", text(pod, "namespace"));
+    putIfPresent(attrs, "k8s.pod.name", text(pod, "name"));
+    return b.task(pid, tid, comm).container(container, text(pod, "uid")).attrs(attrs);
+  }
+
+  private static void putIfPresent(Map<String, String> attrs, String key, String value) {
+    if (value != null) {
+      attrs.put(key, value);
+    }
+  }
+}
