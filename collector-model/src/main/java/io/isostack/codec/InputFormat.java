@@ -89,8 +89,9 @@ public enum InputFormat {
   /**
    * Guesses a format from the first bytes of an input.
    *
-   * <p>Rules, in order: first byte {@code 0x0A} (a bare protobuf request) or {@code 0x00} (the high
-   * byte of a 4-byte length prefix) → {@link #OTLP_PROTO}; JSON (after whitespace, an opening
+   * <p>Rules, in order: first byte {@code 0x0A} (a bare protobuf request) with control bytes in the
+   * head, or {@code 0x00} (the high byte of a 4-byte length prefix) → {@link #OTLP_PROTO} (text
+   * that merely starts with an empty line is not protobuf); JSON (after whitespace, an opening
    * brace) whose first object mentions {@code "resourceSpans"} → {@link #OTLP_JSON}; JSON
    * mentioning {@code "event.name"} or a bpftrace {@code "type"} field → {@link #KERNEL_EVENTS}.
    * Only the first {@value #SCAN_LIMIT} bytes are looked at; {@code resourceSpans} wins when both
@@ -114,7 +115,7 @@ public enum InputFormat {
     if (n <= 0) {
       return null;
     }
-    if (head[0] == 0x0A || head[0] == 0x00) {
+    if (head[0] == 0x00 || (head[0] == 0x0A && isBinary(head, n))) {
       return OTLP_PROTO;
     }
     int i = 0;
@@ -207,6 +208,20 @@ public enum InputFormat {
         }
       }
       return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the head holds control bytes other than whitespace: a protobuf message does (lengths,
+   * tags), text with a leading empty line does not.
+   */
+  private static boolean isBinary(byte[] head, int n) {
+    for (int i = 0; i < n; i++) {
+      int b = head[i] & 0xff;
+      if (b < 0x20 && b != '\n' && b != '\r' && b != '\t') {
+        return true;
+      }
     }
     return false;
   }

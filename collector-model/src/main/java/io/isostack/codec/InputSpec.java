@@ -25,8 +25,9 @@ public record InputSpec(InputFormat format, Path path) {
 
   /**
    * Parses the CLI syntax {@code FORMAT:PATH} (e.g. {@code otlp-json:/tmp/x.json}, {@code
-   * events:-}) or a plain {@code PATH}. Text before the first {@code :} that is not a known format
-   * name belongs to the path, so {@code C:\traces.json} or {@code dir:x/file} are plain paths.
+   * events:-}, {@code libbpf:runqslower:/tmp/r.txt}) or a plain {@code PATH}. The longest known
+   * format name followed by {@code :} is the format; other text before a {@code :} belongs to the
+   * path, so {@code C:\traces.json} or {@code dir:x/file} are plain paths.
    *
    * @param arg the argument
    * @return the spec
@@ -38,12 +39,14 @@ public record InputSpec(InputFormat format, Path path) {
     }
     InputFormat format = null;
     String path = arg;
-    int colon = arg.indexOf(':');
-    if (colon > 0) {
-      InputFormat f = InputFormat.fromName(arg.substring(0, colon));
-      if (f != null) {
+    // The longest format name that prefixes the argument wins: libbpf:runqslower:/x names the
+    // format libbpf:runqslower.
+    for (InputFormat f : InputFormat.values()) {
+      String prefix = f.cliName() + ":";
+      if (arg.startsWith(prefix)
+          && (format == null || f.cliName().length() > format.cliName().length())) {
         format = f;
-        path = arg.substring(colon + 1);
+        path = arg.substring(prefix.length());
       }
     }
     if (path.isEmpty()) {

@@ -106,4 +106,13 @@ class InputFormatTest {
         .isEqualTo(LibbpfToolsReader.Tool.RUNQLAT);
     assertThat(InputFormat.TETRAGON.libbpfTool()).isNull();
   }
+
+  @Test
+  void textStartingWithAnEmptyLineIsNotProtobuf() {
+    byte[] head =
+        "\nTIME     COMM             TID           LAT(us) PREV COMM        PREV TID\n"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(InputFormat.detect(head, head.length)).isNotEqualTo(InputFormat.OTLP_PROTO);
+  }
 }

@@ -49,4 +49,12 @@ class InputSpecTest {
         .hasMessageContaining("'events:'");
     assertThatThrownBy(() -> InputSpec.parse(" ")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theLongestFormatNameWins() {
+    InputSpec spec = InputSpec.parse("libbpf:runqslower:/tmp/r.txt");
+
+    assertThat(spec.format()).isEqualTo(InputFormat.LIBBPF_RUNQSLOWER);
+    assertThat(spec.path()).hasToString("/tmp/r.txt");
+  }
 }

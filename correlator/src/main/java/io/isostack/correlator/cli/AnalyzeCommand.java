@@ -2,6 +2,7 @@ package io.isostack.correlator.cli;
 
 import io.isostack.clock.ClockConverter;
 import io.isostack.codec.InputSpec;
+import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.Analyzer;
 import io.isostack.correlator.engine.AnalyzerOptions;
 import io.isostack.correlator.engine.Finding;
@@ -18,6 +19,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -59,7 +63,10 @@ final class AnalyzeCommand implements Callable<Integer> {
       names = "--events",
       arity = "1..*",
       paramLabel = "[FORMAT:]FILE",
-      description = "Kernel events: the canonical stream v1, bare or in bpftrace -f json records.")
+      description =
+          "Kernel events: the canonical stream v1, bare or in bpftrace -f json records;"
+              + " libbpf-tools text (runqslower -P, tcplife, tcpstates, execsnoop, exitsnoop, runqlat,"
+              + " biolatency), Tetragon JSON export, Inspektor Gadget JSON.")
   List<String> events = new ArrayList<>();
 
   @Option(
@@ -106,6 +113,22 @@ final class AnalyzeCommand implements Callable<Integer> {
   long skewNanos;
 
   @Option(
+      names = "--date",
+      paramLabel = "YYYY-MM-DD",
+      description =
+          "The day libbpf-tools' HH:MM:SS timestamps fall on (default: today in the"
+              + " --time-zone).")
+  LocalDate date;
+
+  @Option(
+      names = "--time-zone",
+      paramLabel = "ZONE",
+      defaultValue = "UTC",
+      description =
+          "The zone libbpf-tools printed their local HH:MM:SS in (default: ${DEFAULT-VALUE}).")
+  ZoneId zone;
+
+  @Option(
       names = "--clock-offset",
       paramLabel = "CLOCK=NANOS",
       description =
@@ -138,8 +161,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     InputSummary summary = new InputSummary();
+    LibbpfToolsReader.Options libbpf =
+        LibbpfToolsReader.Options.defaults(Clock.system(zone))
+            .at(date != null ? date : LocalDate.now(zone), zone);
     InputLoader loader =
-        new InputLoader(clocks, summary, line -> err.println("correlator: " + line));
+        new InputLoader(clocks, libbpf, summary, line -> err.println("correlator: " + line));
 
     List<SpanView> spans = new ArrayList<>();
     for (InputSpec t : traceSpecs) {

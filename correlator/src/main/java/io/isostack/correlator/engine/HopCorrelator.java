@@ -289,11 +289,11 @@ final class HopCorrelator {
         long overlap;
         if (isSpread(e)) {
           // cgroup v1 throttled_time sums the throttled time of every CPU's run queue
-          // (Documentation/scheduler/sched-bwc.rst), so it can exceed the wall-clock interval:
-          // at most the whole interval is lost.
+          // (Documentation/scheduler/sched-bwc.rst), and a histogram's waits add up: either can
+          // exceed the wall-clock interval, and at most the whole interval is lost.
           long interval = samplingIntervalNanos(e);
           long windowOverlap = self.overlap(e.endEpochNanos() - interval, e.endEpochNanos());
-          long stalled = Math.min(e.durNanos(), interval);
+          long stalled = Math.min(stallNanos(e), interval);
           overlap = Math.round((double) stalled * windowOverlap / interval);
           yield windowOverlap > 0 ? overlap : -1;
         }
@@ -353,17 +353,36 @@ final class HopCorrelator {
     return samplingIntervalNanos(e) > 0;
   }
 
-  /** The sampling interval of a sampled event ({@code attrs.interval_ns}), or 0 for others. */
+  /**
+   * The interval a sampled or coarse event's stall lies somewhere in, ending at its time: a
+   * sampler's {@code attrs.interval_ns}, or the timestamp resolution of a tool that prints whole
+   * seconds ({@code attrs.time_resolution_ns}, libbpf-tools); 0 for a precisely timed event.
+   */
   static long samplingIntervalNanos(KernelEvent e) {
-    String interval = e.attr("interval_ns");
-    if (interval == null) {
+    return Math.max(longAttr(e, "interval_ns"), longAttr(e, "time_resolution_ns"));
+  }
+
+  private static long longAttr(KernelEvent e, String key) {
+    String v = e.attr(key);
+    if (v == null) {
       return 0;
     }
     try {
-      return Math.max(0, Long.parseLong(interval));
+      return Math.max(0, Long.parseLong(v));
     } catch (NumberFormatException ex) {
       return 0;
     }
+  }
+
+  /**
+   * The stall a spread event stands for: {@code dur_ns}, times the count for a histogram bucket
+   * ({@code attrs.histogram}: {@code value} waits of at most {@code dur_ns} each).
+   */
+  private static long stallNanos(KernelEvent e) {
+    if ("true".equals(e.attr("histogram")) && !Double.isNaN(e.value())) {
+      return Math.round(e.durNanos() * e.value());
+    }
+    return e.durNanos();
   }
 
   private long lost(HopEntity entity, long from, long to) {

@@ -1,9 +1,10 @@
 package io.isostack.correlator.ingest;
 
 import io.isostack.clock.ClockConverter;
+import io.isostack.codec.EventReaders;
 import io.isostack.codec.InputFormat;
 import io.isostack.codec.InputSpec;
-import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.codec.OtlpJsonTraceReader;
 import io.isostack.codec.OtlpProtoTraceReader;
 import io.isostack.codec.ReadSummary;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -34,6 +36,7 @@ public final class InputLoader {
   private static final int HEAD_BYTES = 64 * 1024;
 
   private final ClockConverter clocks;
+  private final LibbpfToolsReader.Options libbpf;
   private final InputSummary summary;
   private final Consumer<String> errors;
   private final Set<String> clockErrorsReported = new HashSet<>();
@@ -46,7 +49,25 @@ public final class InputLoader {
    * @param errors receives one line per input-level problem (for standard error)
    */
   public InputLoader(ClockConverter clocks, InputSummary summary, Consumer<String> errors) {
+    this(clocks, LibbpfToolsReader.Options.defaults(Clock.systemUTC()), summary, errors);
+  }
+
+  /**
+   * Creates a loader with a time anchor for libbpf-tools text, whose timestamps are local {@code
+   * HH:MM:SS} without a date or seconds since the tool started.
+   *
+   * @param clocks clock offsets (user-supplied and from {@code clock.sync} records)
+   * @param libbpf the date, zone and start time that anchor libbpf-tools timestamps
+   * @param summary where counts and rejections go
+   * @param errors receives one line per input-level problem (for standard error)
+   */
+  public InputLoader(
+      ClockConverter clocks,
+      LibbpfToolsReader.Options libbpf,
+      InputSummary summary,
+      Consumer<String> errors) {
     this.clocks = clocks;
+    this.libbpf = libbpf;
     this.summary = summary;
     this.errors = errors;
   }
@@ -83,7 +104,8 @@ public final class InputLoader {
         false,
         (in, format, source) -> {
           ReadSummary s =
-              new KernelEventReader(clocks, defaultHost).read(in, source, out, clockAware(source));
+              EventReaders.read(
+                  format, in, source, clocks, defaultHost, libbpf, out, clockAware(source));
           summary.events(source, s.records());
           if (s.lost() > 0) {
             summary.lost(source, s.lost());
@@ -124,7 +146,7 @@ public final class InputLoader {
                 + " with FORMAT one of otlp-json, otlp-proto, events");
         return;
       }
-      boolean isTraces = format != InputFormat.KERNEL_EVENTS;
+      boolean isTraces = !format.carriesEvents();
       if (isTraces != traces) {
         fail(
             source,
@@ -140,6 +162,14 @@ public final class InputLoader {
     } catch (IOException e) {
       fail(source, e.getMessage() == null ? e.toString() : e.getMessage());
     }
+  }
+
+  private static String formatNames() {
+    StringBuilder b = new StringBuilder();
+    for (InputFormat f : InputFormat.values()) {
+      b.append(b.length() == 0 ? "" : ", ").append(f.cliName());
+    }
+    return b.toString();
   }
 
   private void fail(String source, String reason) {

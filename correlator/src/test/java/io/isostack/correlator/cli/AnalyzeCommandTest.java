@@ -246,4 +246,35 @@ class AnalyzeCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains(rules).contains("typo-event");
   }
+
+  @Test
+  void libbpfToolsHistogramsJoinAsCoarseHostWideDiskEvidence() throws Exception {
+    Result r =
+        analyze(
+            "--traces", fixture("biolatency-traces.jsonl"),
+            "--events", "libbpf:biolatency:" + fixture("biolatency.txt"),
+            "--date", "2026-11-20",
+            "--time-zone", "UTC",
+            "--host", "node-1",
+            "--format", "json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode findings = new ObjectMapper().readTree(r.out()).get("findings");
+    assertThat(findings).hasSize(2);
+    for (JsonNode f : findings) {
+      assertThat(f.get("chain"))
+          .anySatisfy(
+              c -> {
+                assertThat(c.get("layer").asText()).isEqualTo("host");
+                assertThat(c.get("cause").asText()).isEqualTo("disk-latency");
+                assertThat(c.get("explainedNanos").asLong()).isPositive();
+              });
+      assertThat(f.get("evidence"))
+          .anySatisfy(
+              e -> {
+                assertThat(e.get("source").asText()).isEqualTo("libbpf-tools:biolatency");
+                assertThat(e.get("attrs").get("histogram").asText()).isEqualTo("true");
+              });
+    }
+  }
 }
