@@ -1,0 +1,335 @@
+package io.isostack.correlator.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A lab for inducing real faults on this machine: starts {@code correlator serve} with real eBPF
+ * producers, the sample services (OpenTelemetry SDK or Java agent), creates cgroups, network
+ * namespaces and iptables rules, drives load, reads the live findings, and undoes everything it
+ * created in reverse order when closed, also after a failure.
+ */
+final class FaultLab implements AutoCloseable {
+  static final Path CORRELATOR_JAR = Path.of("target", "correlator.jar");
+  static final Path SAMPLE_JAR = Path.of("..", "samples", "target", "sample-app.jar");
+  static final Path AGENT_JAR = Path.of("target", "otel", "opentelemetry-javaagent.jar");
+  static final Path EBPF = Path.of("..", "samples", "ebpf").toAbsolutePath().normalize();
+  static final String HOST = "fault-lab";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PORT = Pattern.compile("OTLP/(gRPC|HTTP) listening on [^ ]*:(\\d+)");
+
+  private final Deque<Cleanup> cleanups = new ArrayDeque<>();
+  private final Path logs;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+
+  @FunctionalInterface
+  interface Cleanup {
+    void run() throws Exception;
+  }
+
+  /** The running correlator. */
+  record Serve(Process process, String address, int grpcPort, int httpPort, Path log) {
+    String otlpEndpoint() {
+      return "http://" + address + ":" + grpcPort;
+    }
+  }
+
+  FaultLab(String name) throws IOException {
+    this.logs = Files.createTempDirectory("fault-lab-" + name + "-");
+  }
+
+  /** Skips the test, with the reason, unless this machine can run real faults. */
+  static void requireKernelLab() throws IOException {
+    assumeTrue(isRoot(), "needs root (CI runs it on the project's machine)");
+    assumeTrue(
+        Files.isDirectory(Path.of("/sys/kernel/tracing/events/sched")),
+        "needs tracefs at /sys/kernel/tracing (.ci/run mounts it)");
+    assumeTrue(onPath("bpftrace"), "needs bpftrace (apt-get install bpftrace)");
+    assumeTrue(Files.isRegularFile(SAMPLE_JAR), "needs the sample services: mvn package");
+    assumeTrue(Files.isRegularFile(CORRELATOR_JAR), "needs the correlator jar: mvn package");
+  }
+
+  /** Registers an undo step; steps run in reverse order at {@link #close()}. */
+  void onClose(Cleanup c) {
+    cleanups.push(c);
+  }
+
+  /** Runs a command and requires exit status 0. */
+  String sh(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
+    return out;
+  }
+
+  /** Runs a command, ignoring its result (for undo steps). */
+  static void quietly(String... command) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectErrorStream(true).start();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Starts a process whose output goes to a log file; it is stopped at close. */
+  Process start(String name, List<String> command) throws IOException {
+    Path log = logs.resolve(name + ".log");
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    onClose(() -> stop(p));
+    return p;
+  }
+
+  static void stop(Process p) throws InterruptedException {
+    if (!p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    if (!p.waitFor(15, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Starts {@code correlator serve} with the given producers and waits until it listens and kernel
+   * events flow.
+   */
+  Serve serve(String bind, List<String> producers, String... options) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CORRELATOR_JAR.toString(), "serve"));
+    cmd.addAll(
+        List.of("--bind", bind, "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--host", HOST,
+            "--format", "json"));
+    for (String p : producers) {
+      cmd.add("--producer");
+      cmd.add(p);
+    }
+    cmd.addAll(List.of(options));
+    Path log = logs.resolve("serve.log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    onClose(() -> stop(p));
+    int grpc = -1;
+    int httpPort = -1;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while ((grpc < 0 || httpPort < 0) && System.nanoTime() < deadline && p.isAlive()) {
+      Matcher m = PORT.matcher(Files.readString(log));
+      while (m.find()) {
+        if (m.group(1).equals("gRPC")) {
+          grpc = Integer.parseInt(m.group(2));
+        } else {
+          httpPort = Integer.parseInt(m.group(2));
+        }
+      }
+      Thread.sleep(100);
+    }
+    assertThat(grpc).as("serve's gRPC port, see %s", log).isPositive();
+    assertThat(httpPort).as("serve's HTTP port, see %s", log).isPositive();
+    Serve serve = new Serve(p, bind, grpc, httpPort, log);
+    if (!producers.isEmpty()) {
+      await("kernel events from the producers", 60, () -> stats(serve).path("eventsReceived").asLong() > 0);
+    }
+    return serve;
+  }
+
+  /**
+   * Starts a sample service ({@code backend} or {@code frontend}) and waits for its port.
+   *
+   * @param prefix command prefix, e.g. {@code ip netns exec NS} or {@code python3 seccomp.py}
+   * @param jvm extra JVM options (the Java agent)
+   * @param args the service's options
+   */
+  Process service(String role, String address, int port, List<String> prefix, List<String> jvm,
+      List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.add(java());
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-jar", SAMPLE_JAR.toString(), role, "--port", Integer.toString(port),
+        "--host", HOST));
+    cmd.addAll(args);
+    Process p = start(role, cmd);
+    await(role + " listening on " + address + ":" + port, 60, () -> listening(address, port));
+    return p;
+  }
+
+  /** JVM options that attach the OpenTelemetry Java agent, exporting to the correlator. */
+  static List<String> agent(String service, Serve serve) {
+    return List.of(
+        "-javaagent:" + AGENT_JAR.toAbsolutePath(),
+        "-Dotel.service.name=" + service,
+        "-Dotel.resource.attributes=host.name=" + HOST,
+        "-Dotel.exporter.otlp.endpoint=" + serve.otlpEndpoint(),
+        "-Dotel.exporter.otlp.protocol=grpc",
+        "-Dotel.metrics.exporter=none",
+        "-Dotel.logs.exporter=none",
+        "-Dotel.bsp.schedule.delay=100");
+  }
+
+  /**
+   * Sends GET requests at a fixed rate for a while, at most {@code maxInFlight} at once.
+   *
+   * @param sampled false for warm-up requests whose {@code traceparent} says "not sampled", so they
+   *     leave no spans
+   * @return how many requests got an answer
+   */
+  int drive(URI url, double rps, Duration duration, boolean sampled, int maxInFlight)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(maxInFlight);
+    try {
+      List<Future<Boolean>> sent = new ArrayList<>();
+      long interval = (long) (1e9 / rps);
+      long end = System.nanoTime() + duration.toNanos();
+      for (long next = System.nanoTime(); next < end; next += interval) {
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        sent.add(pool.submit(() -> get(url, sampled)));
+      }
+      int ok = 0;
+      for (Future<Boolean> f : sent) {
+        ok += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      return ok;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private boolean get(URI url, boolean sampled) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET();
+    if (!sampled) {
+      b.header("traceparent", "00-" + "1".repeat(32) + "-" + "2".repeat(16) + "-00");
+    }
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode() < 500;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The live findings, newest first, from {@code GET /api/findings}. */
+  List<JsonNode> findings(Serve serve) throws Exception {
+    JsonNode all = getJson(serve, "/api/findings?limit=1000");
+    List<JsonNode> out = new ArrayList<>();
+    all.forEach(out::add);
+    return out;
+  }
+
+  /** {@code GET /api/stats}. */
+  JsonNode stats(Serve serve) throws Exception {
+    return getJson(serve, "/api/stats");
+  }
+
+  private JsonNode getJson(Serve serve, String path) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + serve.address() + ":" + serve.httpPort() + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET %s", path).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  /** Waits until a condition holds, failing with its description after the timeout. */
+  static void await(String what, int seconds, Check check) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (check.holds()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+  }
+
+  @FunctionalInterface
+  interface Check {
+    boolean holds() throws Exception;
+  }
+
+  static boolean listening(String address, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(address, port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Where the processes' logs are, for failure messages. */
+  Path logs() {
+    return logs;
+  }
+
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    while (!cleanups.isEmpty()) {
+      try {
+        cleanups.pop().run();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  static boolean isRoot() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Uid:")) {
+        return line.split("\\s+")[1].equals("0");
+      }
+    }
+    return false;
+  }
+
+  static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
