@@ -122,8 +122,8 @@ final class CanonicalEventDecoder {
       }
       case "clock" -> clock = cached(p, field);
       case "host.name" -> host = cached(p, field);
-      case "pid" -> pid = JsonValues.intValue(p, field, 0, Integer.MAX_VALUE);
-      case "tid" -> tid = JsonValues.intValue(p, field, 0, Integer.MAX_VALUE);
+      case "pid" -> pid = JsonValues.intValue(p, field, KernelEvent.UNKNOWN_PID, Integer.MAX_VALUE);
+      case "tid" -> tid = JsonValues.intValue(p, field, KernelEvent.UNKNOWN_PID, Integer.MAX_VALUE);
       case "comm" -> comm = cached(p, field);
       case "cgroup.id" -> cgroupId = JsonValues.unsignedLong(p, field);
       case "cgroup.path" -> cgroupPath = cached(p, field);

@@ -79,6 +79,22 @@ class KernelEventReaderTest {
   }
 
   @Test
+  void aPidOfMinusOneMeansUnknown() throws IOException {
+    read(
+        "{\"event.name\":\"sched.offcpu\",\"time_ns\":1795265544053193000,\"pid\":-1,"
+            + "\"tid\":4250,\"dur_ns\":5000000,\"attrs\":{\"state\":\"R\"}}\n");
+
+    assertThat(rejects).isEmpty();
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.pid()).isEqualTo(KernelEvent.UNKNOWN_PID);
+              assertThat(e.tid()).isEqualTo(4250);
+            });
+  }
+
+  @Test
   void clockSyncIsAppliedButNotEmitted() throws IOException {
     ReadSummary summary = resource("events/canonical_example.jsonl");
 

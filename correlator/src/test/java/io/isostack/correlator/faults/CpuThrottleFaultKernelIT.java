@@ -41,16 +41,31 @@ class CpuThrottleFaultKernelIT {
               "127.0.0.1",
               List.of(
                   "bpftrace -q -f json " + EBPF.resolve("sched.bt") + " " + HOST + " 1000",
-                  "bash " + EBPF.resolve("cgroup-sampler.sh") + " --cgroup /" + name
-                      + " --host " + HOST + " --interval-ms 100"));
+                  "bash "
+                      + EBPF.resolve("cgroup-sampler.sh")
+                      + " --cgroup /"
+                      + name
+                      + " --host "
+                      + HOST
+                      + " --interval-ms 100"));
       int backendPort = instrumentation.equals("sdk") ? 18281 : 18381;
       int frontendPort = backendPort - 1;
       Process backend =
-          lab.service("backend", "127.0.0.1", backendPort, List.of(), jvm(instrumentation,
-              "backend", serve), telemetry(instrumentation, serve));
-      lab.service("frontend", "127.0.0.1", frontendPort, List.of(),
+          lab.service(
+              "backend",
+              "127.0.0.1",
+              backendPort,
+              List.of(),
+              jvm(instrumentation, "backend", serve),
+              telemetry(instrumentation, serve));
+      lab.service(
+          "frontend",
+          "127.0.0.1",
+          frontendPort,
+          List.of(),
           jvm(instrumentation, "frontend", serve),
-          concat(telemetry(instrumentation, serve),
+          concat(
+              telemetry(instrumentation, serve),
               List.of("--backend", "http://127.0.0.1:" + backendPort)));
       URI checkout = URI.create("http://127.0.0.1:" + frontendPort + "/checkout");
       lab.drive(checkout, 10, Duration.ofSeconds(5), false, 4);

@@ -94,8 +94,10 @@ final class FaultLab implements AutoCloseable {
   /** Runs a command, ignoring its result (for undo steps). */
   static void quietly(String... command) throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectErrorStream(true).start();
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectErrorStream(true)
+            .start();
     p.waitFor(30, TimeUnit.SECONDS);
   }
 
@@ -126,15 +128,25 @@ final class FaultLab implements AutoCloseable {
   Serve serve(String bind, List<String> producers, String... options) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CORRELATOR_JAR.toString(), "serve"));
     cmd.addAll(
-        List.of("--bind", bind, "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--host", HOST,
-            "--format", "json"));
+        List.of(
+            "--bind",
+            bind,
+            "--otlp-grpc-port",
+            "0",
+            "--otlp-http-port",
+            "0",
+            "--host",
+            HOST,
+            "--format",
+            "json"));
     for (String p : producers) {
       cmd.add("--producer");
       cmd.add(p);
     }
     cmd.addAll(List.of(options));
     Path log = logs.resolve("serve.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     onClose(() -> stop(p));
     int grpc = -1;
     int httpPort = -1;
@@ -154,7 +166,10 @@ final class FaultLab implements AutoCloseable {
     assertThat(httpPort).as("serve's HTTP port, see %s", log).isPositive();
     Serve serve = new Serve(p, bind, grpc, httpPort, log);
     if (!producers.isEmpty()) {
-      await("kernel events from the producers", 60, () -> stats(serve).path("eventsReceived").asLong() > 0);
+      await(
+          "kernel events from the producers",
+          60,
+          () -> stats(serve).path("eventsReceived").asLong() > 0);
     }
     return serve;
   }
@@ -166,13 +181,20 @@ final class FaultLab implements AutoCloseable {
    * @param jvm extra JVM options (the Java agent)
    * @param args the service's options
    */
-  Process service(String role, String address, int port, List<String> prefix, List<String> jvm,
-      List<String> args) throws Exception {
+  Process service(
+      String role,
+      String address,
+      int port,
+      List<String> prefix,
+      List<String> jvm,
+      List<String> args)
+      throws Exception {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(java());
     cmd.addAll(jvm);
-    cmd.addAll(List.of("-jar", SAMPLE_JAR.toString(), role, "--port", Integer.toString(port),
-        "--host", HOST));
+    cmd.addAll(
+        List.of(
+            "-jar", SAMPLE_JAR.toString(), role, "--port", Integer.toString(port), "--host", HOST));
     cmd.addAll(args);
     Process p = start(role, cmd);
     await(role + " listening on " + address + ":" + port, 60, () -> listening(address, port));
@@ -294,20 +316,22 @@ final class FaultLab implements AutoCloseable {
     return logs;
   }
 
+  /** Runs every undo step, even when one fails; reports the first failure. */
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     Exception first = null;
     while (!cleanups.isEmpty()) {
       try {
         cleanups.pop().run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        first = first == null ? e : first;
       } catch (Exception e) {
-        if (first == null) {
-          first = e;
-        }
+        first = first == null ? e : first;
       }
     }
     if (first != null) {
-      throw first;
+      throw new IOException("cleaning up the fault lab: " + first.getMessage(), first);
     }
   }
 

@@ -29,9 +29,19 @@ class NoFaultKernelIT {
           lab.serve(
               "127.0.0.1",
               List.of("bpftrace -q -f json " + EBPF.resolve("sched.bt") + " " + HOST + " 1000"));
-      lab.service("backend", "127.0.0.1", 18481, List.of(), List.of(),
+      lab.service(
+          "backend",
+          "127.0.0.1",
+          18481,
+          List.of(),
+          List.of(),
           List.of("--otlp-endpoint", serve.otlpEndpoint()));
-      lab.service("frontend", "127.0.0.1", 18480, List.of(), List.of(),
+      lab.service(
+          "frontend",
+          "127.0.0.1",
+          18480,
+          List.of(),
+          List.of(),
           List.of("--otlp-endpoint", serve.otlpEndpoint(), "--backend", "http://127.0.0.1:18481"));
       URI checkout = URI.create("http://127.0.0.1:18480/checkout");
       lab.drive(checkout, 10, Duration.ofSeconds(5), false, 4);
