@@ -316,16 +316,28 @@ final class HopCorrelator {
   private record Matched(KernelEvent event, String join, Rule rule) {}
 
   /**
+   * What one series of retried operations is: a connection for retransmits, a thread and syscall
+   * for denied syscalls that the application retries.
+   */
+  private static String seriesKey(KernelEvent e) {
+    if (e.flow() != null) {
+      return e.flow().canonical().toString();
+    }
+    return e.pid() + "/" + e.tid() + "/" + e.attr("syscall");
+  }
+
+  /**
    * For {@link Weight#BACKOFF} events: where each one's wait starts. Events of one rule and one
-   * 5-tuple are taken in time order; a wait starts at the previous event when it is at most {@code
-   * backoffMaxNanos} earlier, else {@code instantNanos} before the event.
+   * series (a 5-tuple, or a thread's syscall) are taken in time order; a wait starts at the
+   * previous event when it is at most {@code backoffMaxNanos} earlier, else {@code instantNanos}
+   * before the event.
    */
   private static Map<KernelEvent, Long> backoffWaits(List<Matched> matched) {
     Map<String, List<KernelEvent>> series = new HashMap<>();
     Map<String, Rule> ruleOf = new HashMap<>();
     for (Matched m : matched) {
       if (m.rule.weight() == Weight.BACKOFF) {
-        String key = m.rule.id() + '|' + (m.event.flow() == null ? "" : m.event.flow().canonical());
+        String key = m.rule.id() + '|' + seriesKey(m.event);
         series.computeIfAbsent(key, k -> new ArrayList<>()).add(m.event);
         ruleOf.put(key, m.rule);
       }

@@ -25,7 +25,7 @@ final class BackendService {
   private BackendService() {}
 
   /** Serves on 127.0.0.1:{@code port} until SIGTERM; then stops and flushes spans. */
-  static void run(int port, Telemetry telemetry, int workIterations, int threads)
+  static void run(int port, Telemetry telemetry, int workIterations, int threads, RequestIo io)
       throws IOException, InterruptedException {
     // JIT warm-up so that the first measured requests are not slowed by compilation.
     for (int i = 0; i < 30; i++) {
@@ -43,11 +43,12 @@ final class BackendService {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     server.setExecutor(pool);
-    server.createContext("/pay", exchange -> handle(exchange, telemetry, workIterations));
+    server.createContext("/pay", exchange -> handle(exchange, telemetry, workIterations, io));
     ServiceLifecycle.runUntilTerminated(server, pool, telemetry, "iterations=" + workIterations);
   }
 
-  private static void handle(HttpExchange exchange, Telemetry telemetry, int workIterations)
+  private static void handle(
+      HttpExchange exchange, Telemetry telemetry, int workIterations, RequestIo io)
       throws IOException {
     Span span = HttpServerSpans.start(telemetry, exchange, "/pay");
     int status = 200;
@@ -59,6 +60,7 @@ final class BackendService {
         return;
       }
       int h = CpuWork.hash(workIterations);
+      io.perform();
       respond(exchange, status, "paid " + (h & 0xff) + "\n");
     } catch (IOException | RuntimeException e) {
       status = 500;

@@ -50,7 +50,11 @@ public final class SampleApp {
               Integer.parseInt(
                   opts.getOrDefault(
                       "work-iterations", Integer.toString(CpuWork.DEFAULT_ITERATIONS))),
-              Integer.parseInt(opts.getOrDefault("threads", "4")));
+              Integer.parseInt(opts.getOrDefault("threads", "4")),
+              new RequestIo(
+                  Integer.parseInt(opts.getOrDefault("sync-write-bytes", "0")),
+                  pathOrNull(opts.get("write-dir")),
+                  pathOrNull(opts.get("audit-dir"))));
       case "frontend" ->
           FrontendService.run(
               Integer.parseInt(opts.getOrDefault("port", "8080")),
@@ -89,6 +93,10 @@ public final class SampleApp {
     return Telemetry.start(service, host, Path.of(required(opts, "spans-out")));
   }
 
+  private static Path pathOrNull(String path) {
+    return path == null ? null : Path.of(path);
+  }
+
   private static Map<String, String> parse(String[] args) {
     Map<String, String> opts = new HashMap<>();
     for (int i = 0; i < args.length; i += 2) {
@@ -120,6 +128,7 @@ public final class SampleApp {
     out.println(
         "usage: sample-app (backend|frontend|load|calibrate) [--name value]...\n"
             + "  backend  --port 8081 --spans-out FILE [--work-iterations N] [--threads 4]\n"
+            + "           [--sync-write-bytes N --write-dir DIR] [--audit-dir DIR]\n"
             + "  frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out FILE\n"
             + "  load     --url http://127.0.0.1:8080/checkout --rps 4 --duration 40"
             + " [--max-in-flight 4] [--warmup N]\n"

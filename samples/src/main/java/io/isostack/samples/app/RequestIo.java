@@ -1,0 +1,79 @@
+package io.isostack.samples.app;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Optional I/O the backend does on the request path, the way real services do, so that disk and
+ * syscall faults reach the request: a synchronous journal write ({@code --sync-write-bytes N
+ * --write-dir DIR}: write N bytes and {@code fdatasync}) and an audit directory per request ({@code
+ * --audit-dir DIR}: {@code mkdir}, retried 3 times 100 ms apart when it fails, then given up, as a
+ * client library with a retry policy does).
+ *
+ * <p>Thread-safe.
+ */
+final class RequestIo {
+  private static final int AUDIT_ATTEMPTS = 3;
+  private static final long AUDIT_BACKOFF_MILLIS = 100;
+
+  private final int syncWriteBytes;
+  private final Path writeDir;
+  private final Path auditDir;
+  private final AtomicLong requests = new AtomicLong();
+
+  RequestIo(int syncWriteBytes, Path writeDir, Path auditDir) {
+    this.syncWriteBytes = syncWriteBytes;
+    this.writeDir = writeDir;
+    this.auditDir = auditDir;
+  }
+
+  /** Does this request's I/O; failures of the audit are tolerated after the retries. */
+  void perform() throws IOException {
+    long n = requests.incrementAndGet();
+    if (syncWriteBytes > 0 && writeDir != null) {
+      journal(n);
+    }
+    if (auditDir != null) {
+      audit(n);
+    }
+  }
+
+  private void journal(long n) throws IOException {
+    Path file = writeDir.resolve("journal-" + (n % 8) + ".log");
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer buf = ByteBuffer.allocate(syncWriteBytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(false);
+    }
+  }
+
+  private void audit(long n) {
+    Path dir = auditDir.resolve(ProcessHandle.current().pid() + "-" + n);
+    for (int attempt = 1; attempt <= AUDIT_ATTEMPTS; attempt++) {
+      try {
+        Files.createDirectory(dir);
+        Files.delete(dir);
+        return;
+      } catch (IOException e) {
+        if (attempt == AUDIT_ATTEMPTS) {
+          return;
+        }
+        try {
+          Thread.sleep(AUDIT_BACKOFF_MILLIS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+}
