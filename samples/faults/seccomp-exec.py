@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """seccomp-exec.py - run a command under a seccomp filter that denies some syscalls with EPERM.
 
 usage: seccomp-exec.py SYSCALL[,SYSCALL...] COMMAND [ARG...]

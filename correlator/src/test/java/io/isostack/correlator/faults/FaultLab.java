@@ -82,8 +82,8 @@ final class FaultLab implements AutoCloseable {
     cleanups.push(c);
   }
 
-  /** Runs a command and requires exit status 0. */
-  String sh(String... command) throws IOException, InterruptedException {
+  /** Runs a command and requires exit status 0; returns its output. */
+  static String sh(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -258,6 +258,37 @@ final class FaultLab implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * Checks the live verdicts for a fault: among the findings about the subject, every one that
+   * names a kernel layer names the expected one (a hop slowed by something else may say {@code
+   * application}), at least {@code min} do, and each was published within a second of its trace
+   * completing.
+   */
+  static void assertVerdicts(
+      List<JsonNode> subject, String layer, boolean network, String cause, int min, Path logs) {
+    List<JsonNode> blamed =
+        subject.stream().filter(f -> !f.get("layer").asText().equals("application")).toList();
+    assertThat(blamed)
+        .as("findings naming a kernel layer, logs in %s", logs)
+        .allSatisfy(
+            f -> {
+              assertThat(f.get("layer").asText()).as(f.get("detail").asText()).isEqualTo(layer);
+              assertThat(f.get("network").asBoolean()).isEqualTo(network);
+              assertThat(f.get("cause").asText()).isEqualTo(cause);
+            });
+    assertThat(blamed)
+        .as("findings naming %s %s, logs in %s", layer, cause, logs)
+        .hasSizeGreaterThanOrEqualTo(min);
+    assertThat(subject)
+        .allSatisfy(
+            f ->
+                assertThat(
+                        f.get("publishedUnixNano").asLong()
+                            - f.get("traceCompletedUnixNano").asLong())
+                    .as("delay from trace completion to publication")
+                    .isBetween(0L, 1_000_000_000L));
   }
 
   /** The live findings, newest first, from {@code GET /api/findings}. */

@@ -24,8 +24,14 @@ final class BackendService {
 
   private BackendService() {}
 
-  /** Serves on 127.0.0.1:{@code port} until SIGTERM; then stops and flushes spans. */
-  static void run(int port, Telemetry telemetry, int workIterations, int threads, RequestIo io)
+  /** Serves on {@code bind}:{@code port} until SIGTERM; then stops and flushes spans. */
+  static void run(
+      InetAddress bind,
+      int port,
+      Telemetry telemetry,
+      int workIterations,
+      int threads,
+      RequestIo io)
       throws IOException, InterruptedException {
     // JIT warm-up so that the first measured requests are not slowed by compilation.
     for (int i = 0; i < 30; i++) {
@@ -40,8 +46,7 @@ final class BackendService {
               t.setDaemon(true);
               return t;
             });
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 64);
     server.setExecutor(pool);
     server.createContext("/pay", exchange -> handle(exchange, telemetry, workIterations, io));
     ServiceLifecycle.runUntilTerminated(server, pool, telemetry, "iterations=" + workIterations);

@@ -43,8 +43,8 @@ final class FrontendService {
 
   private FrontendService() {}
 
-  /** Serves on 127.0.0.1:{@code port} until SIGTERM; then stops and flushes spans. */
-  static void run(int port, String backendBase, Telemetry telemetry, int threads)
+  /** Serves on {@code bind}:{@code port} until SIGTERM; then stops and flushes spans. */
+  static void run(InetAddress bind, int port, String backendBase, Telemetry telemetry, int threads)
       throws IOException, InterruptedException {
     URI payUri = URI.create(backendBase).resolve("/pay");
     HttpClient client =
@@ -61,8 +61,7 @@ final class FrontendService {
               t.setDaemon(true);
               return t;
             });
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 64);
     server.setExecutor(pool);
     server.createContext("/checkout", exchange -> handle(exchange, telemetry, client, payUri));
     ServiceLifecycle.runUntilTerminated(server, pool, telemetry, "backend=" + payUri);

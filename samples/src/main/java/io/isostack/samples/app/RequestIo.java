@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe.
  */
 final class RequestIo {
-  private static final int AUDIT_ATTEMPTS = 3;
+  private static final int AUDIT_ATTEMPTS = 4;
   private static final long AUDIT_BACKOFF_MILLIS = 100;
 
   private final int syncWriteBytes;

@@ -20,9 +20,10 @@ import java.util.Map;
  * </pre>
  *
  * <p>Common options: {@code --host NAME} overrides the {@code host.name} resource attribute
- * (default: the machine's hostname); {@code --otlp-endpoint URL} exports over OTLP/gRPC instead of
- * {@code --spans-out}; {@code --telemetry agent} makes no spans of its own, for the OpenTelemetry
- * Java agent. Services bind to 127.0.0.1 only and stop on SIGTERM, flushing their spans first.
+ * (default: the machine's hostname); {@code --bind ADDRESS} the address to listen on (default
+ * 127.0.0.1); {@code --otlp-endpoint URL} exports over OTLP/gRPC instead of {@code --spans-out};
+ * {@code --telemetry agent} makes no spans of its own, for the OpenTelemetry Java agent. Services
+ * bind to 127.0.0.1 only and stop on SIGTERM, flushing their spans first.
  */
 public final class SampleApp {
 
@@ -45,6 +46,7 @@ public final class SampleApp {
     switch (args[0]) {
       case "backend" ->
           BackendService.run(
+              bind(opts),
               Integer.parseInt(opts.getOrDefault("port", "8081")),
               telemetry("backend", host, opts),
               Integer.parseInt(
@@ -57,6 +59,7 @@ public final class SampleApp {
                   pathOrNull(opts.get("audit-dir"))));
       case "frontend" ->
           FrontendService.run(
+              bind(opts),
               Integer.parseInt(opts.getOrDefault("port", "8080")),
               opts.getOrDefault("backend", "http://127.0.0.1:8081"),
               telemetry("frontend", host, opts),
@@ -91,6 +94,12 @@ public final class SampleApp {
       return Telemetry.startOtlp(service, host, opts.get("otlp-endpoint"));
     }
     return Telemetry.start(service, host, Path.of(required(opts, "spans-out")));
+  }
+
+  /** {@code --bind ADDRESS}: 127.0.0.1 unless told otherwise (e.g. an address in a netns). */
+  private static InetAddress bind(Map<String, String> opts) throws UnknownHostException {
+    String bind = opts.get("bind");
+    return bind == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(bind);
   }
 
   private static Path pathOrNull(String path) {
@@ -132,7 +141,8 @@ public final class SampleApp {
             + "  frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out FILE\n"
             + "  load     --url http://127.0.0.1:8080/checkout --rps 4 --duration 40"
             + " [--max-in-flight 4] [--warmup N]\n"
-            + "  common:  --host NAME (host.name resource attribute); instead of --spans-out:\n"
+            + "  common:  --host NAME (host.name resource attribute); --bind ADDRESS (127.0.0.1);\n"
+            + "           instead of --spans-out:\n"
             + "           --otlp-endpoint http://127.0.0.1:4317 (OTLP/gRPC) or --telemetry agent"
             + " (run under the OpenTelemetry Java agent)");
   }
