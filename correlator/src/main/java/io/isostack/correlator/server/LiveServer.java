@@ -126,6 +126,11 @@ public final class LiveServer implements AutoCloseable {
    */
   public void start() throws IOException {
     engine.start();
+    startInputs();
+  }
+
+  /** Binds the receivers and starts the inputs, not the engine (package-private for tests). */
+  void startInputs() throws IOException {
     try {
       if (grpc != null) {
         try {
