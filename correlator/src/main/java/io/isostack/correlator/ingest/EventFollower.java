@@ -161,6 +161,9 @@ public final class EventFollower implements AutoCloseable {
   private void readChannel(FileChannel ch, ByteBuffer buf, boolean regular, Object key)
       throws IOException, InterruptedException {
     while (running) {
+      if (!regular) {
+        decoder.flush(); // a FIFO read may block: hand on what one read brought first
+      }
       buf.clear();
       int n = ch.read(buf);
       if (n > 0) {
