@@ -1,0 +1,292 @@
+package io.isostack.correlator.cli;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.correlator.engine.AnalyzerOptions;
+import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.server.FindingPrinter;
+import io.isostack.correlator.server.LiveServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code correlator serve}: live correlation of OTLP traces and kernel events. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Receives OTLP traces (gRPC and HTTP) and kernel events (OTLP logs, HTTP, followed files,",
+      "producer commands), and prints a verdict for each slow hop within about a second of its",
+      "trace completing. Runs until SIGTERM or SIGINT, then evaluates what it holds and exits.",
+      "",
+      "Exit status: 0 stopped by a signal; 1 a port could not be bound or a producer not started;",
+      "2 usage error."
+    })
+final class ServeCommand implements Callable<Integer> {
+  enum Format {
+    text,
+    json
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      paramLabel = "ADDRESS",
+      description = "Address the receivers listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(
+      names = "--otlp-grpc-port",
+      defaultValue = "4317",
+      paramLabel = "PORT",
+      description =
+          "OTLP/gRPC port; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+  int grpcPort;
+
+  @Option(
+      names = "--otlp-http-port",
+      defaultValue = "4318",
+      paramLabel = "PORT",
+      description =
+          "OTLP/HTTP port, also /v1/kernel-events and the API; 0 picks a free one, -1 turns it"
+              + " off (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(
+      names = "--max-body",
+      defaultValue = "64MiB",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description =
+          "Largest request accepted, also after decompression, e.g. 16MiB (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxBodyBytes;
+
+  @Option(
+      names = "--api",
+      description = "Serve GET /api/findings and GET /api/stats on the HTTP port.")
+  boolean api;
+
+  @Option(
+      names = "--events",
+      arity = "1..*",
+      paramLabel = "FILE",
+      description =
+          "Kernel-event files or FIFOs to follow from their start as they grow (tail -F);"
+              + " - reads standard input.")
+  List<String> events = new ArrayList<>();
+
+  @Option(
+      names = "--producer",
+      paramLabel = "COMMAND",
+      description =
+          "A command run with /bin/sh -c whose standard output is a kernel-event stream, e.g."
+              + " \"bpftrace -q -f json samples/ebpf/sched.bt $(hostname)\"; repeatable.")
+  List<String> producers = new ArrayList<>();
+
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "Findings on standard output: text or json lines (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description = "A rule table replacing the default one (same JSON shape).")
+  Path rules;
+
+  @Option(
+      names = "--host",
+      paramLabel = "NAME",
+      description = "Host of events and spans without host.name (default: this machine's name).")
+  String host;
+
+  @Option(
+      names = "--slow-threshold",
+      paramLabel = "DURATION",
+      defaultValue = "250ms",
+      converter = DurationConverter.class,
+      description = "Self time at or above which a span is a slow hop (default: ${DEFAULT-VALUE}).")
+  long slowThresholdNanos;
+
+  @Option(
+      names = "--skew",
+      paramLabel = "DURATION",
+      defaultValue = "2ms",
+      converter = DurationConverter.class,
+      description =
+          "Clock-skew tolerance when joining events to a span's window (default: ${DEFAULT-VALUE}).")
+  long skewNanos;
+
+  @Option(
+      names = "--trace-idle",
+      paramLabel = "DURATION",
+      defaultValue = "500ms",
+      converter = DurationConverter.class,
+      description =
+          "A trace is complete when its root has ended and no span came for this long (default:"
+              + " ${DEFAULT-VALUE}).")
+  long traceIdleNanos;
+
+  @Option(
+      names = "--event-lateness",
+      paramLabel = "DURATION",
+      defaultValue = "300ms",
+      converter = DurationConverter.class,
+      description =
+          "How long a complete trace waits for late kernel events (default: ${DEFAULT-VALUE}).")
+  long eventLatenessNanos;
+
+  @Option(
+      names = "--retention",
+      paramLabel = "DURATION",
+      defaultValue = "120s",
+      converter = DurationConverter.class,
+      description =
+          "How far behind the newest event kernel events are kept for joins (default:"
+              + " ${DEFAULT-VALUE}).")
+  long retentionNanos;
+
+  @Option(
+      names = "--clock-offset",
+      paramLabel = "CLOCK=NANOS",
+      description =
+          "REALTIME minus CLOCK (boottime or monotonic) in ns, for event streams without"
+              + " a clock.sync record, e.g. boottime=1795265109394948433.")
+  List<String> clockOffsets = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    ClockConverter clocks = new ClockConverter();
+    LiveServer server;
+    try {
+      for (String o : clockOffsets) {
+        clocks.setUserOffset(ClockConverter.parseOffsetOption(o));
+      }
+      RuleTable table = rules == null ? RuleTable.defaults() : RuleTable.load(rules);
+      String defaultHost = host != null ? host : localHost();
+      AnalyzerOptions analysis =
+          AnalyzerOptions.defaults()
+              .withSlowThreshold(slowThresholdNanos)
+              .withSkew(skewNanos)
+              .withDefaultHost(defaultHost);
+      LiveOptions d = LiveOptions.defaults(analysis);
+      LiveOptions options =
+          new LiveOptions(
+              analysis,
+              traceIdleNanos,
+              Math.max(d.traceTimeoutNanos(), traceIdleNanos),
+              eventLatenessNanos,
+              retentionNanos,
+              d.maxTraces(),
+              d.queueCapacity(),
+              d.findingsKept());
+      LiveServer.Settings settings =
+          new LiveServer.Settings(
+              bind, grpcPort, httpPort, maxBodyBytes, api, events, producers, defaultHost);
+      FindingPrinter printer =
+          new FindingPrinter(spec.commandLine().getOut(), format == Format.json);
+      LiveCorrelator engine = new LiveCorrelator(table, options, ServeCommand::epochNanos, printer);
+      server = new LiveServer(engine, clocks, settings);
+    } catch (IllegalArgumentException | IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    try {
+      server.start();
+    } catch (IOException e) {
+      err.println("correlator: cannot start: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    if (server.grpcPort() >= 0) {
+      err.println("correlator: OTLP/gRPC listening on " + bind + ":" + server.grpcPort());
+    }
+    if (server.httpPort() >= 0) {
+      err.println("correlator: OTLP/HTTP listening on " + bind + ":" + server.httpPort());
+    }
+    err.flush();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  spec.commandLine().getOut().flush();
+                  err.println("correlator: stopped");
+                  err.flush();
+                  System.out.flush();
+                  // A signal's exit status would be 128+n; a clean stop is 0.
+                  Runtime.getRuntime().halt(0);
+                },
+                "correlator-shutdown"));
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private static long epochNanos() {
+    Instant now = Clock.systemUTC().instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private static String localHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Parses sizes such as {@code 64MiB}, {@code 512KiB}, {@code 1MB} or a number of bytes. */
+  static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      String[][] units = {
+        {"kib", "1024"},
+        {"mib", "1048576"},
+        {"gib", "1073741824"},
+        {"kb", "1000"},
+        {"mb", "1000000"},
+        {"gb", "1000000000"},
+        {"k", "1024"},
+        {"m", "1048576"},
+        {"g", "1073741824"},
+        {"b", "1"}
+      };
+      long factor = 1;
+      for (String[] u : units) {
+        if (v.endsWith(u[0])) {
+          factor = Long.parseLong(u[1]);
+          v = v.substring(0, v.length() - u[0].length()).trim();
+          break;
+        }
+      }
+      try {
+        long bytes = Math.round(Double.parseDouble(v) * factor);
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE - 8) {
+          throw new CommandLine.TypeConversionException(
+              "'" + value + "' is out of range (1 byte .. 2 GiB)");
+        }
+        return (int) bytes;
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a size (e.g. 64MiB, 512KiB, 1000000)");
+      }
+    }
+  }
+}

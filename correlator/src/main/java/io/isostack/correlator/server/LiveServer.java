@@ -1,0 +1,208 @@
+package io.isostack.correlator.server;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.codec.KernelEventReader;
+import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.ingest.EventFollower;
+import io.isostack.correlator.ingest.EventProducer;
+import io.isostack.correlator.ingest.LiveIngest;
+import io.isostack.correlator.ingest.OtlpGrpcReceiver;
+import io.isostack.correlator.ingest.RejectTally;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything {@code correlator serve} runs, wired and started in pipeline order (engine, receivers,
+ * followers, producers) and stopped in reverse (receivers first, so no new data comes, then inputs,
+ * then the engine, which evaluates what it holds). Not thread-safe: start and close from one
+ * thread.
+ */
+public final class LiveServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveServer.class);
+
+  /**
+   * What to serve.
+   *
+   * @param bind the address the receivers listen on
+   * @param grpcPort the OTLP/gRPC port; 0 picks a free one, -1 turns it off
+   * @param httpPort the OTLP/HTTP (and API) port; 0 picks a free one, -1 turns it off
+   * @param maxBodyBytes the largest request accepted, after decompression
+   * @param api whether {@code /api/*} is served on the HTTP port
+   * @param events kernel-event files or FIFOs to follow; {@code -} is standard input
+   * @param producers shell commands whose standard output is a kernel-event stream
+   * @param defaultHost the host of events without {@code host.name}
+   */
+  public record Settings(
+      String bind,
+      int grpcPort,
+      int httpPort,
+      int maxBodyBytes,
+      boolean api,
+      List<String> events,
+      List<String> producers,
+      String defaultHost) {
+    /** Validates; messages name the option. */
+    public Settings {
+      Objects.requireNonNull(bind, "bind");
+      checkPort(grpcPort, "--otlp-grpc-port");
+      checkPort(httpPort, "--otlp-http-port");
+      if (maxBodyBytes <= 0) {
+        throw new IllegalArgumentException("--max-body must be positive");
+      }
+      events = List.copyOf(events);
+      producers = List.copyOf(producers);
+      Objects.requireNonNull(defaultHost, "defaultHost");
+    }
+
+    private static void checkPort(int port, String option) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException(option + " must be 0..65535, or -1 for off: " + port);
+      }
+    }
+  }
+
+  private final LiveCorrelator engine;
+  private final RejectTally rejects = new RejectTally(System::nanoTime);
+  private final OtlpGrpcReceiver grpc;
+  private final LiveHttpServer http;
+  private final List<EventFollower> followers = new ArrayList<>();
+  private final List<EventProducer> producers = new ArrayList<>();
+
+  /**
+   * Wires the server; nothing runs before {@link #start()}.
+   *
+   * @param engine the live correlator (not yet started)
+   * @param clocks clock offsets shared by every event input
+   * @param settings what to serve
+   */
+  public LiveServer(LiveCorrelator engine, ClockConverter clocks, Settings settings) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    LiveIngest ingest = new LiveIngest(engine, clocks, settings.defaultHost(), rejects);
+    for (String command : settings.producers()) {
+      producers.add(
+          new EventProducer(
+              command,
+              new KernelEventReader(clocks, settings.defaultHost()),
+              rejects,
+              engine::putEvents));
+    }
+    for (String e : settings.events()) {
+      followers.add(
+          new EventFollower(
+              e.equals("-") ? null : Path.of(e),
+              new KernelEventReader(clocks, settings.defaultHost()),
+              rejects,
+              engine::putEvents));
+    }
+    grpc =
+        settings.grpcPort() < 0
+            ? null
+            : new OtlpGrpcReceiver(
+                settings.bind(), settings.grpcPort(), settings.maxBodyBytes(), ingest);
+    http =
+        settings.httpPort() < 0
+            ? null
+            : new LiveHttpServer(
+                settings.bind(),
+                settings.httpPort(),
+                settings.maxBodyBytes(),
+                ingest,
+                engine,
+                rejects,
+                producers,
+                settings.api());
+  }
+
+  /**
+   * Starts the engine, binds the receivers, starts following and producing.
+   *
+   * @throws ReceiverBindException if a port cannot be bound (what started is stopped again)
+   * @throws IOException if a producer cannot be started (what started is stopped again)
+   */
+  public void start() throws IOException {
+    engine.start();
+    startInputs();
+  }
+
+  /** Binds the receivers and starts the inputs, not the engine (package-private for tests). */
+  void startInputs() throws IOException {
+    try {
+      if (grpc != null) {
+        try {
+          grpc.start();
+        } catch (IOException e) {
+          throw new ReceiverBindException("OTLP/gRPC", e);
+        }
+      }
+      if (http != null) {
+        try {
+          http.start();
+        } catch (IOException e) {
+          throw new ReceiverBindException("OTLP/HTTP", e);
+        }
+      }
+      followers.forEach(EventFollower::start);
+      for (EventProducer p : producers) {
+        p.start();
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The bound OTLP/gRPC port, or -1 when off. */
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.port();
+  }
+
+  /** The bound OTLP/HTTP port, or -1 when off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  /** The rejections of every input so far. */
+  public RejectTally rejects() {
+    return rejects;
+  }
+
+  /**
+   * Stops receivers, producers and followers, then closes the engine, which evaluates every trace
+   * it holds (their findings are published before this returns).
+   */
+  @Override
+  public void close() {
+    if (grpc != null) {
+      grpc.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    producers.forEach(EventProducer::close);
+    followers.forEach(EventFollower::close);
+    engine.close();
+    LOG.debug("stopped; rejections by reason: {}", rejects.counts());
+  }
+
+  /** A receiver could not bind its port (in use, or the address is not local). */
+  public static final class ReceiverBindException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ReceiverBindException(String receiver, IOException cause) {
+      super(receiver + ": " + rootMessage(cause), cause);
+    }
+
+    private static String rootMessage(Throwable t) {
+      Throwable r = t;
+      while (r.getCause() != null && r.getCause() != r) {
+        r = r.getCause();
+      }
+      return r.getMessage() == null ? r.toString() : r.getMessage();
+    }
+  }
+}
