@@ -172,6 +172,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    // Jetty's start/stop banners are noise next to the findings; -D... overrides this.
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    }
     PrintWriter err = spec.commandLine().getErr();
     ClockConverter clocks = new ClockConverter();
     LiveServer server;

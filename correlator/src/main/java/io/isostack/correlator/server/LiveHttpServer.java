@@ -53,7 +53,7 @@ public final class LiveHttpServer implements AutoCloseable {
         new Handler.Sequence(
             new OtlpHttpHandler(ingest, maxBodyBytes),
             new ApiHandler(engine, rejects, producers, api)));
-    server.setStopTimeout(2000);
+    server.setStopTimeout(500);
   }
 
   /**
