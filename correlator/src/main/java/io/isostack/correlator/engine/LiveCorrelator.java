@@ -79,7 +79,8 @@ public final class LiveCorrelator implements AutoCloseable {
   private final Map<String, LongAdder> findingsByLayer = new ConcurrentHashMap<>();
   private volatile LiveStats snapshot;
   private volatile boolean running;
-  private Thread thread;
+  private volatile boolean closed;
+  private volatile Thread thread;
 
   /**
    * Creates a live correlator; call {@link #start()} to run it.
@@ -139,11 +140,31 @@ public final class LiveCorrelator implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   public void putEvents(Collection<KernelEvent> events) throws InterruptedException {
-    queue.put(new EventBatch(List.copyOf(events)));
+    EventBatch batch = new EventBatch(List.copyOf(events));
+    while (acceptsInput()) {
+      if (queue.offer(batch, TICK_NANOS, TimeUnit.NANOSECONDS)) {
+        return;
+      }
+    }
+    throw new IllegalStateException("the live correlator is stopped");
+  }
+
+  /**
+   * Whether the engine is running: started, not closed, its thread alive. Before {@link #start()}
+   * input is queued (so that nothing sent while starting is lost); after it stops, refused.
+   */
+  public boolean isRunning() {
+    Thread t = thread;
+    return t != null && running && t.isAlive();
+  }
+
+  private boolean acceptsInput() {
+    Thread t = thread;
+    return t == null ? !closed : running && t.isAlive();
   }
 
   private boolean offer(Object batch) {
-    boolean accepted = queue.offer(batch);
+    boolean accepted = acceptsInput() && queue.offer(batch);
     if (!accepted) {
       batchesRefused.incrementAndGet();
     }
@@ -157,7 +178,7 @@ public final class LiveCorrelator implements AutoCloseable {
    */
   public List<LiveFinding> recentFindings(int max) {
     synchronized (recent) {
-      List<LiveFinding> out = new ArrayList<>(Math.min(max, recent.size()));
+      List<LiveFinding> out = new ArrayList<>(Math.max(0, Math.min(max, recent.size())));
       for (Iterator<LiveFinding> it = recent.descendingIterator();
           it.hasNext() && out.size() < max; ) {
         out.add(it.next());
@@ -181,6 +202,7 @@ public final class LiveCorrelator implements AutoCloseable {
     synchronized (this) {
       t = thread;
       running = false;
+      closed = true;
     }
     if (t != null) {
       try {
@@ -198,7 +220,9 @@ public final class LiveCorrelator implements AutoCloseable {
         long now = clock.getAsLong();
         if (first != null) {
           process(first, now);
-          for (Object more; (more = queue.poll()) != null; ) {
+          // Drain for at most one tick, so that a steady stream never holds up completion.
+          for (Object more;
+              clock.getAsLong() - now < TICK_NANOS && (more = queue.poll()) != null; ) {
             process(more, now);
           }
         }
@@ -244,7 +268,6 @@ public final class LiveCorrelator implements AutoCloseable {
       for (KernelEvent e : b.events()) {
         addEvent(e, now);
       }
-      eventsReceived.addAndGet(b.events().size());
     }
   }
 
@@ -253,6 +276,7 @@ public final class LiveCorrelator implements AutoCloseable {
       eventsLate.incrementAndGet();
       return;
     }
+    eventsReceived.incrementAndGet();
     // A clock far ahead must not slide the window over everything else.
     watermark =
         Math.max(watermark, Math.min(e.endEpochNanos(), now + options.eventLatenessNanos()));
@@ -331,7 +355,11 @@ public final class LiveCorrelator implements AutoCloseable {
       }
     }
     findingsByLayer.computeIfAbsent(f.finding().layer().code(), k -> new LongAdder()).increment();
-    sink.accept(f);
+    try {
+      sink.accept(f);
+    } catch (RuntimeException e) {
+      LOG.warn("a finding sink failed; the finding stays at /api/findings", e);
+    }
   }
 
   private static long end(Trace trace) {

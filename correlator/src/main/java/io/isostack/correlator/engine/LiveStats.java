@@ -6,7 +6,7 @@ import java.util.Map;
  * Counters of live correlation, read at one moment.
  *
  * @param spansReceived spans accepted into the engine
- * @param eventsReceived kernel events accepted into the engine
+ * @param eventsReceived kernel events taken into the window (late ones are not)
  * @param batchesRefused batches refused because the engine's queue was full (clients retry)
  * @param spansLate spans that arrived after their trace was evaluated
  * @param eventsLate events older than the retention when they arrived, dropped

@@ -57,7 +57,12 @@ final class ApiHandler extends Handler.Abstract {
       return true;
     }
     switch (path) {
-      case "/healthz" -> HttpResponses.text(response, callback, 200, "ok");
+      case "/healthz" ->
+          HttpResponses.text(
+              response,
+              callback,
+              engine.isRunning() ? 200 : 503,
+              engine.isRunning() ? "ok" : "the correlation engine is not running");
       case "/api/stats" -> json(response, callback, stats());
       default -> {
         Fields query = Request.extractQueryParameters(request);

@@ -135,6 +135,7 @@ final class FaultLab implements AutoCloseable {
             "0",
             "--otlp-http-port",
             "0",
+            "--api",
             "--host",
             HOST,
             "--format",
