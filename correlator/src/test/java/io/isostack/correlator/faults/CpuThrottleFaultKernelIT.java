@@ -69,6 +69,7 @@ class CpuThrottleFaultKernelIT {
       URI checkout = URI.create("http://127.0.0.1:" + frontendPort + "/checkout");
       lab.drive(checkout, 10, Duration.ofSeconds(5), false, 4);
 
+      long faultStart = FaultLab.now();
       Files.writeString(cgroup.resolve("cpu.cfs_period_us"), "100000");
       Files.writeString(cgroup.resolve("cpu.cfs_quota_us"), "10000");
       Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(backend.pid()));
@@ -78,9 +79,14 @@ class CpuThrottleFaultKernelIT {
       FaultLab.await(
           "3 findings for the backend's GET /pay, see " + lab.logs(),
           45,
-          () -> backendFindings(lab.findings(serve)).size() >= 3);
+          () -> backendFindings(FaultLab.since(lab.findings(serve), faultStart)).size() >= 3);
       FaultLab.assertVerdicts(
-          backendFindings(lab.findings(serve)), "L-3", false, "cpu-throttle", 3, lab.logs());
+          backendFindings(FaultLab.since(lab.findings(serve), faultStart)),
+          "L-3",
+          false,
+          "cpu-throttle",
+          3,
+          lab.logs());
     }
   }
 

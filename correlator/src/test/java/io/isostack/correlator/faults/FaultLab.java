@@ -292,6 +292,22 @@ final class FaultLab implements AutoCloseable {
                     .isBetween(0L, 1_000_000_000L));
   }
 
+  /**
+   * The findings whose span started after {@code epochNanos}: the spans of the fault, not of the
+   * services' start-up (JIT compilation and the Java agent's instrumentation make the first
+   * requests slow, and those are rightly blamed on run-queue latency).
+   */
+  static List<JsonNode> since(List<JsonNode> findings, long epochNanos) {
+    return findings.stream()
+        .filter(f -> f.get("startTimeUnixNano").asLong() >= epochNanos)
+        .toList();
+  }
+
+  /** Now, in nanoseconds since the Unix epoch. */
+  static long now() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+
   /** The live findings, newest first, from {@code GET /api/findings}. */
   List<JsonNode> findings(Serve serve) throws Exception {
     JsonNode all = getJson(serve, "/api/findings?limit=1000");

@@ -77,6 +77,7 @@ class NetworkDropFaultKernelIT {
       lab.drive(checkout, 10, Duration.ofSeconds(4), false, 4);
       lab.drive(checkout, 3, Duration.ofSeconds(4), true, 3); // the baseline, before the drops
 
+      long faultStart = FaultLab.now();
       List<String> drop =
           List.of(
               "INPUT",
@@ -103,9 +104,14 @@ class NetworkDropFaultKernelIT {
       FaultLab.await(
           "2 findings for the frontend's calls, see " + lab.logs(),
           45,
-          () -> callFindings(lab.findings(serve)).size() >= 2);
+          () -> callFindings(FaultLab.since(lab.findings(serve), faultStart)).size() >= 2);
       FaultLab.assertVerdicts(
-          callFindings(lab.findings(serve)), "L-3", true, "tcp-retransmit", 2, lab.logs());
+          callFindings(FaultLab.since(lab.findings(serve), faultStart)),
+          "L-3",
+          true,
+          "tcp-retransmit",
+          2,
+          lab.logs());
     }
   }
 

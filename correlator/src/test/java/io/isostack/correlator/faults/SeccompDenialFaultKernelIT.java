@@ -59,13 +59,15 @@ class SeccompDenialFaultKernelIT {
           List.of(),
           List.of("--otlp-endpoint", serve.otlpEndpoint(), "--backend", "http://127.0.0.1:18781"));
       URI checkout = URI.create("http://127.0.0.1:18780/checkout");
+      lab.drive(checkout, 10, Duration.ofSeconds(4), false, 4);
+      long faultStart = FaultLab.now();
       lab.drive(checkout, 3, Duration.ofSeconds(8), true, 3);
 
       FaultLab.await(
           "3 findings for the backend, see " + lab.logs(),
           45,
-          () -> backendFindings(lab.findings(serve)).size() >= 3);
-      List<JsonNode> findings = backendFindings(lab.findings(serve));
+          () -> backendFindings(FaultLab.since(lab.findings(serve), faultStart)).size() >= 3);
+      List<JsonNode> findings = backendFindings(FaultLab.since(lab.findings(serve), faultStart));
       FaultLab.assertVerdicts(findings, "L-3", false, "seccomp-denied", 3, lab.logs());
       assertThat(findings)
           .filteredOn(f -> f.get("cause").asText().equals("seccomp-denied"))

@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Optional I/O the backend does on the request path, the way real services do, so that disk and
- * syscall faults reach the request: a synchronous journal write ({@code --sync-write-bytes N
- * --write-dir DIR}: write N bytes and {@code fdatasync}) and an audit directory per request ({@code
- * --audit-dir DIR}: {@code mkdir}, retried 3 times 100 ms apart when it fails, then given up, as a
- * client library with a retry policy does).
+ * syscall faults reach the request: a synchronous journal ({@code --sync-write-bytes N
+ * [--sync-writes K] --write-dir DIR}: K records of N bytes, each committed with {@code fdatasync},
+ * as a database's commit log does) and an audit directory per request ({@code --audit-dir DIR}:
+ * {@code mkdir}, retried 3 times 100 ms apart when it fails, then given up, as a client library
+ * with a retry policy does).
  *
  * <p>Thread-safe.
  */
@@ -22,12 +23,14 @@ final class RequestIo {
   private static final long AUDIT_BACKOFF_MILLIS = 100;
 
   private final int syncWriteBytes;
+  private final int syncWrites;
   private final Path writeDir;
   private final Path auditDir;
   private final AtomicLong requests = new AtomicLong();
 
-  RequestIo(int syncWriteBytes, Path writeDir, Path auditDir) {
+  RequestIo(int syncWriteBytes, int syncWrites, Path writeDir, Path auditDir) {
     this.syncWriteBytes = syncWriteBytes;
+    this.syncWrites = syncWrites;
     this.writeDir = writeDir;
     this.auditDir = auditDir;
   }
@@ -48,11 +51,13 @@ final class RequestIo {
     try (FileChannel ch =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer buf = ByteBuffer.allocate(syncWriteBytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
+      for (int i = 0; i < syncWrites; i++) {
+        ByteBuffer buf = ByteBuffer.allocate(syncWriteBytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(false);
       }
-      ch.force(false);
     }
   }
 

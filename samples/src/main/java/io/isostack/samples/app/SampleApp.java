@@ -55,6 +55,7 @@ public final class SampleApp {
               Integer.parseInt(opts.getOrDefault("threads", "4")),
               new RequestIo(
                   Integer.parseInt(opts.getOrDefault("sync-write-bytes", "0")),
+                  Integer.parseInt(opts.getOrDefault("sync-writes", "1")),
                   pathOrNull(opts.get("write-dir")),
                   pathOrNull(opts.get("audit-dir"))));
       case "frontend" ->
@@ -137,7 +138,8 @@ public final class SampleApp {
     out.println(
         "usage: sample-app (backend|frontend|load|calibrate) [--name value]...\n"
             + "  backend  --port 8081 --spans-out FILE [--work-iterations N] [--threads 4]\n"
-            + "           [--sync-write-bytes N --write-dir DIR] [--audit-dir DIR]\n"
+            + "           [--sync-write-bytes N [--sync-writes K] --write-dir DIR]"
+            + " [--audit-dir DIR]\n"
             + "  frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out FILE\n"
             + "  load     --url http://127.0.0.1:8080/checkout --rps 4 --duration 40"
             + " [--max-in-flight 4] [--warmup N]\n"
