@@ -172,14 +172,20 @@ final class HopCorrelator {
       long to,
       Map<KernelEvent, String> joined) {
     boolean endpoint = key.kind() == EntityKey.Kind.ENDPOINT;
+    boolean process = key.kind() == EntityKey.Kind.PROCESS;
     index.query(
         key,
         from,
         to,
         e -> {
-          if (!endpoint || e.host().equals(entity.host)) {
-            joined.putIfAbsent(e, join);
+          if (endpoint && !e.host().equals(entity.host)) {
+            return;
           }
+          // A pid reused by another process between the span and the event is not the span's.
+          if (process && processes.execBetween(key, from, e.endEpochNanos())) {
+            return;
+          }
+          joined.putIfAbsent(e, join);
         });
   }
 

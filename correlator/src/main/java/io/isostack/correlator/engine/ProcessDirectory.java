@@ -18,6 +18,9 @@ import java.util.Set;
  * namespace) reaches its processes' host pids (METHOD.md §5). Not thread-safe.
  */
 public final class ProcessDirectory {
+  /** The most exec times remembered per pid (a pid is rarely reused more often in a window). */
+  private static final int MAX_EXECS_PER_PID = 16;
+
   /** What is known about one host process. */
   static final class ProcessInfo {
     String comm;
@@ -31,6 +34,7 @@ public final class ProcessDirectory {
   private final Map<String, Set<EntityKey>> byContainer = new HashMap<>();
   private final Map<String, Set<EntityKey>> byPod = new HashMap<>();
   private final Map<EntityKey, Set<EntityKey>> byCgroup = new HashMap<>();
+  private final Map<EntityKey, long[]> execTimes = new HashMap<>();
 
   /**
    * Learns from one event; events without a pid teach nothing.
@@ -44,6 +48,7 @@ public final class ProcessDirectory {
     EntityKey key = EntityKey.process(e.host(), e.pid());
     if (e.name() == EventName.PROCESS_EXEC) {
       forget(key);
+      rememberExec(key, e.endEpochNanos());
     }
     ProcessInfo info = processes.get(key);
     if (info == null) {
@@ -75,6 +80,42 @@ public final class ProcessDirectory {
       info.podUid = pod;
       byPod.computeIfAbsent(pod, k -> new LinkedHashSet<>()).add(key);
     }
+  }
+
+  private void rememberExec(EntityKey key, long epochNanos) {
+    long[] times = execTimes.get(key);
+    if (times == null) {
+      execTimes.put(key, new long[] {epochNanos});
+    } else if (times.length < MAX_EXECS_PER_PID) {
+      long[] more = java.util.Arrays.copyOf(times, times.length + 1);
+      more[times.length] = epochNanos;
+      java.util.Arrays.sort(more);
+      execTimes.put(key, more);
+    }
+  }
+
+  /**
+   * Whether the process was replaced between two moments: a {@code process.exec} of its pid lies in
+   * {@code (min(a, b), max(a, b)]}. An event on the other side of an exec belongs to another
+   * process that reused the pid (or to the same process after an exec), not to a span's process.
+   *
+   * @param processKey a key of kind PROCESS
+   * @param a one moment, nanoseconds since the Unix epoch
+   * @param b the other moment
+   */
+  boolean execBetween(EntityKey processKey, long a, long b) {
+    long[] times = execTimes.get(processKey);
+    if (times == null) {
+      return false;
+    }
+    long lo = Math.min(a, b);
+    long hi = Math.max(a, b);
+    for (long t : times) {
+      if (t > lo && t <= hi) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void forget(EntityKey key) {

@@ -587,4 +587,30 @@ class AnalyzerTest {
               assertThat(f.evidence()).extracting(e -> e.event().tid()).containsOnly(4260);
             });
   }
+
+  @Test
+  void eventsOfAProcessThatReusedThePidDoNotJoin() {
+    // pid 4242 exits and is reused: a new process exec'd at 700 ms; its run-queue waits are not
+    // the span's.
+    KernelEvent exec =
+        event(EventName.PROCESS_EXEC)
+            .at(ms(700))
+            .task(4242, 4242, "cron")
+            .source("tetragon")
+            .build();
+    List<Finding> findings =
+        analyze(
+            List.of(backend()),
+            List.of(exec, runq(4242, 4250, 100, 400), runq(4242, 4243, 800, 1300)));
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.evidence()).extracting(e -> e.event().tid()).containsOnly(4250);
+              assertThat(f.chain())
+                  .singleElement()
+                  .satisfies(c -> assertThat(c.explainedNanos()).isEqualTo(300 * MS));
+            });
+  }
 }
