@@ -166,6 +166,17 @@ final class AnalyzeCommand implements Callable<Integer> {
             .at(date != null ? date : LocalDate.now(zone), zone);
     InputLoader loader =
         new InputLoader(clocks, libbpf, summary, line -> err.println("correlator: " + line));
+    Progress progress = new Progress(err, Progress.onTerminal());
+    loader.onProgress(
+        (source, read, total) ->
+            progress.status(
+                "reading "
+                    + source
+                    + ": "
+                    + Progress.bytes(read)
+                    + (total > 0
+                        ? String.format(" of %s (%d %%)", Progress.bytes(total), read * 100 / total)
+                        : "")));
 
     List<SpanView> spans = new ArrayList<>();
     for (InputSpec t : traceSpecs) {
@@ -179,6 +190,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     for (InputSpec e : eventSpecs) {
       loader.readEvents(e, defaultHost, analyzer::addEvent);
     }
+    progress.done();
     List<Finding> findings = analyzer.findings();
     AnalysisReport report =
         new AnalysisReport(

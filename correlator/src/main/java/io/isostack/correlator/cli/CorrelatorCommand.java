@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
       "Locates slow requests on two axes: which hop of the trace (horizontal, OTLP spans)",
       "and which isolation layer under it (vertical, eBPF kernel events)."
     },
-    subcommands = {AnalyzeCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      AnalyzeCommand.class,
+      DemoCommand.class,
+      ServeCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class CorrelatorCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

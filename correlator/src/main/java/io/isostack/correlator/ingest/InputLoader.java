@@ -40,6 +40,25 @@ public final class InputLoader {
   private final InputSummary summary;
   private final Consumer<String> errors;
   private final Set<String> clockErrorsReported = new HashSet<>();
+  private ReadProgress progress = (source, read, total) -> {};
+
+  /** Hears how far the reading of an input has come. */
+  @FunctionalInterface
+  public interface ReadProgress {
+    /**
+     * Called as an input is read (often: keep it cheap).
+     *
+     * @param source the input's name
+     * @param bytesRead bytes read so far (before decompression)
+     * @param totalBytes the input's size, or -1 when unknown (standard input)
+     */
+    void read(String source, long bytesRead, long totalBytes);
+  }
+
+  /** Reports reading progress to a listener (e.g. a terminal's progress line). */
+  public void onProgress(ReadProgress listener) {
+    this.progress = listener;
+  }
 
   /**
    * Creates a loader.
@@ -133,7 +152,8 @@ public final class InputLoader {
   private void read(InputSpec spec, boolean traces, Body body) {
     String source = spec.isStdin() ? "stdin" : spec.path().toString();
     try (InputStream raw = spec.isStdin() ? System.in : Files.newInputStream(spec.path())) {
-      BufferedInputStream in = new BufferedInputStream(raw, HEAD_BYTES);
+      long total = spec.isStdin() ? -1 : Files.size(spec.path());
+      BufferedInputStream in = new BufferedInputStream(counting(raw, source, total), HEAD_BYTES);
       InputStream data = in;
       if (isGzip(in)) {
         data = new BufferedInputStream(new GZIPInputStream(in), HEAD_BYTES);
@@ -170,6 +190,31 @@ public final class InputLoader {
       b.append(b.length() == 0 ? "" : ", ").append(f.cliName());
     }
     return b.toString();
+  }
+
+  private InputStream counting(InputStream raw, String source, long total) {
+    return new java.io.FilterInputStream(raw) {
+      private long read;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          progress.read(source, ++read, total);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n > 0) {
+          read += n;
+          progress.read(source, read, total);
+        }
+        return n;
+      }
+    };
   }
 
   private void fail(String source, String reason) {
