@@ -104,7 +104,7 @@ public enum Fault {
               "--sync-write-bytes",
               "16384",
               "--sync-writes",
-              "8",
+              "16",
               "--write-dir",
               s.work.toString()));
     }

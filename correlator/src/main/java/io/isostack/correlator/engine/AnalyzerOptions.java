@@ -4,7 +4,9 @@ package io.isostack.correlator.engine;
  * Tunables of an analysis. Defaults are chosen and documented in the README.
  *
  * @param slowThresholdNanos self time at or above which a span is a slow hop; default 250 ms
- * @param baselineFloorNanos self time below which the baseline rule never fires; default 20 ms
+ * @param baselineFloorNanos self time below which the baseline rule never fires; default half the
+ *     slow threshold (125 ms): on a busy node, shorter deviations from the median are scheduling
+ *     jitter, not incidents
  * @param skewNanos clock-skew tolerance added on both sides of a span's window when joining kernel
  *     events; default 2 ms (NTP on one node keeps REALTIME within about a millisecond)
  * @param minExplainedFraction fraction of the self time the top cause must explain for a kernel
@@ -52,7 +54,7 @@ public record AnalyzerOptions(
   public static AnalyzerOptions defaults() {
     return new AnalyzerOptions(
         DEFAULT_SLOW_THRESHOLD_NANOS,
-        20_000_000L,
+        DEFAULT_SLOW_THRESHOLD_NANOS / 2,
         DEFAULT_SKEW_NANOS,
         0.2,
         10_000_000_000L,
@@ -61,11 +63,11 @@ public record AnalyzerOptions(
         "unknown");
   }
 
-  /** A copy with another slow threshold. */
+  /** A copy with another slow threshold, and the baseline floor at half of it. */
   public AnalyzerOptions withSlowThreshold(long nanos) {
     return new AnalyzerOptions(
         nanos,
-        baselineFloorNanos,
+        nanos / 2,
         skewNanos,
         minExplainedFraction,
         hostWideWindowNanos,

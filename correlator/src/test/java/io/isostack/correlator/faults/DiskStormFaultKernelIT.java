@@ -48,7 +48,7 @@ class DiskStormFaultKernelIT {
               "--sync-write-bytes",
               "16384",
               "--sync-writes",
-              "8",
+              "16",
               "--write-dir",
               dir.toString()));
       lab.service(
