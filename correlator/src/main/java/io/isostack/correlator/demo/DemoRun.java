@@ -103,13 +103,13 @@ public final class DemoRun {
    * @param samples the project's {@code samples} directory
    */
   public static String missingPrerequisite(Fault fault, Path samples) throws IOException {
-    if (!isRoot()) {
+    if (!HostTools.isRoot()) {
       return "needs root (eBPF producers, cgroups, namespaces)";
     }
     if (!Files.isDirectory(Path.of("/sys/kernel/tracing/events/sched"))) {
       return "needs tracefs: mount -t tracefs nodev /sys/kernel/tracing";
     }
-    if (!onPath("bpftrace")) {
+    if (!HostTools.onPath("bpftrace")) {
       return "needs bpftrace: apt-get install bpftrace";
     }
     if (!Files.isRegularFile(samples.resolve("target/sample-app.jar"))) {
@@ -117,7 +117,7 @@ public final class DemoRun {
           + samples.resolve("target/sample-app.jar")
           + ")";
     }
-    if (fault == Fault.RETRANSMIT && !(onPath("ip") && onPath("iptables"))) {
+    if (fault == Fault.RETRANSMIT && !(HostTools.onPath("ip") && HostTools.onPath("iptables"))) {
       return "the retransmit fault needs iproute2 and iptables";
     }
     if (fault == Fault.SECCOMP && !Files.isExecutable(Path.of("/usr/bin/python3"))) {
@@ -254,23 +254,5 @@ public final class DemoRun {
     List<String> out = new ArrayList<>(a);
     out.addAll(b);
     return out;
-  }
-
-  private static boolean isRoot() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("Uid:")) {
-        return line.split("\\s+")[1].equals("0");
-      }
-    }
-    return false;
-  }
-
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.isostack.correlator.demo.DemoLab;
+import io.isostack.correlator.demo.HostTools;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,21 +83,12 @@ final class FaultLab implements AutoCloseable {
 
   /** Runs a command and requires exit status 0; returns its output. */
   static String sh(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
-    return out;
+    return DemoLab.sh(command);
   }
 
   /** Runs a command, ignoring its result (for undo steps). */
-  static void quietly(String... command) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(command)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectErrorStream(true)
-            .start();
-    p.waitFor(30, TimeUnit.SECONDS);
+  static void quietly(String... command) {
+    DemoLab.quietly(command);
   }
 
   /** Starts a process whose output goes to a log file; it is stopped at close. */
@@ -351,12 +341,7 @@ final class FaultLab implements AutoCloseable {
   }
 
   static boolean listening(String address, int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(address, port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return DemoLab.listening(address, port);
   }
 
   /** Where the processes' logs are, for failure messages. */
@@ -388,20 +373,10 @@ final class FaultLab implements AutoCloseable {
   }
 
   static boolean isRoot() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("Uid:")) {
-        return line.split("\\s+")[1].equals("0");
-      }
-    }
-    return false;
+    return HostTools.isRoot();
   }
 
   static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
+    return HostTools.onPath(tool);
   }
 }

@@ -429,20 +429,10 @@ class BpftraceProducersKernelTest {
   }
 
   private static boolean isRoot() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("Uid:")) {
-        return line.split("\\s+")[1].equals("0");
-      }
-    }
-    return false;
+    return io.isostack.correlator.demo.HostTools.isRoot();
   }
 
   private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
+    return io.isostack.correlator.demo.HostTools.onPath(tool);
   }
 }
