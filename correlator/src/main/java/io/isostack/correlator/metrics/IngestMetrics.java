@@ -35,8 +35,9 @@ import java.util.function.ToLongFunction;
  *
  * <p>Tag values are a closed set, so cardinality is bounded by the configuration: {@code source} is
  * {@code otlp-grpc}, {@code otlp-http}, {@code kernel-events}, {@code file:<the --events argument>}
- * or {@code producer:<name>} (see {@link #producerName}); {@code signal} is {@code spans}, {@code
- * logs} (OTLP log records carrying kernel events) or {@code events} (kernel-event lines).
+ * or {@code producer:<name>} (the file name of the command's {@code .bt} script, else of its
+ * program); {@code signal} is {@code spans}, {@code logs} (OTLP log records carrying kernel events)
+ * or {@code events} (kernel-event lines).
  *
  * <p>Micrometer holds the state of function meters weakly: the meters read the tallies, followers
  * and producers, which the server holds for its lifetime. Thread-safe.
