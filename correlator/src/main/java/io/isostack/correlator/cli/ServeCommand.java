@@ -4,6 +4,7 @@ import io.isostack.clock.ClockConverter;
 import io.isostack.correlator.engine.AnalyzerOptions;
 import io.isostack.correlator.engine.LiveCorrelator;
 import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.metrics.ServeMetrics;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
 import io.isostack.correlator.server.LiveServer;
@@ -62,8 +63,8 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "4318",
       paramLabel = "PORT",
       description =
-          "OTLP/HTTP port, also /v1/kernel-events and the API; 0 picks a free one, -1 turns it"
-              + " off (default: ${DEFAULT-VALUE}).")
+          "OTLP/HTTP port, also /v1/kernel-events, /healthz, /metrics and the API; 0 picks a"
+              + " free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Option(
@@ -206,8 +207,11 @@ final class ServeCommand implements Callable<Integer> {
               bind, grpcPort, httpPort, maxBodyBytes, api, events, producers, defaultHost);
       FindingPrinter printer =
           new FindingPrinter(spec.commandLine().getOut(), format == Format.json);
-      LiveCorrelator engine = new LiveCorrelator(table, options, ServeCommand::epochNanos, printer);
-      server = new LiveServer(engine, clocks, settings);
+      ServeMetrics metrics = new ServeMetrics(); // GET /metrics; the JVM's exit releases it
+      LiveCorrelator engine =
+          new LiveCorrelator(
+              table, options, ServeCommand::epochNanos, metrics.findingSink().andThen(printer));
+      server = new LiveServer(engine, clocks, settings, metrics);
     } catch (IllegalArgumentException | IOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package io.isostack.correlator.ingest;
 
 import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.ReadSummary;
 import io.isostack.codec.RejectListener;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +67,20 @@ public final class EventFollower implements AutoCloseable {
   /** The input's name. */
   public String source() {
     return source;
+  }
+
+  /**
+   * What was read so far: {@code lines}, {@code records} (events handed to the sink, including
+   * {@code producer.lost} ones), {@code rejected}, and {@code lost} (events the producer reported
+   * lost with bpftrace's {@code lost_events}). Thread-safe; lags reading by at most one batch.
+   */
+  public ReadSummary counts() {
+    return decoder.counts();
+  }
+
+  /** Bytes read so far. Thread-safe. */
+  public long bytesRead() {
+    return decoder.bytes();
   }
 
   /** Stops following and waits briefly for the thread to hand on what it has read. */

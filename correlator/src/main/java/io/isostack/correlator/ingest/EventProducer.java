@@ -1,6 +1,7 @@
 package io.isostack.correlator.ingest;
 
 import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.ReadSummary;
 import io.isostack.codec.RejectListener;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -85,6 +86,20 @@ public final class EventProducer implements AutoCloseable {
   /** Lines read from its standard output so far. */
   public long lines() {
     return decoder.lines();
+  }
+
+  /**
+   * What was read so far: {@code lines}, {@code records} (events handed to the sink, including
+   * {@code producer.lost} ones), {@code rejected}, and {@code lost} (events the producer reported
+   * lost with bpftrace's {@code lost_events}). Thread-safe; lags reading by at most one batch.
+   */
+  public ReadSummary counts() {
+    return decoder.counts();
+  }
+
+  /** Bytes read so far. Thread-safe. */
+  public long bytesRead() {
+    return decoder.bytes();
   }
 
   /** Stops the producer (SIGTERM, then SIGKILL) and waits briefly for its last lines. */

@@ -1,6 +1,7 @@
 package io.isostack.correlator.ingest;
 
 import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.ReadSummary;
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
@@ -17,7 +18,8 @@ import java.util.List;
  *
  * <p>A partial last line is held until its newline arrives (a file being appended to), or until
  * {@link #endOfStream()}. Lines longer than {@link KernelEventReader#MAX_LINE_BYTES} are skipped
- * and rejected as {@code line-too-long}. Not thread-safe: one per stream, used by one thread.
+ * and rejected as {@code line-too-long}. Not thread-safe: one per stream, used by one thread; only
+ * {@link #lines()}, {@link #bytes()} and {@link #counts()} may be read from other threads.
  */
 final class EventStreamDecoder {
   private final KernelEventReader reader;
@@ -30,6 +32,8 @@ final class EventStreamDecoder {
   private int lineLen;
   private boolean skipping;
   private long lineNo;
+  private volatile long bytes; // one writer: the stream's thread
+  private volatile ReadSummary counts = new ReadSummary(0, 0, 0, 0);
 
   EventStreamDecoder(
       KernelEventReader reader,
@@ -46,6 +50,7 @@ final class EventStreamDecoder {
 
   /** Feeds bytes; complete lines are decoded now, a batch that fills up is handed on. */
   void feed(byte[] buf, int off, int len) throws InterruptedException {
+    bytes += len;
     int start = off;
     int end = off + len;
     for (int i = off; i < end; i++) {
@@ -66,18 +71,32 @@ final class EventStreamDecoder {
     flush();
   }
 
-  /** Hands on the events batched so far, if any. */
+  /** Hands on the events batched so far, if any, then publishes the counts. */
   void flush() throws InterruptedException {
     if (!batch.isEmpty()) {
       List<KernelEvent> out = List.copyOf(batch);
       batch.clear();
       sink.put(out);
     }
+    counts = state.summary(); // every event decoded so far has been handed on
   }
 
   /** The lines read so far. */
   long lines() {
     return lineNo;
+  }
+
+  /** The bytes fed so far. */
+  long bytes() {
+    return bytes;
+  }
+
+  /**
+   * The stream's counts as of the last {@link #flush()}: {@code records} are events handed on
+   * (including {@code producer.lost}), {@code lost} the events the producer reported lost.
+   */
+  ReadSummary counts() {
+    return counts;
   }
 
   private void append(byte[] buf, int off, int len) {

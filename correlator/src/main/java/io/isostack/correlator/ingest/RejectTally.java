@@ -67,6 +67,12 @@ public final class RejectTally implements RejectListener {
     }
   }
 
+  /** The rejections so far with one reason (a {@code RejectReason} code); 0 if none. */
+  public long count(String reason) {
+    LongAdder n = byReason.get(reason);
+    return n == null ? 0 : n.sum();
+  }
+
   /** The rejections so far, by reason, sorted by reason. */
   public Map<String, Long> counts() {
     Map<String, Long> out = new TreeMap<>();

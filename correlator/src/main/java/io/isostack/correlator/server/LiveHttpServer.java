@@ -4,6 +4,7 @@ import io.isostack.correlator.engine.LiveCorrelator;
 import io.isostack.correlator.ingest.EventProducer;
 import io.isostack.correlator.ingest.LiveIngest;
 import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.metrics.ServeMetrics;
 import java.io.IOException;
 import java.util.List;
 import org.eclipse.jetty.server.Handler;
@@ -13,8 +14,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP face of {@code correlator serve} on one port (Jetty 12 core, no servlets): the OTLP/HTTP
- * receiver and kernel-event endpoint ({@link OtlpHttpHandler}), then the API ({@link ApiHandler});
- * anything else is 404. Thread-safe.
+ * receiver and kernel-event endpoint ({@link OtlpHttpHandler}), then the API ({@link ApiHandler}),
+ * then {@code /metrics} ({@link MetricsHandler}, when given meters); anything else is 404.
+ * Thread-safe.
  */
 public final class LiveHttpServer implements AutoCloseable {
   private final Server server;
@@ -31,6 +33,7 @@ public final class LiveHttpServer implements AutoCloseable {
    * @param rejects read by {@code /api/stats}
    * @param producers read by {@code /api/stats}
    * @param api whether {@code /api/*} is served
+   * @param metrics served at {@code /metrics}, or null for none
    */
   public LiveHttpServer(
       String bind,
@@ -40,7 +43,8 @@ public final class LiveHttpServer implements AutoCloseable {
       LiveCorrelator engine,
       RejectTally rejects,
       List<EventProducer> producers,
-      boolean api) {
+      boolean api,
+      ServeMetrics metrics) {
     QueuedThreadPool threads = new QueuedThreadPool(32, 2);
     threads.setName("otlp-http");
     threads.setDaemon(true);
@@ -49,10 +53,14 @@ public final class LiveHttpServer implements AutoCloseable {
     connector.setHost(bind);
     connector.setPort(port);
     server.addConnector(connector);
-    server.setHandler(
+    Handler.Sequence handlers =
         new Handler.Sequence(
             new OtlpHttpHandler(ingest, maxBodyBytes),
-            new ApiHandler(engine, rejects, producers, api)));
+            new ApiHandler(engine, rejects, producers, api));
+    if (metrics != null) {
+      handlers.addHandler(new MetricsHandler(metrics));
+    }
+    server.setHandler(handlers);
     server.setStopTimeout(500);
   }
 

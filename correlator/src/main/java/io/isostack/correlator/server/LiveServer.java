@@ -8,6 +8,7 @@ import io.isostack.correlator.ingest.EventProducer;
 import io.isostack.correlator.ingest.LiveIngest;
 import io.isostack.correlator.ingest.OtlpGrpcReceiver;
 import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.metrics.ServeMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +82,21 @@ public final class LiveServer implements AutoCloseable {
    * @param settings what to serve
    */
   public LiveServer(LiveCorrelator engine, ClockConverter clocks, Settings settings) {
+    this(engine, clocks, settings, null);
+  }
+
+  /**
+   * Wires the server with meters, served at {@code GET /metrics} on the HTTP port; nothing runs
+   * before {@link #start()}.
+   *
+   * @param engine the live correlator (not yet started)
+   * @param clocks clock offsets shared by every event input
+   * @param settings what to serve
+   * @param metrics where the engine's and inputs' meters are bound, or null for none; the caller
+   *     closes it
+   */
+  public LiveServer(
+      LiveCorrelator engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
     this.engine = Objects.requireNonNull(engine, "engine");
     LiveIngest ingest = new LiveIngest(engine, clocks, settings.defaultHost(), rejects);
     for (String command : settings.producers()) {
@@ -115,7 +131,11 @@ public final class LiveServer implements AutoCloseable {
                 engine,
                 rejects,
                 producers,
-                settings.api());
+                settings.api(),
+                metrics);
+    if (metrics != null) {
+      metrics.bindLive(engine, ingest.received(), rejects, followers, producers);
+    }
   }
 
   /**

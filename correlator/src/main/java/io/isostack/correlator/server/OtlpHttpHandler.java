@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
 import io.isostack.correlator.ingest.IngestResult;
 import io.isostack.correlator.ingest.LiveIngest;
@@ -107,7 +108,7 @@ final class OtlpHttpHandler extends Handler.Abstract {
       try {
         r = ingest.traces(ExportTraceServiceRequest.parseFrom(slice(body)), source);
       } catch (InvalidProtocolBufferException e) {
-        r = undecodable(e);
+        r = undecodable(source, e);
       }
     }
     if (failed(r, json, response, callback)) {
@@ -136,7 +137,7 @@ final class OtlpHttpHandler extends Handler.Abstract {
       try {
         r = ingest.logs(ExportLogsServiceRequest.parseFrom(slice(body)), source);
       } catch (InvalidProtocolBufferException e) {
-        r = undecodable(e);
+        r = undecodable(source, e);
       }
     }
     if (failed(r, json, response, callback)) {
@@ -201,13 +202,11 @@ final class OtlpHttpHandler extends Handler.Abstract {
     }
   }
 
-  private static IngestResult undecodable(InvalidProtocolBufferException e) {
-    return new IngestResult(
-        IngestResult.Outcome.INVALID,
-        0,
-        0,
-        "the body is not a valid protobuf message: " + e.getMessage(),
-        java.util.List.of());
+  private IngestResult undecodable(String source, InvalidProtocolBufferException e) {
+    return ingest.undecodable(
+        source,
+        RejectReason.INVALID_PROTOBUF,
+        "the body is not a valid protobuf message: " + e.getMessage());
   }
 
   private static com.google.protobuf.ByteString slice(HttpBody body) {

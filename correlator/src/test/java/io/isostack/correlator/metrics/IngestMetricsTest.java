@@ -1,0 +1,149 @@
+package io.isostack.correlator.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.RejectReason;
+import io.isostack.codec.Rejection;
+import io.isostack.correlator.engine.AnalyzerOptions;
+import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.ingest.EventFollower;
+import io.isostack.correlator.ingest.IngestResult;
+import io.isostack.correlator.ingest.LiveIngest;
+import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.rules.RuleTable;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class IngestMetricsTest {
+  private static final long T0 = 1_795_265_544_053_193_000L;
+  private static final String LINE =
+      "{\"event.name\":\"sched.runq_latency\",\"time_ns\":" + T0 + ",\"pid\":7,\"dur_ns\":1000}\n";
+  private static final String LOST = "{\"type\":\"lost_events\",\"data\":{\"events\":42}}\n";
+
+  private final RejectTally rejects = new RejectTally(System::nanoTime);
+  private final LiveCorrelator engine =
+      new LiveCorrelator(
+          RuleTable.defaults(),
+          LiveOptions.defaults(AnalyzerOptions.defaults().withDefaultHost("node-1")),
+          () -> T0,
+          f -> {});
+  private final LiveIngest ingest = new LiveIngest(engine, new ClockConverter(), "node-1", rejects);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @AfterEach
+  void close() {
+    engine.close();
+  }
+
+  private double received(String meter, String source, String signal) {
+    return registry
+        .get(meter)
+        .tag("source", source)
+        .tag("signal", signal)
+        .functionCounter()
+        .count();
+  }
+
+  @Test
+  void receivedKernelEventLinesAreCountedWithTheirBytesAndLostEvents() {
+    new IngestMetrics(ingest.received(), rejects, List.of(), List.of()).bindTo(registry);
+    byte[] body = (LINE + LOST + LINE + "not json\n").getBytes(StandardCharsets.UTF_8);
+
+    IngestResult r = ingest.kernelEvents(body, body.length, "otlp-http /v1/kernel-events");
+
+    assertThat(r.accepted()).isEqualTo(3); // two events and the producer.lost one
+    assertThat(received("correlator.records.received", "kernel-events", "events")).isEqualTo(3);
+    assertThat(received("correlator.bytes.received", "kernel-events", "events"))
+        .isEqualTo(body.length);
+    assertThat(
+            registry
+                .get("correlator.producer.events.lost")
+                .tag("source", "kernel-events")
+                .functionCounter()
+                .count())
+        .isEqualTo(42);
+    assertThat(received("correlator.records.received", "otlp-grpc", "spans")).isZero();
+    assertThat(
+            registry
+                .get("correlator.records.rejected")
+                .tag("reason", RejectReason.INVALID_JSON)
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void everyRejectReasonIsRegisteredAndUnknownReasonsAreOther() {
+    new IngestMetrics(ingest.received(), rejects, List.of(), List.of()).bindTo(registry);
+    rejects.rejected(new Rejection("t", 1, RejectReason.INVALID_ID, "zero span id"));
+    rejects.rejected(new Rejection("t", 2, RejectReason.INVALID_ID, "zero span id"));
+    rejects.rejected(new Rejection("t", 3, "made-up", "?"));
+
+    assertThat(registry.get("correlator.records.rejected").functionCounters())
+        .hasSize(IngestMetrics.REASONS.size() + 1);
+    assertThat(
+            registry
+                .get("correlator.records.rejected")
+                .tag("reason", RejectReason.INVALID_ID)
+                .functionCounter()
+                .count())
+        .isEqualTo(2);
+    assertThat(
+            registry
+                .get("correlator.records.rejected")
+                .tag("reason", IngestMetrics.OTHER_REASON)
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void followedFileCountsEventsBytesAndBpftraceLostEvents(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("events.jsonl");
+    String content = LINE + LOST + LINE;
+    Files.writeString(file, content);
+    try (EventFollower f =
+        new EventFollower(
+            file, new KernelEventReader(new ClockConverter(), "node-1"), rejects, b -> {})) {
+      new IngestMetrics(ingest.received(), rejects, List.of(f), List.of()).bindTo(registry);
+      String source = "file:" + file;
+      f.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (received("correlator.records.received", source, "events") < 3
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+
+      assertThat(received("correlator.records.received", source, "events")).isEqualTo(3);
+      assertThat(received("correlator.bytes.received", source, "events"))
+          .isEqualTo(content.length());
+      assertThat(
+              registry
+                  .get("correlator.producer.events.lost")
+                  .tag("source", source)
+                  .functionCounter()
+                  .count())
+          .isEqualTo(42);
+    }
+  }
+
+  @Test
+  void producerNamesAreTheirScriptOrProgram() {
+    assertThat(IngestMetrics.producerName("bpftrace -q -f json samples/ebpf/sched.bt node-1"))
+        .isEqualTo("sched.bt");
+    assertThat(IngestMetrics.producerName("/usr/bin/cat /tmp/events.jsonl")).isEqualTo("cat");
+    assertThat(IngestMetrics.producerName("  ")).isEqualTo("producer");
+  }
+}
