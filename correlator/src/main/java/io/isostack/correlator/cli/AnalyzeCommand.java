@@ -6,6 +6,8 @@ import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.Analyzer;
 import io.isostack.correlator.engine.AnalyzerOptions;
 import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.export.OtlpExportSettings;
+import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.ingest.InputLoader;
 import io.isostack.correlator.report.AnalysisReport;
 import io.isostack.correlator.report.InputSummary;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -42,6 +45,8 @@ import picocli.CommandLine.Option;
       "1 no input could be read or no valid span was found; 2 usage error."
     })
 final class AnalyzeCommand implements Callable<Integer> {
+  private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(10);
+
   enum Format {
     text,
     json
@@ -136,10 +141,13 @@ final class AnalyzeCommand implements Callable<Integer> {
               + " a clock.sync record, e.g. boottime=1795265109394948433.")
   List<String> clockOffsets = new ArrayList<>();
 
+  @CommandLine.Mixin OtlpExportOptions otlp = new OtlpExportOptions();
+
   @Override
   public Integer call() throws IOException {
     AnalyzerOptions options;
     RuleTable table;
+    OtlpExportSettings export;
     ClockConverter clocks = new ClockConverter();
     List<InputSpec> traceSpecs = new ArrayList<>();
     List<InputSpec> eventSpecs = new ArrayList<>();
@@ -156,10 +164,36 @@ final class AnalyzeCommand implements Callable<Integer> {
       table = rules == null ? RuleTable.defaults() : RuleTable.load(rules);
       options =
           AnalyzerOptions.defaults().withSlowThreshold(slowThresholdNanos).withSkew(skewNanos);
+      export = otlp.settings();
     } catch (IllegalArgumentException | IOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
+    OtlpFindingExporter exporter;
+    try {
+      exporter = export == null ? null : OtlpFindingExporter.start(export);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    try {
+      return analyze(traceSpecs, eventSpecs, table, options, clocks, err, exporter);
+    } finally {
+      if (exporter != null && !exporter.close(EXPORT_TIMEOUT)) {
+        err.println("correlator: the OTLP export of findings did not complete");
+        err.flush();
+      }
+    }
+  }
+
+  private int analyze(
+      List<InputSpec> traceSpecs,
+      List<InputSpec> eventSpecs,
+      RuleTable table,
+      AnalyzerOptions options,
+      ClockConverter clocks,
+      PrintWriter err,
+      OtlpFindingExporter exporter)
+      throws IOException {
     InputSummary summary = new InputSummary();
     LibbpfToolsReader.Options libbpf =
         LibbpfToolsReader.Options.defaults(Clock.system(zone))
@@ -201,6 +235,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             analyzer.eventsIndexed(),
             analyzer.eventsOutsideWindows());
     write(report);
+    if (exporter != null) {
+      exporter.exportAll(findings);
+    }
     if (analyzer.spanCount() == 0) {
       err.println("correlator: no valid span was found in " + String.join(", ", traces));
       return 1;

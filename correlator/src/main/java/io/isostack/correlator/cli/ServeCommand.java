@@ -3,7 +3,10 @@ package io.isostack.correlator.cli;
 import io.isostack.clock.ClockConverter;
 import io.isostack.correlator.engine.AnalyzerOptions;
 import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.export.OtlpExportSettings;
+import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.metrics.ServeMetrics;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -171,6 +175,8 @@ final class ServeCommand implements Callable<Integer> {
               + " a clock.sync record, e.g. boottime=1795265109394948433.")
   List<String> clockOffsets = new ArrayList<>();
 
+  @CommandLine.Mixin OtlpExportOptions otlp = new OtlpExportOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     // Jetty's start/stop banners are noise next to the findings; -D... overrides this.
@@ -180,6 +186,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ClockConverter clocks = new ClockConverter();
     LiveServer server;
+    OtlpFindingExporter exporter = null;
     try {
       for (String o : clockOffsets) {
         clocks.setUserOffset(ClockConverter.parseOffsetOption(o));
@@ -205,14 +212,23 @@ final class ServeCommand implements Callable<Integer> {
       LiveServer.Settings settings =
           new LiveServer.Settings(
               bind, grpcPort, httpPort, maxBodyBytes, api, events, producers, defaultHost);
+      OtlpExportSettings export = otlp.settings();
       FindingPrinter printer =
           new FindingPrinter(spec.commandLine().getOut(), format == Format.json);
       ServeMetrics metrics = new ServeMetrics(); // GET /metrics; the JVM's exit releases it
-      LiveCorrelator engine =
-          new LiveCorrelator(
-              table, options, ServeCommand::epochNanos, metrics.findingSink().andThen(printer));
+      exporter = export == null ? null : OtlpFindingExporter.start(export);
+      // The exporter only queues and never throws, so the printer always runs after it.
+      Consumer<LiveFinding> sink =
+          metrics.findingSink().andThen(exporter == null ? printer : exporter.andThen(printer));
+      LiveCorrelator engine = new LiveCorrelator(table, options, ServeCommand::epochNanos, sink);
       server = new LiveServer(engine, clocks, settings, metrics);
+      if (exporter != null) {
+        server.closeAfterEngine(exporter);
+      }
     } catch (IllegalArgumentException | IOException e) {
+      if (exporter != null) {
+        exporter.close();
+      }
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     try {

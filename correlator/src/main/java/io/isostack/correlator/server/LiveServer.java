@@ -73,6 +73,7 @@ public final class LiveServer implements AutoCloseable {
   private final LiveHttpServer http;
   private final List<EventFollower> followers = new ArrayList<>();
   private final List<EventProducer> producers = new ArrayList<>();
+  private final List<AutoCloseable> afterEngine = new ArrayList<>();
 
   /**
    * Wires the server; nothing runs before {@link #start()}.
@@ -176,6 +177,15 @@ public final class LiveServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Has {@link #close()} close {@code sink} after the engine, once the engine's last findings are
+   * published: e.g. the OTLP exporter of findings, which then flushes them. Call before {@link
+   * #start()}.
+   */
+  public void closeAfterEngine(AutoCloseable sink) {
+    afterEngine.add(Objects.requireNonNull(sink, "sink"));
+  }
+
   /** The bound OTLP/gRPC port, or -1 when off. */
   public int grpcPort() {
     return grpc == null ? -1 : grpc.port();
@@ -206,6 +216,13 @@ public final class LiveServer implements AutoCloseable {
     producers.forEach(EventProducer::close);
     followers.forEach(EventFollower::close);
     engine.close();
+    for (AutoCloseable c : afterEngine) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("could not close a finding sink", e);
+      }
+    }
     LOG.debug("stopped; rejections by reason: {}", rejects.counts());
   }
 
