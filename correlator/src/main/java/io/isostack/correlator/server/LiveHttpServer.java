@@ -52,7 +52,8 @@ public final class LiveHttpServer implements AutoCloseable {
     server.setHandler(
         new Handler.Sequence(
             new OtlpHttpHandler(ingest, maxBodyBytes),
-            new ApiHandler(engine, rejects, producers, api)));
+            new ApiHandler(engine, rejects, producers, api),
+            new ReportPageHandler(engine, api)));
     server.setStopTimeout(500);
   }
 
