@@ -59,11 +59,7 @@ final class HtmlFindingCard {
                 + Html.duration(f.selfNanos())
                 + " of "
                 + Html.duration(s.durationNanos())
-                + ", "
-                + f.slowReason()
-                + (f.baselineNanos() >= 0
-                    ? ", baseline " + Html.duration(f.baselineNanos())
-                    : "")));
+                + slowBecause(f)));
     fact(o, "span", "<code>" + esc(s.traceId()) + "</code> / <code>" + esc(s.spanId()) + "</code>");
     fact(o, "started", esc(Html.dateTime(s.startEpochNanos())));
     o.append("</dl>\n<p class=\"explanation\">")
@@ -168,6 +164,15 @@ final class HtmlFindingCard {
             ? Long.toString((long) k.value())
             : String.format(Locale.ROOT, "%.3g", k.value());
     return k.unit() != null && !k.unit().equals("1") ? v + " " + k.unit() : v;
+  }
+
+  private static String slowBecause(Finding f) {
+    if ("baseline".equals(f.slowReason())) {
+      return ", over its baseline " + Html.duration(f.baselineNanos());
+    }
+    return ", over the "
+        + f.slowReason()
+        + (f.baselineNanos() >= 0 ? " (baseline " + Html.duration(f.baselineNanos()) + ")" : "");
   }
 
   private static void fact(StringBuilder o, String name, String html) {

@@ -39,6 +39,7 @@ final class HtmlTwoAxisFigure {
   private final long originNanos;
   private final long t0;
   private final long t1;
+  private final boolean zoomed;
 
   private HtmlTwoAxisFigure(Finding finding) {
     this.finding = finding;
@@ -54,6 +55,13 @@ final class HtmlTwoAxisFigure {
       hi = Math.max(hi, s.endEpochNanos());
     }
     originNanos = p.get(0).startEpochNanos();
+    SpanView slow = finding.span();
+    // A short slow hop in a long trace would be a sliver: zoom on it, ancestors run off the edges.
+    zoomed = slow.durationNanos() * 5 < hi - lo;
+    if (zoomed) {
+      lo = slow.startEpochNanos();
+      hi = slow.endEpochNanos();
+    }
     long range = Math.max(1, hi - lo);
     long evLo = lo;
     long evHi = hi;
@@ -61,9 +69,10 @@ final class HtmlTwoAxisFigure {
       evLo = Math.min(evLo, e.event().startEpochNanos());
       evHi = Math.max(evHi, e.event().endEpochNanos());
     }
-    // Events reaching far outside the trace are clipped: at most 15 % of the trace each side.
-    lo = Math.max(evLo, lo - range * 15 / 100);
-    hi = Math.min(evHi, hi + range * 15 / 100);
+    // Events reaching far outside are clipped: at most 15 % of the range each side (50 % zoomed).
+    long pad = range * (zoomed ? 50 : 15) / 100;
+    lo = Math.max(evLo, lo - pad);
+    hi = Math.min(evHi, hi + pad);
     long margin = Math.max(1, (hi - lo) / 50);
     t0 = lo - margin;
     t1 = hi + margin;
@@ -180,7 +189,9 @@ final class HtmlTwoAxisFigure {
     }
     o.append("<text class=\"axis-origin\" x=\"4\" y=\"")
         .append(AXIS_H - 8)
-        .append("\">t = 0 at the root span's start</text>\n</g>\n");
+        .append("\">")
+        .append(zoomed ? "zoomed on the slow hop; " : "")
+        .append("t = 0 at the root span's start</text>\n</g>\n");
   }
 
   private void spanRow(StringBuilder o, int i, int y) {

@@ -76,6 +76,10 @@ class HtmlReportBrowserTest {
     Path kept = Path.of("target", "html-report", "cpu-throttle-chain.png");
     Files.createDirectories(kept.getParent());
     Files.copy(png, kept, StandardCopyOption.REPLACE_EXISTING);
+    ImageIO.write(
+        image.getSubimage(0, 0, WIDTH, 1000),
+        "png",
+        kept.resolveSibling("cpu-throttle-chain-top.png").toFile());
 
     assertThat(dom.exit).as("chromium --dump-dom: %s", dom.err).isZero();
     assertThat(dom.out)
