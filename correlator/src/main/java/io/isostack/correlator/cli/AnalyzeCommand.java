@@ -10,6 +10,7 @@ import io.isostack.correlator.export.OtlpExportSettings;
 import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.ingest.InputLoader;
 import io.isostack.correlator.report.AnalysisReport;
+import io.isostack.correlator.report.HtmlReportRenderer;
 import io.isostack.correlator.report.InputSummary;
 import io.isostack.correlator.report.JsonReportRenderer;
 import io.isostack.correlator.report.TextReportRenderer;
@@ -49,7 +50,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   enum Format {
     text,
-    json
+    json,
+    html
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -77,7 +79,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
+      description = "text, json or html (default: ${DEFAULT-VALUE}).")
   Format format;
 
   @Option(
@@ -253,6 +255,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     try {
       if (format == Format.json) {
         new JsonReportRenderer().render(report, out);
+      } else if (format == Format.html) {
+        new HtmlReportRenderer().render(report, out);
       } else {
         new TextReportRenderer().render(report, new PrintWriter(out));
       }

@@ -20,7 +20,7 @@ public final class ReportWriter {
       if (file.getFileName().toString().endsWith(".json")) {
         new JsonReportRenderer().render(report, w);
       } else {
-        new JsonReportRenderer().render(report, w);
+        new HtmlReportRenderer().render(report, w);
       }
     }
   }

@@ -56,7 +56,8 @@ public final class LiveHttpServer implements AutoCloseable {
     Handler.Sequence handlers =
         new Handler.Sequence(
             new OtlpHttpHandler(ingest, maxBodyBytes),
-            new ApiHandler(engine, rejects, producers, api));
+            new ApiHandler(engine, rejects, producers, api),
+            new ReportPageHandler(engine, api));
     if (metrics != null) {
       handlers.addHandler(new MetricsHandler(metrics));
     }
