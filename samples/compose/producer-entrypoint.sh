@@ -14,10 +14,10 @@
 #                    oom       oom.bt
 #                    cgroup    cgroup-sampler.sh on the backend's cgroup (the cpu-throttle
 #                              fault): the backend is found by its command line
-#                              ("sample-app.jar backend") in the host's /proc, its cgroup read
-#                              from /proc/PID/cgroup; followed again when the backend restarts.
-#   BACKEND_MATCH    the command-line words that identify the backend (default
-#                    "sample-app.jar backend")
+#                              (BACKEND_MATCH) in the host's /proc, its cgroup read from
+#                              /proc/PID/cgroup; followed again when the backend restarts.
+#   BACKEND_MATCH    the command-line words that identify the backend (default, the backend
+#                    container's: "/opt/isostack/sample-app.jar backend")
 #
 # Needs: privileged, the host's pid and cgroup namespaces, tracefs. Every producer is restarted
 # 5 s after it exits; SIGTERM stops them all.
@@ -26,7 +26,7 @@ set -uo pipefail
 HOST_NAME="${ISOSTACK_HOST:-isostack-host}"
 URL="${CORRELATOR_URL:-http://correlator:4318/v1/kernel-events}"
 PRODUCERS="${PRODUCERS:-sched syscalls block tcp oom cgroup}"
-BACKEND_MATCH="${BACKEND_MATCH:-sample-app.jar backend}"
+BACKEND_MATCH="${BACKEND_MATCH:-/opt/isostack/sample-app.jar backend}"
 EBPF=/opt/isostack/ebpf
 SHIP=/opt/isostack/ship-events.py
 export BPFTRACE_MAP_KEYS_MAX="${BPFTRACE_MAP_KEYS_MAX:-65536}"
@@ -42,7 +42,7 @@ fi
 backend_pid() {
   local p cmd
   for p in /proc/[0-9]*; do
-    cmd="$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)" || continue
+    cmd="$({ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null)" || continue # gone meanwhile
     case "$cmd" in *"$BACKEND_MATCH"*) echo "${p#/proc/}"; return 0 ;; esac
   done
   return 1

@@ -68,6 +68,18 @@ class ComposeImagesTest {
   }
 
   @Test
+  void producerFindsTheBackendByTheCommandLineComposeGivesIt() throws IOException {
+    String entrypoint = Files.readString(file("samples/compose/producer-entrypoint.sh"));
+    Matcher m =
+        Pattern.compile("BACKEND_MATCH=\"\\$\\{BACKEND_MATCH:-([^}]+)}\"").matcher(entrypoint);
+    assertThat(m.find()).as("BACKEND_MATCH default").isTrue();
+    assertThat(String.join(" ", ComposeProject.argv(ComposeProject.service("backend"))))
+        .contains(m.group(1));
+    assertThat(String.join(" ", ComposeProject.argv(ComposeProject.service("frontend"))))
+        .doesNotContain(m.group(1));
+  }
+
+  @Test
   void producerRunsTheShippedScripts() throws IOException {
     String entrypoint = Files.readString(file("samples/compose/producer-entrypoint.sh"));
     Matcher m = Pattern.compile("\\$EBPF/([\\w.-]+)").matcher(entrypoint);
