@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""ship-events.py - POST a kernel-event stream from standard input to the correlator in batches.
+
+usage: ship-events.py NAME URL
+
+Reads lines (canonical JSON lines, bare or bpftrace `-f json` framed) from standard input and
+POSTs them to URL (the correlator's /v1/kernel-events) as one request per batch: a batch is sent
+when it holds MAX_LINES lines or MAX_DELAY_S seconds after its first line, whichever comes first,
+so that events reach the correlator well within its --event-lateness. The stream's clock.sync
+records are remembered and sent again at the head of every batch: a correlator that restarted
+after the producer started still learns the producer's clock offset (a later sync record of the
+same clock replaces the earlier one, so repeating it changes nothing).
+
+A refused batch (connection error, HTTP 5xx, 503 queue full) is retried with a growing pause,
+at most RETRIES times, then dropped and counted; a 400 (nothing valid in the batch) is logged and
+dropped. Counts go to standard error every REPORT_S seconds. Exits when standard input ends,
+after sending what it holds. Python 3 standard library only.
+"""
+import os
+import select
+import sys
+import time
+import urllib.error
+import urllib.request
+
+MAX_LINES = int(os.environ.get("SHIP_MAX_LINES", "500"))
+MAX_DELAY_S = float(os.environ.get("SHIP_MAX_DELAY_MS", "200")) / 1000.0
+RETRIES = 5
+REPORT_S = 60.0
+
+
+def log(name, message):
+    sys.stderr.write("ship-events[%s]: %s\n" % (name, message))
+    sys.stderr.flush()
+
+
+def post(name, url, body, counts):
+    """Sends one batch; True when the correlator took it (or rejected it for good)."""
+    pause = 0.5
+    for attempt in range(1, RETRIES + 1):
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": "application/x-ndjson"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                response.read()
+                counts["batches"] += 1
+                return True
+        except urllib.error.HTTPError as e:
+            if e.code == 400:
+                counts["rejected_batches"] += 1
+                log(name, "batch rejected: %s" % e.read(300).decode("utf-8", "replace"))
+                return True
+            retry_after = e.headers.get("Retry-After")
+            reason = "HTTP %d" % e.code
+            if retry_after and retry_after.isdigit():
+                pause = max(pause, float(retry_after))
+        except (urllib.error.URLError, OSError) as e:
+            reason = str(e)
+        if attempt == RETRIES:
+            counts["dropped_batches"] += 1
+            log(name, "batch dropped after %d attempts: %s" % (attempt, reason))
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, 8.0)
+    return False
+
+
+def main(argv):
+    if len(argv) != 3:
+        sys.stderr.write(__doc__)
+        return 2
+    name, url = argv[1], argv[2]
+    fd = sys.stdin.fileno()
+    syncs = []
+    batch = []
+    first_at = None
+    partial = b""
+    counts = {"lines": 0, "batches": 0, "rejected_batches": 0, "dropped_batches": 0}
+    next_report = time.monotonic() + REPORT_S
+    eof = False
+    while not eof or batch:
+        timeout = None if first_at is None else max(0.0, first_at + MAX_DELAY_S - time.monotonic())
+        ready = [] if eof else select.select([fd], [], [], timeout)[0]
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                eof = True
+                if partial.strip():
+                    batch.append(partial)
+                partial = b""
+            else:
+                lines = (partial + chunk).split(b"\n")
+                partial = lines.pop()
+                for line in lines:
+                    if not line.strip():
+                        continue
+                    if b"clock.sync" in line:
+                        syncs.append(line)
+                        del syncs[:-4]
+                    batch.append(line)
+                    counts["lines"] += 1
+                if batch and first_at is None:
+                    first_at = time.monotonic()
+        now = time.monotonic()
+        if batch and (eof or len(batch) >= MAX_LINES or now >= first_at + MAX_DELAY_S):
+            head = [s for s in syncs if s not in batch]
+            post(name, url, b"\n".join(head + batch) + b"\n", counts)
+            batch = []
+            first_at = None
+        if now >= next_report:
+            log(name, " ".join("%s=%d" % kv for kv in sorted(counts.items())))
+            next_report = now + REPORT_S
+    log(name, "input ended; " + " ".join("%s=%d" % kv for kv in sorted(counts.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv))
+    except KeyboardInterrupt:
+        sys.exit(0)
