@@ -89,37 +89,6 @@ final class AnalyzeCommand implements Callable<Integer> {
   Path output;
 
   @Option(
-      names = "--rules",
-      paramLabel = "FILE",
-      description = "A rule table replacing the default one (same JSON shape).")
-  Path rules;
-
-  @Option(
-      names = "--host",
-      paramLabel = "NAME",
-      description =
-          "Host of events and spans without host.name (default: the spans' only host.name,"
-              + " else 'unknown').")
-  String host;
-
-  @Option(
-      names = "--slow-threshold",
-      paramLabel = "DURATION",
-      defaultValue = "250ms",
-      converter = DurationConverter.class,
-      description = "Self time at or above which a span is a slow hop (default: ${DEFAULT-VALUE}).")
-  long slowThresholdNanos;
-
-  @Option(
-      names = "--skew",
-      paramLabel = "DURATION",
-      defaultValue = "2ms",
-      converter = DurationConverter.class,
-      description =
-          "Clock-skew tolerance when joining events to a span's window (default: ${DEFAULT-VALUE}).")
-  long skewNanos;
-
-  @Option(
       names = "--date",
       paramLabel = "YYYY-MM-DD",
       description =
@@ -135,13 +104,7 @@ final class AnalyzeCommand implements Callable<Integer> {
           "The zone libbpf-tools printed their local HH:MM:SS in (default: ${DEFAULT-VALUE}).")
   ZoneId zone;
 
-  @Option(
-      names = "--clock-offset",
-      paramLabel = "CLOCK=NANOS",
-      description =
-          "REALTIME minus CLOCK (boottime or monotonic) in ns, for event streams without"
-              + " a clock.sync record, e.g. boottime=1795265109394948433.")
-  List<String> clockOffsets = new ArrayList<>();
+  @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
 
   @CommandLine.Mixin OtlpExportOptions otlp = new OtlpExportOptions();
 
@@ -154,18 +117,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<InputSpec> traceSpecs = new ArrayList<>();
     List<InputSpec> eventSpecs = new ArrayList<>();
     try {
-      for (String o : clockOffsets) {
-        clocks.setUserOffset(ClockConverter.parseOffsetOption(o));
-      }
+      analysis.applyClockOffsets(clocks);
       for (String t : traces) {
         traceSpecs.add(InputSpec.parse(t));
       }
       for (String e : events) {
         eventSpecs.add(InputSpec.parse(e));
       }
-      table = rules == null ? RuleTable.defaults() : RuleTable.load(rules);
-      options =
-          AnalyzerOptions.defaults().withSlowThreshold(slowThresholdNanos).withSkew(skewNanos);
+      table = analysis.ruleTable();
+      options = analysis.analyzerOptions("unknown");
       export = otlp.settings();
     } catch (IllegalArgumentException | IOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -218,7 +178,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     for (InputSpec t : traceSpecs) {
       loader.readTraces(t, spans::add);
     }
-    String defaultHost = host != null ? host : onlyHost(spans);
+    String defaultHost = analysis.host != null ? analysis.host : onlyHost(spans);
     Analyzer analyzer = new Analyzer(table, options.withDefaultHost(defaultHost));
     spans.forEach(analyzer::addSpan);
     spans = null;

@@ -14,7 +14,6 @@ import io.isostack.correlator.server.LiveServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,35 +109,6 @@ final class ServeCommand implements Callable<Integer> {
   Format format;
 
   @Option(
-      names = "--rules",
-      paramLabel = "FILE",
-      description = "A rule table replacing the default one (same JSON shape).")
-  Path rules;
-
-  @Option(
-      names = "--host",
-      paramLabel = "NAME",
-      description = "Host of events and spans without host.name (default: this machine's name).")
-  String host;
-
-  @Option(
-      names = "--slow-threshold",
-      paramLabel = "DURATION",
-      defaultValue = "250ms",
-      converter = DurationConverter.class,
-      description = "Self time at or above which a span is a slow hop (default: ${DEFAULT-VALUE}).")
-  long slowThresholdNanos;
-
-  @Option(
-      names = "--skew",
-      paramLabel = "DURATION",
-      defaultValue = "2ms",
-      converter = DurationConverter.class,
-      description =
-          "Clock-skew tolerance when joining events to a span's window (default: ${DEFAULT-VALUE}).")
-  long skewNanos;
-
-  @Option(
       names = "--trace-idle",
       paramLabel = "DURATION",
       defaultValue = "500ms",
@@ -167,13 +137,7 @@ final class ServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   long retentionNanos;
 
-  @Option(
-      names = "--clock-offset",
-      paramLabel = "CLOCK=NANOS",
-      description =
-          "REALTIME minus CLOCK (boottime or monotonic) in ns, for event streams without"
-              + " a clock.sync record, e.g. boottime=1795265109394948433.")
-  List<String> clockOffsets = new ArrayList<>();
+  @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
 
   @CommandLine.Mixin OtlpExportOptions otlp = new OtlpExportOptions();
 
@@ -188,20 +152,14 @@ final class ServeCommand implements Callable<Integer> {
     LiveServer server;
     OtlpFindingExporter exporter = null;
     try {
-      for (String o : clockOffsets) {
-        clocks.setUserOffset(ClockConverter.parseOffsetOption(o));
-      }
-      RuleTable table = rules == null ? RuleTable.defaults() : RuleTable.load(rules);
-      String defaultHost = host != null ? host : localHost();
-      AnalyzerOptions analysis =
-          AnalyzerOptions.defaults()
-              .withSlowThreshold(slowThresholdNanos)
-              .withSkew(skewNanos)
-              .withDefaultHost(defaultHost);
-      LiveOptions d = LiveOptions.defaults(analysis);
+      analysis.applyClockOffsets(clocks);
+      RuleTable table = analysis.ruleTable();
+      String defaultHost = analysis.host != null ? analysis.host : localHost();
+      AnalyzerOptions tunables = this.analysis.analyzerOptions(defaultHost);
+      LiveOptions d = LiveOptions.defaults(tunables);
       LiveOptions options =
           new LiveOptions(
-              analysis,
+              tunables,
               traceIdleNanos,
               Math.max(d.traceTimeoutNanos(), traceIdleNanos),
               eventLatenessNanos,

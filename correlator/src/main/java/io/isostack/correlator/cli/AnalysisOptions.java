@@ -1,0 +1,83 @@
+package io.isostack.correlator.cli;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.correlator.engine.AnalyzerOptions;
+import io.isostack.correlator.rules.RuleTable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options {@code analyze} and {@code serve} share: how a verdict is made. */
+final class AnalysisOptions {
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description = "A rule table replacing the default one (same JSON shape).")
+  Path rules;
+
+  @Option(
+      names = "--host",
+      paramLabel = "NAME",
+      description =
+          "Host of events and spans without host.name (default: analyze, the spans' only"
+              + " host.name, else 'unknown'; serve, this machine's name).")
+  String host;
+
+  @Option(
+      names = "--slow-threshold",
+      paramLabel = "DURATION",
+      defaultValue = "250ms",
+      converter = DurationConverter.class,
+      description =
+          "Self time at or above which a span is a slow hop; the baseline rule needs half of it"
+              + " (default: ${DEFAULT-VALUE}).")
+  long slowThresholdNanos;
+
+  @Option(
+      names = "--skew",
+      paramLabel = "DURATION",
+      defaultValue = "2ms",
+      converter = DurationConverter.class,
+      description =
+          "Clock-skew tolerance when joining events to a span's window (default: ${DEFAULT-VALUE}).")
+  long skewNanos;
+
+  @Option(
+      names = "--clock-offset",
+      paramLabel = "CLOCK=NANOS",
+      description =
+          "REALTIME minus CLOCK (boottime or monotonic) in ns, for event streams without"
+              + " a clock.sync record, e.g. boottime=1795265109394948433.")
+  List<String> clockOffsets = new ArrayList<>();
+
+  /**
+   * The rule table: {@code --rules}, else the default.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException if it is not a rule table (the message names the field)
+   */
+  RuleTable ruleTable() throws IOException {
+    return rules == null ? RuleTable.defaults() : RuleTable.load(rules);
+  }
+
+  /** The analysis tunables with {@code --slow-threshold}, {@code --skew} and the default host. */
+  AnalyzerOptions analyzerOptions(String defaultHost) {
+    return AnalyzerOptions.defaults()
+        .withSlowThreshold(slowThresholdNanos)
+        .withSkew(skewNanos)
+        .withDefaultHost(defaultHost);
+  }
+
+  /**
+   * Applies {@code --clock-offset}.
+   *
+   * @throws IllegalArgumentException naming the malformed value
+   */
+  void applyClockOffsets(ClockConverter clocks) {
+    for (String o : clockOffsets) {
+      clocks.setUserOffset(ClockConverter.parseOffsetOption(o));
+    }
+  }
+}
