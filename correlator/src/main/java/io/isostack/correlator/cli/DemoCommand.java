@@ -5,7 +5,6 @@ import io.isostack.correlator.demo.DemoLab;
 import io.isostack.correlator.demo.DemoRun;
 import io.isostack.correlator.demo.Fault;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -119,7 +118,6 @@ final class DemoCommand implements Callable<Integer> {
       progress.done();
       closeQuietly(lab);
       Runtime.getRuntime().removeShutdownHook(undo);
-      Files.deleteIfExists(lab.logs().resolve("work"));
     }
   }
 

@@ -201,6 +201,18 @@ public final class DemoLab implements AutoCloseable {
     }
   }
 
+  /** Deletes a directory and everything under it (the fault's files can be large). */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   /** Undoes everything, last first; reports the first failure after trying every step. */
   @Override
   public synchronized void close() throws IOException {

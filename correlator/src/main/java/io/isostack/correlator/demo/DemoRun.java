@@ -136,6 +136,7 @@ public final class DemoRun {
    */
   public Result run(double rps, Duration duration, Path report) throws Exception {
     Path work = Files.createDirectories(lab.logs().resolve("work"));
+    lab.onClose(() -> DemoLab.deleteTree(work));
     Setup s = new Setup(samples.resolve("ebpf"), HOST, work);
     listener.step(1, STEPS, "preparing the fault: " + fault.cliName());
     fault.prepare(lab, s);
