@@ -6,8 +6,6 @@ import static io.isostack.codec.JsonEventFraming.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -48,14 +46,13 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: one reader per thread (it remembers which pids it has placed).
  */
-public final class InspektorGadgetReader {
+public final class InspektorGadgetReader extends JsonEventAdapter {
   /** The longest line accepted, in bytes. */
   public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
   private static final int MAX_PLACED = 1 << 16;
 
   private final String defaultHost;
-  private final JsonEventFraming.Mapper mapper = this::map;
   private final Map<String, String> placed = new HashMap<>();
 
   /**
@@ -68,40 +65,8 @@ public final class InspektorGadgetReader {
     this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
   }
 
-  /**
-   * Reads a whole output (JSON Lines, or pretty-printed documents) until its end. Does not close
-   * {@code in}.
-   *
-   * @throws IOException if reading {@code in} fails (data errors never throw)
-   */
-  public ReadSummary read(
-      InputStream in, String source, Consumer<KernelEvent> out, RejectListener rejects)
-      throws IOException {
-    AdapterStream stream = new AdapterStream(source);
-    read(in, stream, out, rejects);
-    return stream.summary();
-  }
-
-  /** Reads a whole output into the given stream state. Does not close {@code in}. */
-  public void read(
-      InputStream in, AdapterStream stream, Consumer<KernelEvent> out, RejectListener rejects)
-      throws IOException {
-    JsonEventFraming.read(in, MAX_LINE_BYTES, stream, mapper, out, rejects);
-  }
-
-  /** Decodes one JSON line, for inputs that frame lines themselves; rejects bad data. */
-  public void decodeLine(
-      byte[] buf,
-      int off,
-      int len,
-      AdapterStream stream,
-      long lineNo,
-      Consumer<KernelEvent> out,
-      RejectListener rejects) {
-    JsonEventFraming.decodeLine(buf, off, len, stream, lineNo, mapper, out, rejects);
-  }
-
-  private void map(JsonNode r, AdapterStream stream, Consumer<KernelEvent> out) throws BadRecord {
+  @Override
+  void map(JsonNode r, AdapterStream stream, Consumer<KernelEvent> out) throws BadRecord {
     JsonNode proc = r.get("proc");
     boolean image = proc != null && proc.isObject();
     JsonNode task = image ? proc : r;

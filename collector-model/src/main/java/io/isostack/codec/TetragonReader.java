@@ -8,8 +8,6 @@ import io.isostack.model.Endpoint;
 import io.isostack.model.EventName;
 import io.isostack.model.FlowKey;
 import io.isostack.model.KernelEvent;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +41,7 @@ import java.util.function.Consumer;
  * process.start_time} (the exec moment, within microseconds). A record with none is rejected
  * ({@code missing-field}). Not thread-safe: one reader per thread.
  */
-public final class TetragonReader {
+public final class TetragonReader extends JsonEventAdapter {
   /** The longest line accepted, in bytes. */
   public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -52,7 +50,6 @@ public final class TetragonReader {
   };
 
   private final String defaultHost;
-  private final JsonEventFraming.Mapper mapper = this::map;
 
   /**
    * Creates a reader.
@@ -64,45 +61,8 @@ public final class TetragonReader {
     this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
   }
 
-  /**
-   * Reads a whole export (JSON Lines, or pretty-printed documents) until its end. Does not close
-   * {@code in}.
-   *
-   * @return the counts; {@link #read(InputStream, AdapterStream, Consumer, RejectListener)} also
-   *     gives the skipped count
-   * @throws IOException if reading {@code in} fails (data errors never throw)
-   */
-  public ReadSummary read(
-      InputStream in, String source, Consumer<KernelEvent> out, RejectListener rejects)
-      throws IOException {
-    AdapterStream stream = new AdapterStream(source);
-    read(in, stream, out, rejects);
-    return stream.summary();
-  }
-
-  /** Reads a whole export into the given stream state. Does not close {@code in}. */
-  public void read(
-      InputStream in, AdapterStream stream, Consumer<KernelEvent> out, RejectListener rejects)
-      throws IOException {
-    JsonEventFraming.read(in, MAX_LINE_BYTES, stream, mapper, out, rejects);
-  }
-
-  /**
-   * Decodes one line of the export (one {@code GetEventsResponse}), for inputs that frame lines
-   * themselves. Never throws on bad data: rejects it instead.
-   */
-  public void decodeLine(
-      byte[] buf,
-      int off,
-      int len,
-      AdapterStream stream,
-      long lineNo,
-      Consumer<KernelEvent> out,
-      RejectListener rejects) {
-    JsonEventFraming.decodeLine(buf, off, len, stream, lineNo, mapper, out, rejects);
-  }
-
-  private void map(JsonNode r, AdapterStream stream, Consumer<KernelEvent> out) throws BadRecord {
+  @Override
+  void map(JsonNode r, AdapterStream stream, Consumer<KernelEvent> out) throws BadRecord {
     String host = text(r, "node_name");
     host = host == null ? defaultHost : host;
     JsonNode exec = r.get("process_exec");

@@ -19,9 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +40,10 @@ final class FaultLab implements AutoCloseable {
 
   private final Deque<Cleanup> cleanups = new ArrayDeque<>();
   private final Path logs;
+
+  /** The workshop's lab, whose load driver the fault suite shares. */
+  private final DemoLab driver;
+
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -63,6 +64,8 @@ final class FaultLab implements AutoCloseable {
 
   FaultLab(String name) throws IOException {
     this.logs = Files.createTempDirectory("fault-lab-" + name + "-");
+    this.driver = new DemoLab();
+    onClose(() -> DemoLab.deleteTree(driver.logs()));
   }
 
   /** Skips the test, with the reason, unless this machine can run real faults. */
@@ -214,41 +217,7 @@ final class FaultLab implements AutoCloseable {
    */
   int drive(URI url, double rps, Duration duration, boolean sampled, int maxInFlight)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(maxInFlight);
-    try {
-      List<Future<Boolean>> sent = new ArrayList<>();
-      long interval = (long) (1e9 / rps);
-      long end = System.nanoTime() + duration.toNanos();
-      for (long next = System.nanoTime(); next < end; next += interval) {
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-        sent.add(pool.submit(() -> get(url, sampled)));
-      }
-      int ok = 0;
-      for (Future<Boolean> f : sent) {
-        ok += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
-      }
-      return ok;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private boolean get(URI url, boolean sampled) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET();
-    if (!sampled) {
-      b.header("traceparent", "00-" + "1".repeat(32) + "-" + "2".repeat(16) + "-00");
-    }
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode() < 500;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return driver.drive(url, rps, duration, sampled, maxInFlight, n -> {});
   }
 
   /**
