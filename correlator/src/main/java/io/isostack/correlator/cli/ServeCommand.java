@@ -119,6 +119,16 @@ final class ServeCommand implements Callable<Integer> {
   long traceIdleNanos;
 
   @Option(
+      names = "--trace-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "A trace whose root never arrives is evaluated as broken after no span came for this"
+              + " long; at least --trace-idle (default: ${DEFAULT-VALUE}).")
+  long traceTimeoutNanos;
+
+  @Option(
       names = "--event-lateness",
       paramLabel = "DURATION",
       defaultValue = "300ms",
@@ -161,7 +171,7 @@ final class ServeCommand implements Callable<Integer> {
           new LiveOptions(
               tunables,
               traceIdleNanos,
-              Math.max(d.traceTimeoutNanos(), traceIdleNanos),
+              Math.max(traceTimeoutNanos, traceIdleNanos),
               eventLatenessNanos,
               retentionNanos,
               d.maxTraces(),
