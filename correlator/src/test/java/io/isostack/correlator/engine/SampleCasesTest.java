@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.isostack.clock.ClockConverter;
-import io.isostack.codec.InputSpec;
-import io.isostack.correlator.ingest.InputLoader;
-import io.isostack.correlator.report.InputSummary;
-import io.isostack.correlator.rules.RuleTable;
-import io.isostack.model.SpanView;
+import io.isostack.correlator.testing.SampleCases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code expected.json}, and checks the verdicts it states.
  */
 class SampleCasesTest {
-  private static final Path DATA = Path.of("..", "samples", "data");
+  private static final Path DATA = SampleCases.DATA;
 
   static Stream<Path> cases() throws IOException {
     try (Stream<Path> dirs = Files.list(DATA)) {
@@ -80,24 +74,6 @@ class SampleCasesTest {
 
   /** The whole analysis as the CLI runs it: traces first, then every events file of the case. */
   static List<Finding> analyze(Path caseDir) throws IOException {
-    InputSummary summary = new InputSummary();
-    InputLoader loader = new InputLoader(new ClockConverter(), summary, line -> {});
-    List<SpanView> spans = new ArrayList<>();
-    loader.readTraces(InputSpec.parse(caseDir.resolve("traces.jsonl").toString()), spans::add);
-    String host =
-        spans.stream().map(SpanView::host).filter(h -> h != null).findFirst().orElse("unknown");
-    Analyzer analyzer =
-        new Analyzer(RuleTable.defaults(), AnalyzerOptions.defaults().withDefaultHost(host));
-    spans.forEach(analyzer::addSpan);
-    analyzer.finishSpans();
-    try (Stream<Path> files = Files.list(caseDir)) {
-      for (Path events :
-          files.filter(p -> p.getFileName().toString().startsWith("events")).sorted().toList()) {
-        loader.readEvents(InputSpec.parse(events.toString()), host, analyzer::addEvent);
-      }
-    }
-    assertThat(summary.rejectedTotal()).as("rejected records in %s", caseDir).isZero();
-    assertThat(summary.unreadable()).isEmpty();
-    return analyzer.findings();
+    return SampleCases.analyze(caseDir).findings();
   }
 }

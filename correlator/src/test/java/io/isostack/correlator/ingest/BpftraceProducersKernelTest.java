@@ -10,12 +10,9 @@ import io.isostack.model.Endpoint;
 import io.isostack.model.EventName;
 import io.isostack.model.FlowKey;
 import io.isostack.model.KernelEvent;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -282,8 +279,8 @@ class BpftraceProducersKernelTest {
     Producer(String script, Process process) {
       this.script = script;
       this.process = process;
-      this.out = drain(process.getInputStream());
-      this.err = drain(process.getErrorStream());
+      this.out = ProcessOutput.drain(process.getInputStream());
+      this.err = ProcessOutput.drain(process.getErrorStream());
     }
 
     /** Stops bpftrace with SIGINT and reads its stream: no rejection, times within the run. */
@@ -294,11 +291,11 @@ class BpftraceProducersKernelTest {
       List<KernelEvent> events = new ArrayList<>();
       List<Rejection> rejections = new ArrayList<>();
       KernelEventReader reader = new KernelEventReader(new ClockConverter(), HOST);
-      reader.read(in(out), script, events::add, rejections::add);
+      reader.read(ProcessOutput.in(out), script, events::add, rejections::add);
       assertThat(rejections).as("rejected records of " + script).isEmpty();
       long now = System.currentTimeMillis() * 1_000_000L;
       assertThat(events)
-          .as("events of %s (stderr: %s)", script, text(err))
+          .as("events of %s (stderr: %s)", script, ProcessOutput.text(err))
           .isNotEmpty()
           .allSatisfy(
               e -> {
@@ -328,9 +325,9 @@ class BpftraceProducersKernelTest {
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     started.add(p);
-    ByteArrayOutputStream out = drain(p.getInputStream());
+    ByteArrayOutputStream out = ProcessOutput.drain(p.getInputStream());
     assertThat(p.waitFor(40, TimeUnit.SECONDS)).as(name + " finished").isTrue();
-    String text = text(out);
+    String text = ProcessOutput.text(out);
     assertThat(p.exitValue()).as(name + " exit status; output:\n" + text).isZero();
     return text;
   }
@@ -357,32 +354,11 @@ class BpftraceProducersKernelTest {
     }
   }
 
-  private static ByteArrayOutputStream drain(InputStream in) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[8192];
-              try {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                  synchronized (out) {
-                    out.write(buf, 0, n);
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    return out;
-  }
-
   private static void awaitText(Producer producer, String text, long timeoutMillis)
       throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
-      if (text(producer.out).contains(text)) {
+      if (ProcessOutput.text(producer.out).contains(text)) {
         return;
       }
       if (!producer.process.isAlive()) {
@@ -398,19 +374,7 @@ class BpftraceProducersKernelTest {
             + " within "
             + timeoutMillis
             + " ms; stderr:\n"
-            + text(producer.err));
-  }
-
-  private static String text(ByteArrayOutputStream out) {
-    synchronized (out) {
-      return out.toString(StandardCharsets.UTF_8);
-    }
-  }
-
-  private static InputStream in(ByteArrayOutputStream out) {
-    synchronized (out) {
-      return new ByteArrayInputStream(out.toByteArray());
-    }
+            + ProcessOutput.text(producer.err));
   }
 
   private static void signal(String signal, long pid) throws Exception {

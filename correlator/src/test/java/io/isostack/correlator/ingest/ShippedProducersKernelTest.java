@@ -8,11 +8,8 @@ import io.isostack.codec.KernelEventReader;
 import io.isostack.codec.Rejection;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +75,7 @@ class ShippedProducersKernelTest {
             "1000",
             Long.toString(busyPid),
             "0");
-    ByteArrayOutputStream schedOut = drain(sched.getInputStream());
+    ByteArrayOutputStream schedOut = ProcessOutput.drain(sched.getInputStream());
     Process sampler =
         start(
             "bash",
@@ -87,7 +84,7 @@ class ShippedProducersKernelTest {
             "/" + name,
             "--host",
             "kernel-test");
-    ByteArrayOutputStream samplerOut = drain(sampler.getInputStream());
+    ByteArrayOutputStream samplerOut = ProcessOutput.drain(sampler.getInputStream());
 
     awaitText(schedOut, "clock.sync", 30_000);
     Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(busyPid));
@@ -103,8 +100,8 @@ class ShippedProducersKernelTest {
     List<Rejection> rejections = new ArrayList<>();
     ClockConverter clocks = new ClockConverter();
     KernelEventReader reader = new KernelEventReader(clocks, "kernel-test");
-    reader.read(in(schedOut), "sched.bt", events::add, rejections::add);
-    reader.read(in(samplerOut), "cgroup-sampler.sh", events::add, rejections::add);
+    reader.read(ProcessOutput.in(schedOut), "sched.bt", events::add, rejections::add);
+    reader.read(ProcessOutput.in(samplerOut), "cgroup-sampler.sh", events::add, rejections::add);
 
     assertThat(rejections).isEmpty();
     long now = System.currentTimeMillis() * 1_000_000L;
@@ -132,45 +129,16 @@ class ShippedProducersKernelTest {
     return p;
   }
 
-  private static ByteArrayOutputStream drain(InputStream in) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[8192];
-              try {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                  synchronized (out) {
-                    out.write(buf, 0, n);
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    return out;
-  }
-
   private static void awaitText(ByteArrayOutputStream out, String text, long timeoutMillis)
       throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
-      synchronized (out) {
-        if (out.toString(StandardCharsets.UTF_8).contains(text)) {
-          return;
-        }
+      if (ProcessOutput.text(out).contains(text)) {
+        return;
       }
       Thread.sleep(100);
     }
     throw new AssertionError("no '" + text + "' from bpftrace within " + timeoutMillis + " ms");
-  }
-
-  private static InputStream in(ByteArrayOutputStream out) {
-    synchronized (out) {
-      return new ByteArrayInputStream(out.toByteArray());
-    }
   }
 
   private static void signal(String signal, long pid) throws Exception {
