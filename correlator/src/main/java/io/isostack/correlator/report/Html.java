@@ -1,6 +1,6 @@
 package io.isostack.correlator.report;
 
-import io.isostack.correlator.engine.Durations;
+import io.isostack.correlator.finding.Durations;
 import io.isostack.model.IsolationLayer;
 import java.time.Instant;
 import java.time.ZoneOffset;

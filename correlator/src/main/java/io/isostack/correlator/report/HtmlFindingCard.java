@@ -2,9 +2,9 @@ package io.isostack.correlator.report;
 
 import static io.isostack.correlator.report.Html.esc;
 
-import io.isostack.correlator.engine.ChainLink;
-import io.isostack.correlator.engine.Evidence;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.ChainLink;
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import java.util.Locale;

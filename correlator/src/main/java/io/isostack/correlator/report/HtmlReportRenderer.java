@@ -2,7 +2,7 @@ package io.isostack.correlator.report;
 
 import static io.isostack.correlator.report.Html.esc;
 
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.Finding;
 import io.isostack.model.IsolationLayer;
 import java.io.IOException;
 import java.io.InputStream;

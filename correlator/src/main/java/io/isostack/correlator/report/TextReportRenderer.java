@@ -1,10 +1,11 @@
 package io.isostack.correlator.report;
 
 import io.isostack.codec.Rejection;
-import io.isostack.correlator.engine.ChainLink;
-import io.isostack.correlator.engine.Durations;
-import io.isostack.correlator.engine.Evidence;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.ChainLink;
+import io.isostack.correlator.finding.Durations;
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;

@@ -1,7 +1,7 @@
 package io.isostack.correlator.server;
 
-import io.isostack.correlator.engine.Durations;
 import io.isostack.correlator.engine.LiveFinding;
+import io.isostack.correlator.finding.Durations;
 import io.isostack.correlator.report.JsonReportRenderer;
 import io.isostack.correlator.report.TextReportRenderer;
 import java.io.IOException;

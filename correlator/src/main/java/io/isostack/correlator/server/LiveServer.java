@@ -2,13 +2,13 @@ package io.isostack.correlator.server;
 
 import io.isostack.clock.ClockConverter;
 import io.isostack.codec.KernelEventReader;
-import io.isostack.correlator.engine.LiveCorrelator;
-import io.isostack.correlator.ingest.EventFollower;
-import io.isostack.correlator.ingest.EventProducer;
-import io.isostack.correlator.ingest.LiveIngest;
-import io.isostack.correlator.ingest.OtlpGrpcReceiver;
-import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.EventFollower;
+import io.isostack.correlator.receiver.EventProducer;
+import io.isostack.correlator.receiver.LiveIngest;
+import io.isostack.correlator.receiver.OtlpGrpcReceiver;
+import io.isostack.correlator.receiver.RejectTally;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public final class LiveServer implements AutoCloseable {
     }
   }
 
-  private final LiveCorrelator engine;
+  private final LiveAnalyzer engine;
   private final RejectTally rejects = new RejectTally(System::nanoTime);
   private final OtlpGrpcReceiver grpc;
   private final LiveHttpServer http;
@@ -82,7 +82,7 @@ public final class LiveServer implements AutoCloseable {
    * @param clocks clock offsets shared by every event input
    * @param settings what to serve
    */
-  public LiveServer(LiveCorrelator engine, ClockConverter clocks, Settings settings) {
+  public LiveServer(LiveAnalyzer engine, ClockConverter clocks, Settings settings) {
     this(engine, clocks, settings, null);
   }
 
@@ -97,7 +97,7 @@ public final class LiveServer implements AutoCloseable {
    *     closes it
    */
   public LiveServer(
-      LiveCorrelator engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
+      LiveAnalyzer engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
     this.engine = Objects.requireNonNull(engine, "engine");
     LiveIngest ingest = new LiveIngest(engine, clocks, settings.defaultHost(), rejects);
     for (String command : settings.producers()) {

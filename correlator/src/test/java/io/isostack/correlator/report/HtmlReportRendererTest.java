@@ -5,8 +5,9 @@ import static io.isostack.correlator.testing.SpanBuilder.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.correlator.engine.Analyzer;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
@@ -95,7 +96,7 @@ class HtmlReportRendererTest {
   @Test
   void everyStringFromTheDataIsEscaped() throws IOException {
     Analyzer analyzer =
-        new Analyzer(RuleTable.defaults(), AnalyzerOptions.defaults().withDefaultHost("node-1"));
+        new Analyzer(RuleTable.defaults(), AnalyzerSettings.defaults().withDefaultHost("node-1"));
     analyzer.addSpan(
         span(1)
             .op("<script>alert(1)</script>", "GET /a?x=\"'&y", SpanKind.SERVER)
