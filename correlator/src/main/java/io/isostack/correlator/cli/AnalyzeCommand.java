@@ -128,14 +128,16 @@ final class AnalyzeCommand implements Callable<Integer> {
       options = analysis.analyzerOptions("unknown");
       export = otlp.settings();
     } catch (IllegalArgumentException | IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
     PrintWriter err = spec.commandLine().getErr();
     OtlpFindingExporter exporter;
     try {
       exporter = export == null ? null : OtlpFindingExporter.start(export);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
     try {
       return analyze(traceSpecs, eventSpecs, table, options, clocks, err, exporter);

@@ -197,7 +197,8 @@ final class ServeCommand implements Callable<Integer> {
       if (exporter != null) {
         exporter.close();
       }
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
     try {
       server.start();

@@ -6,10 +6,10 @@ import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.report.AnalysisReport;
 import io.isostack.correlator.report.ReportWriter;
-import io.isostack.correlator.report.TextReportRenderer;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.LiveServer;
 import java.io.IOException;
@@ -152,7 +152,7 @@ public final class DemoRun {
             () -> System.currentTimeMillis() * 1_000_000L,
             f -> {
               live.add(f);
-              listener.verdict(TextReportRenderer.verdict(f.finding()));
+              listener.verdict(FindingText.verdict(f.finding()));
             });
     LiveServer server =
         new LiveServer(

@@ -33,8 +33,8 @@ public final class LiveTraces {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Map<String, Boolean> evaluated;
   private final int maxTraces;
-  public long late;
-  public long evicted;
+  private long late;
+  private long evicted;
 
   public LiveTraces(int maxTraces) {
     this.maxTraces = maxTraces;
@@ -95,6 +95,17 @@ public final class LiveTraces {
     return all;
   }
 
+  /** Spans that arrived for a trace already evaluated (counted, not buffered). */
+  public long late() {
+    return late;
+  }
+
+  /** Traces evicted unevaluated because {@code maxTraces} were buffered. */
+  public long evicted() {
+    return evicted;
+  }
+
+  /** Traces buffered now. */
   public int size() {
     return pending.size();
   }

@@ -34,16 +34,23 @@ public record AnalyzerSettings(
   /** Default clock-skew tolerance: 2 ms. */
   public static final long DEFAULT_SKEW_NANOS = 2_000_000L;
 
-  /** Validates ranges; the message names the option. */
+  /**
+   * Validates ranges.
+   *
+   * @throws IllegalArgumentException naming the setting (e.g. {@code slowThresholdNanos}) and the
+   *     value
+   */
   public AnalyzerSettings {
     if (slowThresholdNanos <= 0) {
-      throw new IllegalArgumentException("--slow-threshold must be positive");
+      throw new IllegalArgumentException(
+          "slowThresholdNanos must be positive: " + slowThresholdNanos);
     }
     if (skewNanos < 0) {
-      throw new IllegalArgumentException("--skew must not be negative");
+      throw new IllegalArgumentException("skewNanos must not be negative: " + skewNanos);
     }
     if (minExplainedFraction < 0 || minExplainedFraction > 1) {
-      throw new IllegalArgumentException("minExplainedFraction must be in 0..1");
+      throw new IllegalArgumentException(
+          "minExplainedFraction must be in 0..1: " + minExplainedFraction);
     }
     if (defaultHost == null || defaultHost.isBlank()) {
       throw new IllegalArgumentException("defaultHost must not be blank");

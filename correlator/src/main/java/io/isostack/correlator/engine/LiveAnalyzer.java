@@ -10,6 +10,8 @@ import io.isostack.correlator.join.HostActivity;
 import io.isostack.correlator.join.InterfaceDirectory;
 import io.isostack.correlator.join.ProcessDirectory;
 import io.isostack.correlator.join.SlicedEventIndex;
+import io.isostack.correlator.receiver.EventConsumer;
+import io.isostack.correlator.receiver.SpanConsumer;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.verdict.VerticalStep;
 import io.isostack.model.EventName;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * hop. Baselines roll over the last spans of each operation. Memory is bounded by the window, the
  * trace limit and the queue, whatever the input rate. Thread-safe.
  */
-public final class LiveAnalyzer implements AutoCloseable {
+public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveAnalyzer.class);
   private static final long TICK_NANOS = 50_000_000L;
   private static final long SLICE_NANOS = 1_000_000_000L;
@@ -131,6 +133,7 @@ public final class LiveAnalyzer implements AutoCloseable {
    *
    * @return false when the queue is full: the caller should ask its client to retry later
    */
+  @Override
   public boolean offerSpans(Collection<SpanView> spans) {
     return offer(new SpanBatch(List.copyOf(spans)));
   }
@@ -140,6 +143,7 @@ public final class LiveAnalyzer implements AutoCloseable {
    *
    * @return false when the queue is full: the caller should ask its client to retry later
    */
+  @Override
   public boolean offerEvents(Collection<KernelEvent> events) {
     return offer(new EventBatch(List.copyOf(events)));
   }
@@ -150,6 +154,7 @@ public final class LiveAnalyzer implements AutoCloseable {
    *
    * @throws InterruptedException if interrupted while waiting
    */
+  @Override
   public void putEvents(Collection<KernelEvent> events) throws InterruptedException {
     EventBatch batch = new EventBatch(List.copyOf(events));
     while (acceptsInput()) {
@@ -388,10 +393,10 @@ public final class LiveAnalyzer implements AutoCloseable {
         spansReceived.get(),
         eventsReceived.get(),
         batchesRefused.get(),
-        traces == null ? 0 : traces.late,
+        traces == null ? 0 : traces.late(),
         eventsLate.get(),
         eventsEvicted.get(),
-        traces == null ? 0 : traces.evicted,
+        traces == null ? 0 : traces.evicted(),
         tracesEvaluated.get(),
         traces == null ? 0 : traces.size(),
         index.size(),

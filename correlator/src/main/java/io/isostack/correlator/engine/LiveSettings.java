@@ -31,20 +31,33 @@ public record LiveSettings(
     int queueCapacity,
     int findingsKept) {
 
-  /** Validates; the message names the option. */
+  /**
+   * Validates.
+   *
+   * @throws IllegalArgumentException naming the setting (e.g. {@code traceIdleNanos}) and the value
+   */
   public LiveSettings {
     Objects.requireNonNull(analysis, "analysis");
     if (traceIdleNanos <= 0) {
-      throw new IllegalArgumentException("--trace-idle must be positive");
+      throw new IllegalArgumentException("traceIdleNanos must be positive: " + traceIdleNanos);
     }
     if (traceTimeoutNanos < traceIdleNanos) {
-      throw new IllegalArgumentException("--trace-timeout must be at least --trace-idle");
+      throw new IllegalArgumentException(
+          "traceTimeoutNanos must be at least traceIdleNanos: "
+              + traceTimeoutNanos
+              + " < "
+              + traceIdleNanos);
     }
     if (eventLatenessNanos < 0) {
-      throw new IllegalArgumentException("--event-lateness must not be negative");
+      throw new IllegalArgumentException(
+          "eventLatenessNanos must not be negative: " + eventLatenessNanos);
     }
     if (retentionNanos <= eventLatenessNanos) {
-      throw new IllegalArgumentException("--retention must exceed --event-lateness");
+      throw new IllegalArgumentException(
+          "retentionNanos must exceed eventLatenessNanos: "
+              + retentionNanos
+              + " <= "
+              + eventLatenessNanos);
     }
     if (maxTraces <= 0 || queueCapacity <= 0 || findingsKept <= 0) {
       throw new IllegalArgumentException("maxTraces, queueCapacity, findingsKept must be positive");

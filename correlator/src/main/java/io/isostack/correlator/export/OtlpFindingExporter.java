@@ -2,7 +2,7 @@ package io.isostack.correlator.export;
 
 import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.finding.Finding;
-import io.isostack.correlator.report.TextReportRenderer;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.SpanView;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -156,7 +156,7 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
       return;
     }
     SpanView s = f.span();
-    String verdict = TextReportRenderer.verdict(f);
+    String verdict = FindingText.verdict(f);
     boolean kernel = FindingAttributes.isKernel(f);
     SpanContext slow =
         SpanContext.create(

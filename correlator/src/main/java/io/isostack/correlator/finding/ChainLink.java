@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param layer the layer
  * @param network whether it is the layer's network slice
  * @param cause the cause code
+ * @param causeTitle the cause as reports print it (the rule\'s {@code title}), e.g. {@code CPU
+ *     throttling}
  * @param explainedNanos span self time this cause explains (the union of its evidence intervals
  *     within the self time plus its instant weights, capped at the self time), nanoseconds
  * @param eventCount how many joined events support it
@@ -24,6 +26,7 @@ public record ChainLink(
     IsolationLayer layer,
     boolean network,
     String cause,
+    String causeTitle,
     long explainedNanos,
     int eventCount,
     List<String> signals,
@@ -37,6 +40,7 @@ public record ChainLink(
   public ChainLink {
     Objects.requireNonNull(layer, "layer");
     Objects.requireNonNull(cause, "cause");
+    Objects.requireNonNull(causeTitle, "causeTitle");
     signals = List.copyOf(signals);
   }
 }

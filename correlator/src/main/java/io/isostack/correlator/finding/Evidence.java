@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param layer the layer its rule names
  * @param network whether it is in the layer's network slice
  * @param cause its rule's cause code
+ * @param causeTitle the cause as reports print it (the rule\'s {@code title}), e.g. {@code CPU
+ *     throttling}
  * @param ruleId the id of the rule that matched
  * @param explainedNanos span self time this event explains by itself, nanoseconds (before the union
  *     with other events of the same cause)
@@ -26,6 +28,7 @@ public record Evidence(
     IsolationLayer layer,
     boolean network,
     String cause,
+    String causeTitle,
     String ruleId,
     long explainedNanos) {
 
@@ -36,6 +39,7 @@ public record Evidence(
     Objects.requireNonNull(join, "join");
     Objects.requireNonNull(layer, "layer");
     Objects.requireNonNull(cause, "cause");
+    Objects.requireNonNull(causeTitle, "causeTitle");
     Objects.requireNonNull(ruleId, "ruleId");
   }
 }

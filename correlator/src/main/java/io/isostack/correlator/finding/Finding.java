@@ -18,6 +18,8 @@ import java.util.Objects;
  *     explains too little of it
  * @param network whether it is the layer's network slice
  * @param cause the cause code, {@code application} for application time
+ * @param causeTitle the cause as reports print it (the rule\'s {@code title}), e.g. {@code CPU
+ *     throttling}
  * @param confidence 0..1
  * @param explainedNanos self time explained by the cause, nanoseconds
  * @param detail one line with the entity and the time
@@ -39,6 +41,7 @@ public record Finding(
     IsolationLayer layer,
     boolean network,
     String cause,
+    String causeTitle,
     double confidence,
     long explainedNanos,
     String detail,
@@ -49,11 +52,18 @@ public record Finding(
     List<ChainLink> chain,
     List<Evidence> evidence) {
 
+  /** The cause code of a finding whose time the kernel does not explain. */
+  public static final String APPLICATION_CAUSE = "application";
+
+  /** How reports print {@link #APPLICATION_CAUSE}. */
+  public static final String APPLICATION_TITLE = "time in the application";
+
   /** Validates required fields and copies the lists. */
   public Finding {
     Objects.requireNonNull(span, "span");
     Objects.requireNonNull(layer, "layer");
     Objects.requireNonNull(cause, "cause");
+    Objects.requireNonNull(causeTitle, "causeTitle");
     if (confidence < 0 || confidence > 1) {
       throw new IllegalArgumentException("confidence out of 0..1: " + confidence);
     }

@@ -6,6 +6,7 @@ import io.isostack.model.FlowKey;
 import io.isostack.model.SpanKind;
 import io.isostack.model.SpanView;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,26 +21,56 @@ import java.util.Set;
  * attributes, so the child fills it in. Not thread-safe.
  */
 public final class SpanJoinKeys {
-  public final String host;
-  public final Set<EntityKey> keys = new LinkedHashSet<>();
+  final String host;
+  final Set<EntityKey> keys = new LinkedHashSet<>();
   final Set<EntityKey> processKeys = new LinkedHashSet<>();
 
   /**
    * Cgroup, container and pod keys of the server-side child of a client span: the peer whose kernel
    * holds the part of the client's time its server span does not cover.
    */
-  public final Set<EntityKey> peerKeys = new LinkedHashSet<>();
+  final Set<EntityKey> peerKeys = new LinkedHashSet<>();
 
   /** The kernel task name of the span's thread ({@code thread.name} cut to 15 bytes), or null. */
-  public String threadComm;
+  String threadComm;
 
   FlowKey flow;
   Endpoint partialEndpoint;
-  public boolean networked;
-  public boolean sandbox;
+  boolean networked;
+  boolean sandbox;
 
   private SpanJoinKeys(String host) {
     this.host = host;
+  }
+
+  /** The host the span ran on: its {@code host.name}, or the default host. */
+  public String host() {
+    return host;
+  }
+
+  /** Cgroup, container and pod keys of the span's own entity, in the order they were found. */
+  public Set<EntityKey> keys() {
+    return Collections.unmodifiableSet(keys);
+  }
+
+  /** Cgroup, container and pod keys of a client span's server-side child (the peer). */
+  public Set<EntityKey> peerKeys() {
+    return Collections.unmodifiableSet(peerKeys);
+  }
+
+  /** The kernel task name of the span's thread ({@code thread.name} cut to 15 bytes), or null. */
+  public String threadComm() {
+    return threadComm;
+  }
+
+  /** Whether the span talks over a socket (a client or server span with network attributes). */
+  public boolean networked() {
+    return networked;
+  }
+
+  /** Whether the span's entity runs in a sandbox (L-4), e.g. gVisor's runsc. */
+  public boolean sandbox() {
+    return sandbox;
   }
 
   public static SpanJoinKeys resolve(

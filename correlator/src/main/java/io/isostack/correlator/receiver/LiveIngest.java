@@ -9,7 +9,6 @@ import io.isostack.codec.OtlpProtoTraceReader;
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
-import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.receiver.ReceiveTally.Channel;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
@@ -25,17 +24,19 @@ import java.util.Objects;
 
 /**
  * Turns received OTLP requests and kernel-event bodies into spans and events and offers them to the
- * {@link LiveAnalyzer}, the same way for gRPC and HTTP: invalid records are rejected one by one
- * (counted in the shared {@link RejectTally} and summed up in the result), the valid ones are
- * offered in one batch, and a full engine queue refuses the whole request so that the client
- * retries it. What each receiver takes in is counted in its {@link #received()} tally.
+ * {@link SpanConsumer} and {@link EventConsumer}, the same way for gRPC and HTTP: invalid records
+ * are rejected one by one (counted in the shared {@link RejectTally} and summed up in the result),
+ * the valid ones are offered in one batch, and a full engine queue refuses the whole request so
+ * that the client retries it. What each receiver takes in is counted in its {@link #received()}
+ * tally.
  *
  * <p>Thread-safe: every call uses its own readers.
  */
 public final class LiveIngest {
   private static final int ERRORS_KEPT = 5;
 
-  private final LiveAnalyzer engine;
+  private final SpanConsumer spanConsumer;
+  private final EventConsumer eventConsumer;
   private final ClockConverter clocks;
   private final String defaultHost;
   private final RejectTally tally;
@@ -44,14 +45,20 @@ public final class LiveIngest {
   /**
    * Creates the ingest.
    *
-   * @param engine where spans and events go
+   * @param spanConsumer where spans go
+   * @param eventConsumer where kernel events go
    * @param clocks clock offsets, shared with the event followers
    * @param defaultHost the host of events without {@code host.name}
    * @param tally counts every rejection
    */
   public LiveIngest(
-      LiveAnalyzer engine, ClockConverter clocks, String defaultHost, RejectTally tally) {
-    this.engine = Objects.requireNonNull(engine, "engine");
+      SpanConsumer spanConsumer,
+      EventConsumer eventConsumer,
+      ClockConverter clocks,
+      String defaultHost,
+      RejectTally tally) {
+    this.spanConsumer = Objects.requireNonNull(spanConsumer, "spanConsumer");
+    this.eventConsumer = Objects.requireNonNull(eventConsumer, "eventConsumer");
     this.clocks = Objects.requireNonNull(clocks, "clocks");
     this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
     this.tally = Objects.requireNonNull(tally, "tally");
@@ -73,9 +80,10 @@ public final class LiveIngest {
     return IngestResult.invalid(message);
   }
 
-  /** Spans of an OTLP protobuf request. */
-  public IngestResult traces(ExportTraceServiceRequest request, String source) {
-    Channel channel = channel(source, true);
+  /** Spans of an OTLP protobuf request received over {@code transport}. */
+  public IngestResult traces(
+      ExportTraceServiceRequest request, OtlpTransport transport, String source) {
+    Channel channel = channel(transport, true);
     received.add(channel, 0, request.getSerializedSize(), 0);
     Collector c = new Collector();
     List<SpanView> spans = new ArrayList<>();
@@ -85,7 +93,7 @@ public final class LiveIngest {
 
   /** Spans of an OTLP/JSON request body (read by the streaming JSON reader). */
   public IngestResult tracesJson(byte[] body, int len, String source) {
-    Channel channel = channel(source, true);
+    Channel channel = channel(OtlpTransport.HTTP, true);
     received.add(channel, 0, len, 0);
     Collector c = new Collector();
     List<SpanView> spans = new ArrayList<>();
@@ -100,13 +108,15 @@ public final class LiveIngest {
     return offerSpans(spans, c, "spans", channel);
   }
 
-  /** Kernel events of an OTLP logs request. */
-  public IngestResult logs(ExportLogsServiceRequest request, String source) {
-    return logs(request, source, request.getSerializedSize());
+  /** Kernel events of an OTLP logs request received over {@code transport}. */
+  public IngestResult logs(
+      ExportLogsServiceRequest request, OtlpTransport transport, String source) {
+    return logs(request, transport, source, request.getSerializedSize());
   }
 
-  private IngestResult logs(ExportLogsServiceRequest request, String source, long bytes) {
-    Channel channel = channel(source, false);
+  private IngestResult logs(
+      ExportLogsServiceRequest request, OtlpTransport transport, String source, long bytes) {
+    Channel channel = channel(transport, false);
     received.add(channel, 0, bytes, 0);
     Collector c = new Collector();
     List<KernelEvent> events = new ArrayList<>();
@@ -120,10 +130,10 @@ public final class LiveIngest {
     try {
       request = OtlpLogEventsJson.parse(body, 0, len);
     } catch (IllegalArgumentException e) {
-      received.add(channel(source, false), 0, len, 0);
+      received.add(channel(OtlpTransport.HTTP, false), 0, len, 0);
       return undecodable(source, RejectReason.INVALID_JSON, e.getMessage());
     }
-    return logs(request, source, len);
+    return logs(request, OtlpTransport.HTTP, source, len);
   }
 
   /**
@@ -157,7 +167,7 @@ public final class LiveIngest {
   }
 
   private IngestResult offerSpans(List<SpanView> spans, Collector c, String what, Channel channel) {
-    if (!spans.isEmpty() && !engine.offerSpans(spans)) {
+    if (!spans.isEmpty() && !spanConsumer.offerSpans(spans)) {
       return IngestResult.refused(spans.size());
     }
     received.add(channel, spans.size(), 0, 0);
@@ -167,7 +177,7 @@ public final class LiveIngest {
 
   private IngestResult offerEvents(
       List<KernelEvent> events, Collector c, String what, Channel channel) {
-    if (!events.isEmpty() && !engine.offerEvents(events)) {
+    if (!events.isEmpty() && !eventConsumer.offerEvents(events)) {
       return IngestResult.refused(events.size());
     }
     long lost = 0;
@@ -181,9 +191,8 @@ public final class LiveIngest {
         IngestResult.Outcome.ACCEPTED, events.size(), c.rejected, c.message(what), c.errors);
   }
 
-  /** The OTLP channel of a request: the gRPC receiver names its source {@code otlp-grpc}. */
-  private static Channel channel(String source, boolean spans) {
-    boolean grpc = source.startsWith("otlp-grpc");
+  private static Channel channel(OtlpTransport transport, boolean spans) {
+    boolean grpc = transport == OtlpTransport.GRPC;
     if (spans) {
       return grpc ? Channel.OTLP_GRPC_SPANS : Channel.OTLP_HTTP_SPANS;
     }

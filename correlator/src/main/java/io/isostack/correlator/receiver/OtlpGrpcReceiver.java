@@ -4,11 +4,9 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -20,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OTLP/gRPC receiver (shared/formats/05-otlp.md): {@code TraceService/Export} takes spans,
- * {@code LogsService/Export} takes log records carrying canonical kernel-event fields.
+ * The OTLP/gRPC receiver (docs/formats/05-otlp.md): {@code TraceService/Export} takes spans, {@code
+ * LogsService/Export} takes log records carrying canonical kernel-event fields.
  *
  * <p>Answers OK, with a partial success ({@code rejected_spans} / {@code rejected_log_records} and
  * an {@code error_message}) when some records were invalid, {@code UNAVAILABLE} (retryable) when
@@ -89,19 +87,12 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     @Override
     public void export(
         ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
-      IngestResult r = ingest.traces(request, "otlp-grpc");
+      IngestResult r = ingest.traces(request, OtlpTransport.GRPC, "otlp-grpc");
       if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
         response.onError(failure(r));
         return;
       }
-      ExportTraceServiceResponse.Builder b = ExportTraceServiceResponse.newBuilder();
-      if (r.rejected() > 0) {
-        b.setPartialSuccess(
-            ExportTracePartialSuccess.newBuilder()
-                .setRejectedSpans(r.rejected())
-                .setErrorMessage(r.message()));
-      }
-      response.onNext(b.build());
+      response.onNext(PartialSuccess.traces(r));
       response.onCompleted();
     }
   }
@@ -116,19 +107,12 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     @Override
     public void export(
         ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> response) {
-      IngestResult r = ingest.logs(request, "otlp-grpc");
+      IngestResult r = ingest.logs(request, OtlpTransport.GRPC, "otlp-grpc");
       if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
         response.onError(failure(r));
         return;
       }
-      ExportLogsServiceResponse.Builder b = ExportLogsServiceResponse.newBuilder();
-      if (r.rejected() > 0) {
-        b.setPartialSuccess(
-            ExportLogsPartialSuccess.newBuilder()
-                .setRejectedLogRecords(r.rejected())
-                .setErrorMessage(r.message()));
-      }
-      response.onNext(b.build());
+      response.onNext(PartialSuccess.logs(r));
       response.onCompleted();
     }
   }

@@ -6,12 +6,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,7 +100,9 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       r = ingest.tracesJson(body.bytes(), body.length(), source);
     } else {
       try {
-        r = ingest.traces(ExportTraceServiceRequest.parseFrom(slice(body)), source);
+        r =
+            ingest.traces(
+                ExportTraceServiceRequest.parseFrom(slice(body)), OtlpTransport.HTTP, source);
       } catch (InvalidProtocolBufferException e) {
         r = undecodable(source, e);
       }
@@ -113,16 +111,9 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       return;
     }
     if (json) {
-      ok(response, callback, partialJson("rejectedSpans", r));
+      ok(response, callback, PartialSuccess.json(r, true));
     } else {
-      ExportTraceServiceResponse.Builder b = ExportTraceServiceResponse.newBuilder();
-      if (r.rejected() > 0) {
-        b.setPartialSuccess(
-            ExportTracePartialSuccess.newBuilder()
-                .setRejectedSpans(r.rejected())
-                .setErrorMessage(r.message()));
-      }
-      ok(response, callback, b.build());
+      ok(response, callback, PartialSuccess.traces(r));
     }
   }
 
@@ -133,7 +124,9 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       r = ingest.logsJson(body.bytes(), body.length(), source);
     } else {
       try {
-        r = ingest.logs(ExportLogsServiceRequest.parseFrom(slice(body)), source);
+        r =
+            ingest.logs(
+                ExportLogsServiceRequest.parseFrom(slice(body)), OtlpTransport.HTTP, source);
       } catch (InvalidProtocolBufferException e) {
         r = undecodable(source, e);
       }
@@ -142,16 +135,9 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       return;
     }
     if (json) {
-      ok(response, callback, partialJson("rejectedLogRecords", r));
+      ok(response, callback, PartialSuccess.json(r, false));
     } else {
-      ExportLogsServiceResponse.Builder b = ExportLogsServiceResponse.newBuilder();
-      if (r.rejected() > 0) {
-        b.setPartialSuccess(
-            ExportLogsPartialSuccess.newBuilder()
-                .setRejectedLogRecords(r.rejected())
-                .setErrorMessage(r.message()));
-      }
-      ok(response, callback, b.build());
+      ok(response, callback, PartialSuccess.logs(r));
     }
   }
 
@@ -217,24 +203,6 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
 
   private static void ok(Response response, Callback callback, byte[] json) {
     HttpResponses.send(response, callback, 200, HttpResponses.JSON, json);
-  }
-
-  /** {@code {}} or {@code {"partialSuccess":{"rejectedSpans":"2","errorMessage":"…"}}}. */
-  private static byte[] partialJson(String rejectedField, IngestResult r) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      if (r.rejected() > 0) {
-        g.writeObjectFieldStart("partialSuccess");
-        g.writeStringField(rejectedField, Long.toString(r.rejected()));
-        g.writeStringField("errorMessage", r.message());
-        g.writeEndObject();
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   /** A {@code google.rpc.Status} body in the request's content type. */

@@ -1,6 +1,7 @@
 package io.isostack.correlator.report;
 
 import io.isostack.correlator.finding.Durations;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.IsolationLayer;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -84,7 +85,7 @@ final class Html {
         + "\" style=\"--c:"
         + color(layer)
         + "\">"
-        + esc(TextReportRenderer.layerName(layer, network))
+        + esc(FindingText.layerName(layer, network))
         + "</span>";
   }
 

@@ -5,6 +5,7 @@ import static io.isostack.correlator.report.Html.esc;
 import io.isostack.correlator.finding.ChainLink;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import java.util.Locale;
@@ -32,11 +33,11 @@ final class HtmlFindingCard {
         .append("\">\n<h3>Verdict</h3>\n<p class=\"verdict-line\">")
         .append(Html.chip(f.layer(), f.network()))
         .append(" <b>")
-        .append(esc(CauseTitles.title(f.cause())))
+        .append(esc(f.causeTitle()))
         .append("</b></p>\n<p class=\"detail\">")
         .append(esc(f.detail()))
         .append("</p>\n<dl class=\"facts\">\n");
-    fact(o, "layer", esc(TextReportRenderer.layerName(f.layer(), false)));
+    fact(o, "layer", esc(FindingText.layerName(f.layer(), false)));
     fact(o, "network slice", f.network() ? "yes" : "no");
     fact(
         o,
@@ -94,7 +95,7 @@ final class HtmlFindingCard {
           .append("\"><div class=\"link-head\">")
           .append(Html.chip(c.layer(), c.network()))
           .append(" <b>")
-          .append(esc(CauseTitles.title(c.cause())))
+          .append(esc(c.causeTitle()))
           .append("</b> <span class=\"explains\">explains ")
           .append(esc(Html.duration(c.explainedNanos())))
           .append(", ")

@@ -3,6 +3,7 @@ package io.isostack.correlator.report;
 import static io.isostack.correlator.report.Html.esc;
 
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.IsolationLayer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,11 +117,7 @@ public final class HtmlReportRenderer {
     Map<IsolationLayer, Long> byLayer = new EnumMap<>(IsolationLayer.class);
     for (Finding f : findings) {
       byVerdict.merge(
-          TextReportRenderer.layerName(f.layer(), f.network())
-              + ", "
-              + CauseTitles.title(f.cause()),
-          1L,
-          Long::sum);
+          FindingText.layerName(f.layer(), f.network()) + ", " + f.causeTitle(), 1L, Long::sum);
       byLayer.merge(f.layer(), 1L, Long::sum);
     }
     List<String> parts = new ArrayList<>();
@@ -208,7 +205,7 @@ public final class HtmlReportRenderer {
           .append("</td><td>")
           .append(Html.chip(f.layer(), f.network()))
           .append("</td><td>")
-          .append(esc(CauseTitles.title(f.cause())))
+          .append(esc(f.causeTitle()))
           .append("</td><td class=\"num\">")
           .append(String.format(Locale.ROOT, "%.2f", f.confidence()))
           .append("</td></tr>\n");
@@ -242,7 +239,7 @@ public final class HtmlReportRenderer {
 
   /** The verdict line without the hop and duration the heading already shows. */
   private static String verdictTail(Finding f) {
-    String verdict = TextReportRenderer.verdict(f);
+    String verdict = FindingText.verdict(f);
     int colon = verdict.indexOf(": ", hop(f).length());
     return colon < 0 ? verdict : verdict.substring(colon + 2);
   }

@@ -149,6 +149,7 @@ public final class RuleTable {
     @JsonProperty String layer;
     @JsonProperty boolean network;
     @JsonProperty String cause;
+    @JsonProperty String title;
     @JsonProperty String join;
     @JsonProperty String weight;
     @JsonProperty long instantNanos;
@@ -188,6 +189,7 @@ public final class RuleTable {
           l,
           network,
           require(cause, "cause"),
+          title == null || title.isBlank() ? cause : title,
           constant(Join.class, join, "join"),
           w,
           instantNanos,

@@ -47,22 +47,26 @@ public final class LiveServer implements AutoCloseable {
       List<String> events,
       List<String> producers,
       String defaultHost) {
-    /** Validates; messages name the option. */
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException naming the setting (e.g. {@code grpcPort}) and the value
+     */
     public Settings {
       Objects.requireNonNull(bind, "bind");
-      checkPort(grpcPort, "--otlp-grpc-port");
-      checkPort(httpPort, "--otlp-http-port");
+      checkPort(grpcPort, "grpcPort");
+      checkPort(httpPort, "httpPort");
       if (maxBodyBytes <= 0) {
-        throw new IllegalArgumentException("--max-body must be positive");
+        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
       }
       events = List.copyOf(events);
       producers = List.copyOf(producers);
       Objects.requireNonNull(defaultHost, "defaultHost");
     }
 
-    private static void checkPort(int port, String option) {
+    private static void checkPort(int port, String setting) {
       if (port < -1 || port > 65535) {
-        throw new IllegalArgumentException(option + " must be 0..65535, or -1 for off: " + port);
+        throw new IllegalArgumentException(setting + " must be 0..65535, or -1 for off: " + port);
       }
     }
   }
@@ -99,7 +103,7 @@ public final class LiveServer implements AutoCloseable {
   public LiveServer(
       LiveAnalyzer engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
     this.engine = Objects.requireNonNull(engine, "engine");
-    LiveIngest ingest = new LiveIngest(engine, clocks, settings.defaultHost(), rejects);
+    LiveIngest ingest = new LiveIngest(engine, engine, clocks, settings.defaultHost(), rejects);
     for (String command : settings.producers()) {
       producers.add(
           new EventProducer(

@@ -96,7 +96,7 @@ public final class VerticalStep {
     RuleContext context = context(entity, joined);
     boolean hostWide =
         activity.count(
-                entity.host,
+                entity.host(),
                 span.startEpochNanos() - options.hostWideWindowNanos(),
                 span.endEpochNanos() + options.hostWideWindowNanos())
             >= options.hostWideMinHops();
@@ -146,6 +146,7 @@ public final class VerticalStep {
               layer,
               rule.network(),
               rule.cause(),
+              rule.causeTitle(),
               rule.id(),
               contribution),
           rule);
@@ -158,7 +159,7 @@ public final class VerticalStep {
     }
     if (hostWide && candidates.values().stream().anyMatch(c -> c.layer == IsolationLayer.HOST)) {
       notes.add(
-          "many hops on host " + entity.host + " are slow at once: host-wide evidence joined");
+          "many hops on host " + entity.host() + " are slow at once: host-wide evidence joined");
     }
     return FindingBuilder.build(
         hop, candidates.values(), context, notes, lost(entity, from, to), options, DRILL_ORDER);
@@ -166,13 +167,13 @@ public final class VerticalStep {
 
   private Map<KernelEvent, String> gather(SpanJoinKeys entity, long from, long to) {
     Map<KernelEvent, String> joined = new IdentityHashMap<>();
-    for (EntityKey key : entity.keys) {
+    for (EntityKey key : entity.keys()) {
       query(key, joinName(key), entity, from, to, joined);
     }
-    for (EntityKey key : entity.peerKeys) {
+    for (EntityKey key : entity.peerKeys()) {
       query(key, "peer " + joinName(key), entity, from, to, joined);
     }
-    index.query(EntityKey.host(entity.host), from, to, e -> joined.putIfAbsent(e, "host"));
+    index.query(EntityKey.host(entity.host()), from, to, e -> joined.putIfAbsent(e, "host"));
     keepSpanThread(entity, joined);
     return joined;
   }
@@ -191,7 +192,7 @@ public final class VerticalStep {
         from,
         to,
         e -> {
-          if (endpoint && !e.host().equals(entity.host)) {
+          if (endpoint && !e.host().equals(entity.host())) {
             return;
           }
           // A pid reused by another process between the span and the event is not the span's.
@@ -212,12 +213,13 @@ public final class VerticalStep {
    * CPU does not delay this request. Without a match every thread is kept.
    */
   private static void keepSpanThread(SpanJoinKeys entity, Map<KernelEvent, String> joined) {
-    if (entity.threadComm == null) {
+    if (entity.threadComm() == null) {
       return;
     }
     boolean seen = false;
     for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
-      if (isThreadEvent(j.getKey(), j.getValue()) && entity.threadComm.equals(j.getKey().comm())) {
+      if (isThreadEvent(j.getKey(), j.getValue())
+          && entity.threadComm().equals(j.getKey().comm())) {
         seen = true;
         break;
       }
@@ -228,7 +230,7 @@ public final class VerticalStep {
           .removeIf(
               j ->
                   isThreadEvent(j.getKey(), j.getValue())
-                      && !entity.threadComm.equals(j.getKey().comm()));
+                      && !entity.threadComm().equals(j.getKey().comm()));
     }
   }
 
@@ -238,7 +240,7 @@ public final class VerticalStep {
   }
 
   private RuleContext context(SpanJoinKeys entity, Map<KernelEvent, String> joined) {
-    boolean sandbox = entity.sandbox;
+    boolean sandbox = entity.sandbox();
     boolean cpuQuota = false;
     Map<DeviceKind, Integer> dropDevices = new HashMap<>();
     DeviceKind socketDevice = null;
@@ -269,9 +271,9 @@ public final class VerticalStep {
       }
     }
     if (socketDevice == null && entity.localAddress() != null) {
-      String dev = interfaces.deviceOf(entity.host, entity.localAddress());
+      String dev = interfaces.deviceOf(entity.host(), entity.localAddress());
       if (dev != null) {
-        socketDevice = interfaces.kind(entity.host, dev);
+        socketDevice = interfaces.kind(entity.host(), dev);
       }
     }
     DeviceKind device =
@@ -292,7 +294,7 @@ public final class VerticalStep {
     return switch (rule.join()) {
       case ENTITY -> false;
       case HOST -> hostWide;
-      case HOST_NETWORK -> entity.networked || hostWide;
+      case HOST_NETWORK -> entity.networked() || hostWide;
     };
   }
 
@@ -418,7 +420,7 @@ public final class VerticalStep {
 
   private long lost(SpanJoinKeys entity, long from, long to) {
     long lost = 0;
-    for (KernelEvent e : lostByHost.getOrDefault(entity.host, List.of())) {
+    for (KernelEvent e : lostByHost.getOrDefault(entity.host(), List.of())) {
       if (e.endEpochNanos() >= from - LOST_MARGIN_NANOS
           && e.startEpochNanos() <= to + LOST_MARGIN_NANOS) {
         lost += Double.isNaN(e.value()) ? 1 : (long) e.value();

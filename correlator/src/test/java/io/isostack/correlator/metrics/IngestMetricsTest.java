@@ -39,7 +39,8 @@ class IngestMetricsTest {
           LiveSettings.defaults(AnalyzerSettings.defaults().withDefaultHost("node-1")),
           () -> T0,
           f -> {});
-  private final LiveIngest ingest = new LiveIngest(engine, new ClockConverter(), "node-1", rejects);
+  private final LiveIngest ingest =
+      new LiveIngest(engine, engine, new ClockConverter(), "node-1", rejects);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach

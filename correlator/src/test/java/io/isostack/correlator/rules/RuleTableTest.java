@@ -294,6 +294,23 @@ class RuleTableTest {
   }
 
   @Test
+  void causeTitlesComeFromTheTableAndFallBackToTheCode() throws Exception {
+    RuleTable table = RuleTable.load(resource("override-rules.json"));
+
+    assertThat(table.rules())
+        .extracting(Rule::id, Rule::causeTitle)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("sleep-is-host", "sleeping on the host"),
+            org.assertj.core.groups.Tuple.tuple("runq-is-l1", "custom-runq"));
+  }
+
+  @Test
+  void everyDefaultRuleHasATitleOfItsOwn() {
+    assertThat(DEFAULTS.rules())
+        .allSatisfy(r -> assertThat(r.causeTitle()).as(r.id()).isNotEqualTo(r.cause()));
+  }
+
+  @Test
   void unknownEventNameIsRejectedNamingFileRuleAndField() {
     assertThatThrownBy(() -> RuleTable.load(resource("unknown-event.json")))
         .isInstanceOf(IllegalArgumentException.class)
