@@ -160,7 +160,8 @@ public final class Analyzer {
     index.seal();
     HostActivity activity = new HostActivity(hops, options.defaultHost());
     VerticalStep correlator =
-        new VerticalStep(rules, options, index, processes, interfaces, activity, lostByHost);
+        new VerticalStep(
+            rules, options.vertical(), index, processes, interfaces, activity, lostByHost);
     List<Finding> findings = new ArrayList<>(hops.size());
     for (SlowSpan hop : hops) {
       findings.add(correlator.correlate(hop));

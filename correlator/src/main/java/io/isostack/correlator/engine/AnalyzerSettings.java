@@ -1,5 +1,7 @@
 package io.isostack.correlator.engine;
 
+import io.isostack.correlator.verdict.VerticalStepSettings;
+
 /**
  * Tunables of an analysis. Defaults are chosen and documented in the README.
  *
@@ -45,16 +47,40 @@ public record AnalyzerSettings(
       throw new IllegalArgumentException(
           "slowThresholdNanos must be positive: " + slowThresholdNanos);
     }
-    if (skewNanos < 0) {
-      throw new IllegalArgumentException("skewNanos must not be negative: " + skewNanos);
-    }
-    if (minExplainedFraction < 0 || minExplainedFraction > 1) {
-      throw new IllegalArgumentException(
-          "minExplainedFraction must be in 0..1: " + minExplainedFraction);
-    }
-    if (defaultHost == null || defaultHost.isBlank()) {
-      throw new IllegalArgumentException("defaultHost must not be blank");
-    }
+    vertical(
+        skewNanos,
+        minExplainedFraction,
+        hostWideWindowNanos,
+        hostWideMinHops,
+        maxEvidencePerLink,
+        defaultHost);
+  }
+
+  /** The tunables of the vertical step, a part of these. */
+  public VerticalStepSettings vertical() {
+    return vertical(
+        skewNanos,
+        minExplainedFraction,
+        hostWideWindowNanos,
+        hostWideMinHops,
+        maxEvidencePerLink,
+        defaultHost);
+  }
+
+  private static VerticalStepSettings vertical(
+      long skewNanos,
+      double minExplainedFraction,
+      long hostWideWindowNanos,
+      int hostWideMinHops,
+      int maxEvidencePerLink,
+      String defaultHost) {
+    return new VerticalStepSettings(
+        skewNanos,
+        minExplainedFraction,
+        hostWideWindowNanos,
+        hostWideMinHops,
+        maxEvidencePerLink,
+        defaultHost);
   }
 
   /** The defaults, with {@code unknown} as the default host. */

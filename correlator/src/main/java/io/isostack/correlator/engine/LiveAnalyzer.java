@@ -355,7 +355,8 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
     recentHops.addAll(hops);
     HostActivity activity = new HostActivity(List.copyOf(recentHops), analysis.defaultHost());
     VerticalStep correlator =
-        new VerticalStep(rules, analysis, index, processes, interfaces, activity, lostByHost);
+        new VerticalStep(
+            rules, analysis.vertical(), index, processes, interfaces, activity, lostByHost);
     for (int i = 0; i < hops.size(); i++) {
       publish(
           new LiveFinding(

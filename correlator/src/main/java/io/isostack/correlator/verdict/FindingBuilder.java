@@ -2,7 +2,6 @@ package io.isostack.correlator.verdict;
 
 import io.isostack.correlator.detect.Intervals;
 import io.isostack.correlator.detect.SlowSpan;
-import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.finding.ChainLink;
 import io.isostack.correlator.finding.Durations;
 import io.isostack.correlator.finding.Evidence;
@@ -34,7 +33,7 @@ final class FindingBuilder {
       RuleContext context,
       List<String> notes,
       long lostEvents,
-      AnalyzerSettings options,
+      VerticalStepSettings options,
       List<IsolationLayer> drillOrder) {
     long self = hop.selfNanos();
     Comparator<Candidate> drill =

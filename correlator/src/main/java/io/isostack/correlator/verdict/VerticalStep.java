@@ -2,7 +2,6 @@ package io.isostack.correlator.verdict;
 
 import io.isostack.correlator.detect.Intervals;
 import io.isostack.correlator.detect.SlowSpan;
-import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.join.CgroupNames;
@@ -39,7 +38,7 @@ import java.util.function.ToIntFunction;
  * <p>Scoring: a candidate explains the overlap of the union of its interval evidence with the
  * span's self time, plus spread sampler time and fixed weights for instant events, capped at the
  * self time. The top candidate is the verdict when it explains at least {@link
- * AnalyzerSettings#minExplainedFraction()} of the self time; otherwise the verdict is {@code
+ * VerticalStepSettings#minExplainedFraction()} of the self time; otherwise the verdict is {@code
  * application}. Confidence is the explained fraction, raised when several signals agree, lowered
  * when a producer lost events near the span or the network device is unknown. Not thread-safe.
  */
@@ -55,7 +54,7 @@ public final class VerticalStep {
   private static final long LOST_MARGIN_NANOS = 1_000_000_000L;
 
   private final RuleTable rules;
-  private final AnalyzerSettings options;
+  private final VerticalStepSettings options;
   private final EventSource index;
   private final ProcessDirectory processes;
   private final InterfaceDirectory interfaces;
@@ -65,7 +64,7 @@ public final class VerticalStep {
 
   public VerticalStep(
       RuleTable rules,
-      AnalyzerSettings options,
+      VerticalStepSettings options,
       EventSource index,
       ProcessDirectory processes,
       InterfaceDirectory interfaces,
