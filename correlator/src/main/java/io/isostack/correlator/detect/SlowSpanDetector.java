@@ -14,8 +14,8 @@ import java.util.Map;
  * operation (service, span name, kind) has at least {@link #BASELINE_MIN_SAMPLES} spans in the
  * input and this span's self time is at least {@link #BASELINE_FACTOR} times their median and at
  * least {@code baselineFloorNanos}. The baseline can only add slow hops, never remove one that is
- * above the threshold: in an incident recording every request may be slow (METHOD.md §4, "every
- * span slower"). Not thread-safe.
+ * above the threshold: in an incident recording every request may be slow (docs/METHOD.md §4,
+ * "every span slower"). Not thread-safe.
  */
 public final class SlowSpanDetector {
   /** Fewest spans of one operation for its median to count as a baseline. */

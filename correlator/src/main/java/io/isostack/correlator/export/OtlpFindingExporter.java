@@ -33,10 +33,10 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes findings back as OTLP (METHOD.md §6, "closing the loop"): a log record per finding linked
- * to the slow span by its trace and span ids, the {@code isostack.findings} counter and the {@code
- * isostack.finding.explained.duration} histogram, and optionally the slow span re-emitted with its
- * verdict and evidence.
+ * Writes findings back as OTLP (docs/METHOD.md §6, "closing the loop"): a log record per finding
+ * linked to the slow span by its trace and span ids, the {@code isostack.findings} counter and the
+ * {@code isostack.finding.explained.duration} histogram, and optionally the slow span re-emitted
+ * with its verdict and evidence.
  *
  * <p>The OpenTelemetry SDK does the work: its autoconfigure module reads the usual {@code OTEL_*}
  * variables and system properties, {@link OtlpExportSettings} overrides them; log records and spans

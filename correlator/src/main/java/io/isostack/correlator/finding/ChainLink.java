@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param detail a one-line statement with the entity and the time, from the rule's template
  * @param explanation what the evidence means
  * @param remediation what to do about it
- * @param method the METHOD.md section(s) the rule comes from
+ * @param method the docs/METHOD.md section(s) the rule comes from
  * @param ruleId the rule that produced it (the first one, when several rules share the cause)
  */
 public record ChainLink(

@@ -25,10 +25,10 @@ import java.util.Objects;
  * @param detail one line with the entity and the time
  * @param explanation what the cause means
  * @param remediation what to do
- * @param method the METHOD.md section(s) behind the rule
+ * @param method the docs/METHOD.md section(s) behind the rule
  * @param notes caveats: lost producer events, an unknown device, host-wide evidence...
- * @param chain every candidate cause, ordered the way METHOD.md §4 drills down (L-3, L-4, L-2, L-1,
- *     L-0, host)
+ * @param chain every candidate cause, ordered the way docs/METHOD.md §4 drills down (L-3, L-4, L-2,
+ *     L-1, L-0, host)
  * @param evidence the joined events, in chain order then time order, at most a bounded number per
  *     link
  */

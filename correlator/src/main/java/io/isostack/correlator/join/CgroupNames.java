@@ -2,7 +2,7 @@ package io.isostack.correlator.join;
 
 /**
  * Derives container ids and pod uids from cgroup paths, following the container runtimes' naming
- * conventions (shared/formats/07-correlation-keys.md): systemd driver {@code
+ * conventions (docs/formats/07-correlation-keys.md): systemd driver {@code
  * .../kubepods-burstable-pod<uid_with_underscores>.slice/cri-containerd-<64hex>.scope}, cgroupfs
  * driver {@code /kubepods/burstable/pod<uid>/<64hex>}, Docker {@code
  * /system.slice/docker-<64hex>.scope} or {@code /docker/<64hex>}. Stateless and thread-safe.

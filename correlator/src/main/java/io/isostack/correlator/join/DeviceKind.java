@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The kind of network or block device an event happened on, and the isolation layer whose network
- * slice it belongs to (METHOD.md §2, second table).
+ * slice it belongs to (docs/METHOD.md §2, second table).
  */
 public enum DeviceKind {
   /** SR-IOV virtual function or SmartNIC: the L-0 network slice. */

@@ -4,7 +4,7 @@ import io.isostack.model.FlowKey;
 
 /**
  * A key under which kernel events are indexed and by which a slow hop looks them up: the join keys
- * of METHOD.md §5.
+ * of docs/METHOD.md §5.
  *
  * @param kind what the key identifies
  * @param host the node, or null for keys that are global (containers, pods, flows)

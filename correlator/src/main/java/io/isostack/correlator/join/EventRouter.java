@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * <p>The pid of events raised in softirq or timer context (retransmits, RTT probes, device drops,
  * block completions) is whatever task was interrupted, so those are never indexed by pid
- * (shared/formats/README.md); they join by 5-tuple, device or host instead. Not thread-safe.
+ * (docs/formats/README.md); they join by 5-tuple, device or host instead. Not thread-safe.
  */
 public final class EventRouter {
   /** Events whose pid is the task the event is about. */

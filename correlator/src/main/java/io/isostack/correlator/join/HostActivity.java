@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Where and when slow hops happen, per host: answers "are many hops on this host slow at once?",
- * the condition for host-wide evidence (METHOD.md §4, "every span slower, no single hop"). Built
- * once from the slow hops, then read; not thread-safe while building.
+ * the condition for host-wide evidence (docs/METHOD.md §4, "every span slower, no single hop").
+ * Built once from the slow hops, then read; not thread-safe while building.
  */
 public final class HostActivity {
   private final Map<String, long[][]> byHost = new HashMap<>();

@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code cgroup.attach} records (a process joined a cgroup) and from {@code process.exec} records,
  * which forget what was known about a reused pid. This is how a span's {@code process.pid} reaches
  * a cgroup's {@code cpu.throttled} events, and how a containerised span (whose pid is in its own
- * namespace) reaches its processes' host pids (METHOD.md §5). Not thread-safe.
+ * namespace) reaches its processes' host pids (docs/METHOD.md §5). Not thread-safe.
  */
 public final class ProcessDirectory {
   /** The most exec times remembered per pid (a pid is rarely reused more often in a window). */

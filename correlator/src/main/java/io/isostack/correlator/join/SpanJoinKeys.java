@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The entity under a slow hop: the keys by which its kernel events are found (METHOD.md §5).
+ * The entity under a slow hop: the keys by which its kernel events are found (docs/METHOD.md §5).
  *
  * <p>A span's {@code process.pid} joins host-pid events only when the span is not containerised:
  * inside a container the pid is in the container's own pid namespace (often 1), and only the

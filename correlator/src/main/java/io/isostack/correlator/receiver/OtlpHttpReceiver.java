@@ -20,7 +20,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The OTLP/HTTP receiver (shared/formats/05-otlp.md) and the kernel-event endpoint: {@code POST
+ * The OTLP/HTTP receiver (docs/formats/05-otlp.md) and the kernel-event endpoint: {@code POST
  * /v1/traces}, {@code POST /v1/logs} ({@code application/x-protobuf} or {@code application/json},
  * optionally gzip) and {@code POST /v1/kernel-events} (canonical JSON lines).
  *

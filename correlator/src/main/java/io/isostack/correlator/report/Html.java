@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /** Escaping, layer colours and small fragments shared by the HTML report's parts. Stateless. */
 final class Html {
-  /** The vertical axis top-down: the lanes of the two-axis figure (METHOD.md §2). */
+  /** The vertical axis top-down: the lanes of the two-axis figure (docs/METHOD.md §2). */
   static final List<IsolationLayer> LANES =
       List.of(
           IsolationLayer.L4,

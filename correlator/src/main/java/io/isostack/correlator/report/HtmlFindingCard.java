@@ -11,7 +11,7 @@ import io.isostack.model.SpanView;
 import java.util.Locale;
 
 /**
- * Writes the cards under a finding's figure: the verdict, the evidence chain in METHOD.md §4
+ * Writes the cards under a finding's figure: the verdict, the evidence chain in docs/METHOD.md §4
  * drill-down order, and the evidence table. Stateless.
  */
 final class HtmlFindingCard {
@@ -67,7 +67,7 @@ final class HtmlFindingCard {
         .append(esc(f.explanation()))
         .append("</p>\n<h4>What to do</h4>\n<p class=\"remediation\">")
         .append(esc(f.remediation()))
-        .append("</p>\n<p class=\"method\">METHOD.md ")
+        .append("</p>\n<p class=\"method\">docs/METHOD.md ")
         .append(esc(f.method()))
         .append("</p>\n");
     if (!f.notes().isEmpty()) {
@@ -109,7 +109,7 @@ final class HtmlFindingCard {
       }
       o.append("</div><div class=\"detail\">")
           .append(esc(c.detail()))
-          .append("</div><div class=\"method\">METHOD.md ")
+          .append("</div><div class=\"method\">docs/METHOD.md ")
           .append(esc(c.method()))
           .append(" \u00b7 rule <code>")
           .append(esc(c.ruleId()))

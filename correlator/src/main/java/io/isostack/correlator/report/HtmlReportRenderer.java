@@ -19,10 +19,10 @@ import java.util.TreeMap;
 
 /**
  * Writes a report as one self-contained HTML page: CSS, script and SVG inline, nothing fetched from
- * the network. Per finding, the two axes of METHOD.md §1 on one time axis (the trace path above,
- * one lane per isolation layer below, the slow hop's window shaded across both), then the verdict,
- * the evidence chain and the evidence table; an index of the findings first. Every string taken
- * from the data is HTML-escaped. Stateless and thread-safe.
+ * the network. Per finding, the two axes of docs/METHOD.md §1 on one time axis (the trace path
+ * above, one lane per isolation layer below, the slow hop's window shaded across both), then the
+ * verdict, the evidence chain and the evidence table; an index of the findings first. Every string
+ * taken from the data is HTML-escaped. Stateless and thread-safe.
  */
 public final class HtmlReportRenderer {
   private static final String CSS = resource("report.css");
@@ -64,7 +64,7 @@ public final class HtmlReportRenderer {
         .append("<p class=\"sub\">isostack ")
         .append(esc(page.title()))
         .append(" \u00b7 horizontal axis: the trace \u00b7 vertical axis: the isolation stack")
-        .append(" (METHOD.md \u00a71)</p>\n<ul class=\"about\">\n");
+        .append(" (docs/METHOD.md \u00a71)</p>\n<ul class=\"about\">\n");
     for (String line : page.about()) {
       o.append("<li>").append(esc(line)).append("</li>\n");
     }

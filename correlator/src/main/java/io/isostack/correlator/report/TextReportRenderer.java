@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * Writes an {@link AnalysisReport} for people: a verdict line per slow hop, its evidence chain in
- * METHOD.md §4 drill-down order, a few evidence events, then what was read. Stateless and
+ * docs/METHOD.md §4 drill-down order, a few evidence events, then what was read. Stateless and
  * thread-safe.
  */
 public final class TextReportRenderer {
@@ -89,7 +89,7 @@ public final class TextReportRenderer {
             c.eventCount(),
             c.eventCount() == 1 ? "" : "s",
             String.join(", ", c.signals()));
-        out.println("       " + c.detail() + "  (METHOD.md " + c.method() + ")");
+        out.println("       " + c.detail() + "  (docs/METHOD.md " + c.method() + ")");
       }
     }
     if (!f.evidence().isEmpty()) {

@@ -25,7 +25,7 @@ import java.util.Objects;
  *     {count}}, {@code {value}} and any {@code {attr}}
  * @param explanation what the evidence means
  * @param remediation what to do about it
- * @param method the METHOD.md section(s) it comes from
+ * @param method the docs/METHOD.md section(s) it comes from
  */
 public record Rule(
     String id,

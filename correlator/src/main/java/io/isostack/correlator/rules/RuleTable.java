@@ -27,9 +27,9 @@ import java.util.Set;
  * The rule table: kernel evidence → isolation layer, loaded from JSON.
  *
  * <p>The default table ({@code default-rules.json} in this package's resources) covers every row of
- * METHOD.md §3.1 and §3.2; {@code --rules FILE} replaces it with a file of the same shape. Rules
- * are tried in file order and the first whose event name and conditions match wins. Immutable and
- * thread-safe once loaded.
+ * docs/METHOD.md §3.1 and §3.2; {@code --rules FILE} replaces it with a file of the same shape.
+ * Rules are tried in file order and the first whose event name and conditions match wins. Immutable
+ * and thread-safe once loaded.
  */
 public final class RuleTable {
   private static final String DEFAULT_RESOURCE = "default-rules.json";

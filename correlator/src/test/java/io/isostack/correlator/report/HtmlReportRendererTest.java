@@ -71,7 +71,7 @@ class HtmlReportRendererTest {
     assertThat(first)
         .contains("L-3 container, CPU throttling (" + Html.esc(f.detail()) + "), confidence 0.99")
         .contains(Html.esc(f.remediation()))
-        .contains("METHOD.md " + Html.esc(f.method()))
+        .contains("docs/METHOD.md " + Html.esc(f.method()))
         .contains("L-2 paravirtualization network slice");
     assertThat(count(first, "<li style=")).isEqualTo(f.chain().size());
     assertThat(count(first, "<tr><td class=\"num\">")).isEqualTo(f.evidence().size());

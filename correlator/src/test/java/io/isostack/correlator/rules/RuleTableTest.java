@@ -43,7 +43,7 @@ class RuleTableTest {
     return Path.of(RuleTableTest.class.getResource(name).toURI());
   }
 
-  /** METHOD.md §3.1, transcribed: a log line containing each keyword, and its layer. */
+  /** docs/METHOD.md §3.1, transcribed: a log line containing each keyword, and its layer. */
   static Stream<Arguments> logKeywords() {
     return Stream.of(
         Arguments.of("kvm: vcpu0 EPT violation at gpa 0x7f000", IsolationLayer.L0),
@@ -112,7 +112,7 @@ class RuleTableTest {
     assertThat(DEFAULTS.match(event(EventName.LOG), PLAIN)).isNull();
   }
 
-  /** METHOD.md §3.2, transcribed: each kernel signal as a canonical event, and its layer. */
+  /** docs/METHOD.md §3.2, transcribed: each kernel signal as a canonical event, and its layer. */
   static Stream<Arguments> kernelSignals() {
     return Stream.of(
         Arguments.of(
