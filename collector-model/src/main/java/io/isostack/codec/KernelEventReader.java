@@ -14,8 +14,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Reads the canonical kernel-event stream, version 1 (shared/EVENTS.md): JSON Lines, each line
- * either a bare canonical object or a bpftrace {@code -f json} record wrapping canonical lines.
+ * Reads the canonical kernel-event stream, version 1 (docs/EVENTS.md): JSON Lines, each line either
+ * a bare canonical object or a bpftrace {@code -f json} record wrapping canonical lines.
  *
  * <p>Per line: blank lines are skipped. A line whose first field is {@code "type"} is a bpftrace
  * record: {@code printf} records carry one or more canonical lines in {@code data} (each is
