@@ -24,7 +24,10 @@ public final class FormatReaders {
                   new TetragonFormat(),
                   new InspektorGadgetFormat(),
                   new OtlpLogsJsonFormat(),
-                  new OtlpLogsProtoFormat()),
+                  new OtlpLogsProtoFormat(),
+                  new DmesgFormat(),
+                  new DmesgJsonFormat(),
+                  new JournalFormat()),
               Stream.of(LibbpfToolsReader.Tool.values()).map(LibbpfToolFormat::new))
           .<FormatReader<KernelEvent>>map(f -> f)
           .toList();
