@@ -1,0 +1,42 @@
+package io.isostack.correlator.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.codec.ReadContext;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+class EventInputTest {
+  private final ReadContext context = ReadContext.of(new ClockConverter(), "h", Clock.systemUTC());
+
+  @Test
+  void theLongestEventFormatNameBeforeAColonNamesTheFormat() {
+    EventInput.Target t = EventInput.parse("libbpf:runqslower:runqslower -P 10000", context);
+
+    assertThat(t.input().format().name()).isEqualTo("libbpf:runqslower");
+    assertThat(t.target()).isEqualTo("runqslower -P 10000");
+  }
+
+  @Test
+  void aValueWithoutAFormatIsTheCanonicalStreamAndKeepsItsColons() {
+    EventInput.Target t = EventInput.parse("bpftrace -e 'BEGIN { printf(\"a:b\"); }'", context);
+
+    assertThat(t.input().format().name()).isEqualTo(EventInput.DEFAULT_FORMAT);
+    assertThat(t.target()).isEqualTo("bpftrace -e 'BEGIN { printf(\"a:b\"); }'");
+    assertThat(EventInput.parse("-", context).target()).isEqualTo("-");
+  }
+
+  @Test
+  void aTraceFormatOrAnEmptyTargetIsNoEventInput() {
+    assertThat(EventInput.parse("otlp-json:/tmp/x", context).target())
+        .as("otlp-json is no event format: the whole value is the target")
+        .isEqualTo("otlp-json:/tmp/x");
+    assertThatThrownBy(() -> EventInput.parse("tetragon:", context))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'tetragon:'");
+    assertThatThrownBy(() -> EventInput.named("otlp-json", context))
+        .hasMessageContaining("unknown event format 'otlp-json'");
+  }
+}
