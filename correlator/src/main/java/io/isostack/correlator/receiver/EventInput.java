@@ -58,7 +58,7 @@ public record EventInput(FormatReader<KernelEvent> format, ReadContext context) 
    * @param value the option's value
    * @param context the shared reader settings
    * @return the input and what follows the prefix
-   * @throws IllegalArgumentException if the target is empty
+   * @throws IllegalArgumentException if the target is empty, or the prefix names a trace format
    */
   public static Target parse(String value, ReadContext context) {
     FormatReader<KernelEvent> format = null;
@@ -69,6 +69,12 @@ public record EventInput(FormatReader<KernelEvent> format, ReadContext context) 
       }
     }
     if (format == null) {
+      for (FormatReader<?> f : FormatReaders.traces()) {
+        if (value.startsWith(f.name() + ":")) {
+          throw new IllegalArgumentException(
+              "'" + value + "': " + f.name() + " carries spans; serve receives traces over OTLP");
+        }
+      }
       return new Target(canonical(context), value);
     }
     String target = value.substring(format.name().length() + 1);

@@ -30,9 +30,9 @@ class EventInputTest {
 
   @Test
   void aTraceFormatOrAnEmptyTargetIsNoEventInput() {
-    assertThat(EventInput.parse("otlp-json:/tmp/x", context).target())
-        .as("otlp-json is no event format: the whole value is the target")
-        .isEqualTo("otlp-json:/tmp/x");
+    assertThatThrownBy(() -> EventInput.parse("otlp-json:/tmp/x", context))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("otlp-json carries spans");
     assertThatThrownBy(() -> EventInput.parse("tetragon:", context))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'tetragon:'");
