@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.isostack.clock.ClockConverter;
 import io.isostack.codec.ReadContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EventInputTest {
   private final ReadContext context = ReadContext.of(new ClockConverter(), "h", Clock.systemUTC());
@@ -38,5 +41,19 @@ class EventInputTest {
         .hasMessageContaining("'tetragon:'");
     assertThatThrownBy(() -> EventInput.named("otlp-json", context))
         .hasMessageContaining("unknown event format 'otlp-json'");
+  }
+
+  @Test
+  void anExistingFileWithoutAFormatGetsTheDetectedOne(@TempDir Path tmp) throws Exception {
+    Path dmesg = Files.writeString(tmp.resolve("k.log"), "[    0.000000] Linux version 6.18\n");
+    Path later = tmp.resolve("not-yet.jsonl");
+
+    assertThat(EventInput.parseFile(dmesg.toString(), context).input().format().name())
+        .isEqualTo("dmesg");
+    assertThat(EventInput.parseFile(later.toString(), context).input().format().name())
+        .isEqualTo(EventInput.DEFAULT_FORMAT);
+    assertThat(EventInput.parseFile("tetragon:" + dmesg, context).input().format().name())
+        .as("a named format wins")
+        .isEqualTo("tetragon");
   }
 }
