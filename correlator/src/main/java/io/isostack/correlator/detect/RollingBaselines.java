@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Baselines for live mode: the median of the last {@value #SAMPLES} self times of each operation,
- * and of the last durations of each request root operation ({@link SlowRequests}), for at most
+ * and of the last durations of each request's root operation ({@link #record(Trace)}), for at most
  * {@code maxOperations} keys (the least recently updated is forgotten first). Not thread-safe: used
  * by the engine thread only.
  */

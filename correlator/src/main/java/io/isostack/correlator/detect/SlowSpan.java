@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param reason why it is slow: {@code threshold} (self time above {@code --slow-threshold}),
  *     {@code baseline} (well above the median of the same operation in the input) or {@code
  *     request} (neither, but it holds a large share of a slow request's critical path: see {@link
- *     SlowRequests})
+ *     SlowSpanDetector})
  * @param baselineNanos median self time of the same operation in the input, or -1 when too few
  *     samples
  * @param requestNanos the duration of the slow request (its root span) the hop belongs to,

@@ -18,7 +18,7 @@ import java.util.Map;
  * "every span slower"). Then slow requests, not only slow spans: in a trace whose root lasts at
  * least {@code slowRequestNanos} (or well above the median of its root operation), the hops that
  * hold at least a fifth of the request's critical path are slow hops too, and every hop of such a
- * request carries the request's duration and its share of it ({@link SlowRequests}). A span is
+ * request carries the request's duration and its share of it ({@code SlowRequests}). A span is
  * never reported twice. Not thread-safe.
  */
 public final class SlowSpanDetector {

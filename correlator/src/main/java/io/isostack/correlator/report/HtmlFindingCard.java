@@ -68,7 +68,7 @@ final class HtmlFindingCard {
           meter(f.requestShare())
               + " "
               + esc(FindingText.requestClause(f).substring(2))
-              + " (self time on its critical path)");
+              + (f.requestShare() > 0 ? " (its self time on the critical path)" : ""));
     }
     fact(o, "span", "<code>" + esc(s.traceId()) + "</code> / <code>" + esc(s.spanId()) + "</code>");
     fact(o, "started", esc(Html.dateTime(s.startEpochNanos())));
