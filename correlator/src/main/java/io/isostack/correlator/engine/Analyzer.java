@@ -14,14 +14,18 @@ import io.isostack.correlator.join.ProcessDirectory;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.verdict.VerticalStep;
 import io.isostack.model.EventName;
+import io.isostack.model.EvidenceFamily;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One offline analysis: spans first, then kernel events, then findings.
@@ -185,6 +189,27 @@ public final class Analyzer {
             .thenComparing(f -> f.span().traceId())
             .thenComparing(f -> f.span().spanId()));
     return findings;
+  }
+
+  /**
+   * The completeness of the analysed input (docs/METHOD.md §6): which signals were present and
+   * whether each slow span could be followed down to kernel evidence.
+   *
+   * @param findings the findings of {@link #findings()}
+   */
+  public Completeness completeness(List<Finding> findings) {
+    Map<EvidenceFamily, Long> events = new EnumMap<>(EvidenceFamily.class);
+    Set<EvidenceFamily> watched = EnumSet.noneOf(EvidenceFamily.class);
+    coverage
+        .totals()
+        .forEach(
+            (family, total) -> {
+              events.put(family, total.events());
+              if (total.watched()) {
+                watched.add(family);
+              }
+            });
+    return Completeness.of(spanCount(), traceCount(), events, watched, findings);
   }
 
   /** Distinct spans added. */

@@ -33,6 +33,7 @@ public final class Coverage {
   private final Map<String, EnumMap<EvidenceFamily, Long>> since = new HashMap<>();
   private final Map<String, Long> until = new HashMap<>();
   private final Set<EntityKey> cpuLimited = new HashSet<>();
+  private final long[] eventsByFamily = new long[EvidenceFamily.values().length];
 
   /** Learns from one event (any event, evidence or not). */
   public void learn(KernelEvent e) {
@@ -41,6 +42,7 @@ public final class Coverage {
     EvidenceFamily family = EvidenceFamily.of(e.name());
     if (family != null) {
       observedFrom(host, family, e.startEpochNanos());
+      eventsByFamily[family.ordinal()]++;
     }
     String covers = e.attr("covers");
     if (covers != null) {
@@ -97,6 +99,27 @@ public final class Coverage {
     }
     return out;
   }
+
+  /**
+   * What the whole input held of each family: its events, and whether any host watched it (an
+   * event, or a {@code producer.start} naming it).
+   */
+  public Map<EvidenceFamily, FamilyTotal> totals() {
+    Map<EvidenceFamily, FamilyTotal> out = new EnumMap<>(EvidenceFamily.class);
+    for (EvidenceFamily f : EvidenceFamily.values()) {
+      boolean watched = since.values().stream().anyMatch(m -> m.containsKey(f));
+      out.put(f, new FamilyTotal(eventsByFamily[f.ordinal()], watched));
+    }
+    return out;
+  }
+
+  /**
+   * One family over the whole input.
+   *
+   * @param events how many events of the family were read (evidence or not near a slow span)
+   * @param watched whether any host watched it
+   */
+  public record FamilyTotal(long events, boolean watched) {}
 
   /**
    * Whether any of these keys is a cgroup seen with a CPU limit ({@code cpu.throttled} with {@code

@@ -3,6 +3,7 @@ package io.isostack.correlator.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.isostack.codec.Rejection;
+import io.isostack.correlator.engine.Completeness;
 import io.isostack.correlator.finding.ChainLink;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
@@ -44,6 +45,9 @@ public final class JsonReportRenderer {
       }
       g.writeEndArray();
       input(g, report);
+      if (report.completeness() != null) {
+        completeness(g, report.completeness());
+      }
       g.writeEndObject();
     }
     out.write('\n');
@@ -168,6 +172,38 @@ public final class JsonReportRenderer {
       }
       g.writeEndObject();
     }
+    g.writeEndObject();
+  }
+
+  /**
+   * {@code "completeness":{"spans":…,"traces":…,"kernelEvents":{"scheduler":…},"watched":[…],
+   * "slowHops":…,"drilledDown":…,"unobserved":…,"toAdd":[{"family":…,"producer":…}]}}.
+   */
+  private static void completeness(JsonGenerator g, Completeness c) throws IOException {
+    g.writeObjectFieldStart("completeness");
+    g.writeNumberField("spans", c.spans());
+    g.writeNumberField("traces", c.traces());
+    g.writeObjectFieldStart("kernelEvents");
+    for (Map.Entry<EvidenceFamily, Long> e : c.eventsByFamily().entrySet()) {
+      g.writeNumberField(e.getKey().wire(), e.getValue());
+    }
+    g.writeEndObject();
+    g.writeArrayFieldStart("watched");
+    for (EvidenceFamily f : c.watched()) {
+      g.writeString(f.wire());
+    }
+    g.writeEndArray();
+    g.writeNumberField("slowHops", c.slowHops());
+    g.writeNumberField("drilledDown", c.drilledDown());
+    g.writeNumberField("unobserved", c.unobserved());
+    g.writeArrayFieldStart("toAdd");
+    for (EvidenceFamily f : c.toAdd()) {
+      g.writeStartObject();
+      g.writeStringField("family", f.wire());
+      g.writeStringField("producer", f.producer());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
     g.writeEndObject();
   }
 

@@ -44,6 +44,10 @@ public final class TextReportRenderer {
       out.println();
     }
     input(report, out);
+    if (report.completeness() != null) {
+      out.println();
+      CompletenessText.render(report.completeness(), out);
+    }
     out.flush();
   }
 

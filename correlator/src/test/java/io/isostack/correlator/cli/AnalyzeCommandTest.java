@@ -182,6 +182,43 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void checkPrintsOnlyTheCompletenessOfTheRealRecording() {
+    String real = "../samples/data/real-cpu-throttle/";
+    Result r =
+        analyze(
+            "--check",
+            "--traces",
+            real + "traces.jsonl",
+            "--events",
+            real + "events-sched.jsonl",
+            real + "events-cgroup.jsonl");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .startsWith("Completeness (docs/METHOD.md §6):")
+        .contains("traces: 426 spans in 142 traces")
+        .contains("kernel events: scheduler ")
+        .contains("drill-down from trace id to kernel evidence: 82 of 82 slow hops")
+        .contains("syscalls: samples/ebpf/syscalls.bt")
+        .doesNotContain("slow hops:")
+        .doesNotContain("CPU throttling");
+  }
+
+  @Test
+  void jsonReportStatesWhatToAddWhenNoKernelEventWasRead() throws Exception {
+    Result r = analyze("--format", "json", "--traces", HEALTHY + "traces.jsonl");
+
+    assertThat(r.exitCode()).isZero();
+    com.fasterxml.jackson.databind.JsonNode c =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("completeness");
+    assertThat(c.get("watched")).isEmpty();
+    assertThat(c.get("toAdd")).hasSize(8);
+    assertThat(c.get("slowHops").asInt()).isEqualTo(1);
+    assertThat(c.get("unobserved").asInt()).isEqualTo(1);
+    assertThat(c.get("drilledDown").asInt()).isZero();
+  }
+
+  @Test
   void malformedClockOffsetIsAUsageError() {
     Result r = analyze("--traces", HEALTHY + "traces.jsonl", "--clock-offset", "boottime=soon");
 
