@@ -12,6 +12,13 @@ public enum InputFormat {
   OTLP_JSON("otlp-json"),
   /** OTLP protobuf traces: bare or length-prefixed ({@link OtlpProtoTraceReader}). */
   OTLP_PROTO("otlp-proto"),
+  /**
+   * Jaeger JSON traces: the query API's {@code {"data":[...]}} or one trace the UI downloaded
+   * ({@link JaegerJsonTraceReader}).
+   */
+  JAEGER_JSON("jaeger"),
+  /** Zipkin v2 JSON traces: a list of spans or of traces ({@link ZipkinJsonTraceReader}). */
+  ZIPKIN_JSON("zipkin"),
   /** The canonical kernel-event stream, bare or bpftrace-wrapped ({@link KernelEventReader}). */
   KERNEL_EVENTS("events"),
   /** Tetragon's JSON export ({@link TetragonReader}). */
@@ -52,7 +59,7 @@ public enum InputFormat {
 
   /** Whether the format carries kernel events (read by {@link EventReaders}) rather than spans. */
   public boolean carriesEvents() {
-    return this != OTLP_JSON && this != OTLP_PROTO;
+    return this != OTLP_JSON && this != OTLP_PROTO && this != JAEGER_JSON && this != ZIPKIN_JSON;
   }
 
   /** The libbpf-tools tool of a {@code libbpf:*} format, or null for other formats. */
@@ -95,7 +102,10 @@ public enum InputFormat {
    * brace) whose first object mentions {@code "resourceSpans"} → {@link #OTLP_JSON}; JSON
    * mentioning {@code "event.name"} or a bpftrace {@code "type"} field → {@link #KERNEL_EVENTS}.
    * Only the first {@value #SCAN_LIMIT} bytes are looked at; {@code resourceSpans} wins when both
-   * appear, since OTLP attribute keys may contain {@code type}.
+   * appear, since OTLP attribute keys may contain {@code type}. Jaeger's {@code "traceID"} (upper
+   * case {@code ID}; an object or an array of traces) → {@link #JAEGER_JSON}, checked right after
+   * {@code resourceSpans}, since its tags hold {@code "type"} keys and any attribute name; an array
+   * mentioning Zipkin's {@code "traceId"} → {@link #ZIPKIN_JSON}.
    *
    * <p>Producer adapters, checked after {@code resourceSpans} and {@code event.name} but before the
    * bpftrace {@code type} rule (Inspektor Gadget records have a {@code type} field): JSON with a
@@ -126,6 +136,12 @@ public enum InputFormat {
       return null;
     }
     if (head[i] == '[') {
+      if (contains(head, i, n, "\"traceID\"")) {
+        return JAEGER_JSON;
+      }
+      if (contains(head, i, n, "\"traceId\"")) {
+        return ZIPKIN_JSON;
+      }
       return isInspektorGadget(head, i, n) ? INSPEKTOR_GADGET : null;
     }
     if (head[i] != '{') {
@@ -133,6 +149,9 @@ public enum InputFormat {
     }
     if (contains(head, i, n, "\"resourceSpans\"")) {
       return OTLP_JSON;
+    }
+    if (contains(head, i, n, "\"traceID\"")) {
+      return JAEGER_JSON;
     }
     if (contains(head, i, n, "\"event.name\"")) {
       return KERNEL_EVENTS;

@@ -19,14 +19,25 @@ final class SpanCounts {
   long records;
   long rejected;
 
+  /** Spans whose parent id was their own id, emitted as roots. */
+  long selfParent;
+
   SpanCounts(String source, Consumer<SpanView> out, RejectListener rejects) {
     this.source = Objects.requireNonNull(source, "source");
     this.out = out;
     this.rejects = rejects;
   }
 
+  /**
+   * Emits a span. A span naming itself as its parent would be its own child, hiding its self time
+   * and any root its trace has; it is emitted as a root instead and counted ({@link #selfParent}).
+   */
   void emit(SpanView span) {
     records++;
+    if (span.spanId().equals(span.parentSpanId())) {
+      selfParent++;
+      span = span.asRoot();
+    }
     out.accept(span);
   }
 

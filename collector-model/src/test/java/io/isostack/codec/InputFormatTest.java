@@ -26,7 +26,9 @@ class InputFormatTest {
     assertThat(InputFormat.fromName("otlp-json")).isEqualTo(InputFormat.OTLP_JSON);
     assertThat(InputFormat.fromName("otlp-proto")).isEqualTo(InputFormat.OTLP_PROTO);
     assertThat(InputFormat.fromName("events")).isEqualTo(InputFormat.KERNEL_EVENTS);
-    assertThat(InputFormat.fromName("jaeger")).isNull();
+    assertThat(InputFormat.fromName("jaeger")).isEqualTo(InputFormat.JAEGER_JSON);
+    assertThat(InputFormat.fromName("zipkin")).isEqualTo(InputFormat.ZIPKIN_JSON);
+    assertThat(InputFormat.fromName("jaeger-json")).isNull();
   }
 
   @Test
@@ -40,6 +42,19 @@ class InputFormatTest {
     assertThat(detectResource("otlp/proto_examples_trace.json")).isEqualTo(InputFormat.OTLP_JSON);
     assertThat(detectResource("otlp/SYNTHESISED_collector_fileexporter_traces.jsonl"))
         .isEqualTo(InputFormat.OTLP_JSON);
+  }
+
+  @Test
+  void detectsJaegerAndZipkinSamplesAsTraces() throws IOException {
+    assertThat(detectResource("jaeger/SYNTHESISED_jaeger_api_traces.json"))
+        .isEqualTo(InputFormat.JAEGER_JSON);
+    assertThat(detectResource("jaeger/jaeger_repo_fixture_ui_01_abridged.json"))
+        .isEqualTo(InputFormat.JAEGER_JSON);
+    assertThat(detect("[{\"traceID\":\"1\",\"spans\":[]}]")).isEqualTo(InputFormat.JAEGER_JSON);
+    assertThat(detectResource("zipkin/SYNTHESISED_zipkin_v2_trace.json"))
+        .isEqualTo(InputFormat.ZIPKIN_JSON);
+    assertThat(InputFormat.JAEGER_JSON.carriesEvents()).isFalse();
+    assertThat(InputFormat.ZIPKIN_JSON.carriesEvents()).isFalse();
   }
 
   @Test

@@ -62,8 +62,9 @@ final class AnalyzeCommand implements Callable<Integer> {
       required = true,
       paramLabel = "[FORMAT:]FILE",
       description =
-          "OTLP traces: JSON (Collector file exporter or one document) or protobuf"
-              + " (bare or length-prefixed); gzip is detected; - reads standard input.")
+          "Traces: OTLP JSON (Collector file exporter or one document) or protobuf"
+              + " (bare or length-prefixed), Jaeger JSON (query API or UI download), Zipkin v2"
+              + " JSON; detected from the content; gzip is detected; - reads standard input.")
   List<String> traces;
 
   @Option(

@@ -4,12 +4,14 @@ import io.isostack.clock.ClockConverter;
 import io.isostack.codec.EventReaders;
 import io.isostack.codec.InputFormat;
 import io.isostack.codec.InputSpec;
+import io.isostack.codec.JaegerJsonTraceReader;
 import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.codec.OtlpJsonTraceReader;
 import io.isostack.codec.OtlpProtoTraceReader;
 import io.isostack.codec.ReadSummary;
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.Rejection;
+import io.isostack.codec.ZipkinJsonTraceReader;
 import io.isostack.correlator.report.InputSummary;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
@@ -103,9 +105,12 @@ public final class InputLoader {
         true,
         (in, format, source) -> {
           ReadSummary s =
-              format == InputFormat.OTLP_PROTO
-                  ? new OtlpProtoTraceReader().read(in, source, out, summary)
-                  : new OtlpJsonTraceReader().read(in, source, out, summary);
+              switch (format) {
+                case OTLP_PROTO -> new OtlpProtoTraceReader().read(in, source, out, summary);
+                case JAEGER_JSON -> new JaegerJsonTraceReader().read(in, source, out, summary);
+                case ZIPKIN_JSON -> new ZipkinJsonTraceReader().read(in, source, out, summary);
+                default -> new OtlpJsonTraceReader().read(in, source, out, summary);
+              };
           summary.spans(source, s.records());
         });
   }
@@ -163,7 +168,7 @@ public final class InputLoader {
         fail(
             source,
             "cannot tell the format from the content; name it as FORMAT:PATH"
-                + " with FORMAT one of otlp-json, otlp-proto, events");
+                + " with FORMAT one of otlp-json, otlp-proto, jaeger, zipkin, events");
         return;
       }
       boolean isTraces = !format.carriesEvents();
