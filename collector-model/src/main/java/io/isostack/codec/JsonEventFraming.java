@@ -152,7 +152,7 @@ final class JsonEventFraming {
       Consumer<KernelEvent> out,
       RejectListener rejects) {
     if (node == null || node.isArray()) {
-      stream.skip();
+      stream.skip(SkipReason.ARRAY_RECORD);
       return;
     }
     if (!node.isObject()) {

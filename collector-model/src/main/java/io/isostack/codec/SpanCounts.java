@@ -1,6 +1,7 @@
 package io.isostack.codec;
 
 import io.isostack.model.SpanView;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -30,7 +31,8 @@ final class SpanCounts {
 
   /**
    * Emits a span. A span naming itself as its parent would be its own child, hiding its self time
-   * and any root its trace has; it is emitted as a root instead and counted ({@link #selfParent}).
+   * and any root its trace has; it is emitted as a root instead and counted ({@link #selfParent},
+   * reported as {@link SkipReason#SELF_PARENT}).
    */
   void emit(SpanView span) {
     records++;
@@ -47,6 +49,11 @@ final class SpanCounts {
   }
 
   ReadSummary summary() {
-    return new ReadSummary(units, records, rejected, 0);
+    return new ReadSummary(
+        units,
+        records,
+        rejected,
+        0,
+        selfParent == 0 ? Map.of() : Map.of(SkipReason.SELF_PARENT, selfParent));
   }
 }

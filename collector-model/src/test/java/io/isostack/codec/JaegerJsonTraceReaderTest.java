@@ -122,11 +122,53 @@ class JaegerJsonTraceReaderTest {
   }
 
   @Test
-  void aSpanThatIsItsOwnParentIsReadAsARoot() throws IOException {
-    read(envelope(span("1112131415161718", childOf("1112131415161718"), "")));
+  void aSpanThatIsItsOwnParentIsReadAsARootAndCounted() throws IOException {
+    ReadSummary summary =
+        read(
+            envelope(
+                span("1112131415161718", childOf("1112131415161718"), ""),
+                span("2122232425262728", childOf("1112131415161718"), "")));
 
     assertThat(rejects).isEmpty();
-    assertThat(spans).singleElement().satisfies(s -> assertThat(s.isRoot()).isTrue());
+    assertThat(spans).extracting(SpanView::isRoot).containsExactly(true, false);
+    assertThat(summary.skipped()).containsExactly(java.util.Map.entry("self-parent", 1L));
+  }
+
+  @Test
+  void isDetectedFromTheContentOfBothSamples() throws IOException {
+    for (String path :
+        List.of(
+            "jaeger/SYNTHESISED_jaeger_api_traces.json",
+            "jaeger/jaeger_repo_fixture_ui_01_abridged.json")) {
+      byte[] head = resourceText(path).getBytes(StandardCharsets.UTF_8);
+      assertThat(FormatReaders.detect(InputHead.of(head, head.length)).format())
+          .as(path)
+          .isSameAs(FormatReaders.trace("jaeger"));
+    }
+    byte[] array = ("[{\"traceID\":\"1\",\"spans\":[]}]").getBytes(StandardCharsets.UTF_8);
+    assertThat(FormatReaders.detect(InputHead.of(array, array.length)).format().name())
+        .isEqualTo("jaeger");
+  }
+
+  @Test
+  void readsThroughTheFormatRegistry() throws IOException {
+    List<SpanView> viaRegistry = new ArrayList<>();
+    RecordStream stream =
+        FormatReaders.trace("jaeger")
+            .open(
+                "test",
+                ReadContext.of(
+                    new io.isostack.clock.ClockConverter(), "vm", java.time.Clock.systemUTC()),
+                viaRegistry::add,
+                rejects::add);
+    stream.read(
+        new ByteArrayInputStream(
+            resourceText("jaeger/SYNTHESISED_jaeger_api_traces.json")
+                .getBytes(StandardCharsets.UTF_8)));
+    stream.finish();
+
+    assertThat(viaRegistry).extracting(SpanView::spanId).containsExactly("1112131415161718");
+    assertThat(stream.summary().records()).isEqualTo(1);
   }
 
   @Test

@@ -107,11 +107,22 @@ class ZipkinJsonTraceReaderTest {
   }
 
   @Test
-  void aSpanThatIsItsOwnParentIsReadAsARoot() throws IOException {
-    read("[" + span("0000000000000001", "0000000000000001", "") + "]");
+  void aSpanThatIsItsOwnParentIsReadAsARootAndCounted() throws IOException {
+    ReadSummary summary = read("[" + span("0000000000000001", "0000000000000001", "") + "]");
 
     assertThat(rejects).isEmpty();
     assertThat(spans).singleElement().satisfies(s -> assertThat(s.isRoot()).isTrue());
+    assertThat(summary.skipped()).containsExactly(java.util.Map.entry("self-parent", 1L));
+  }
+
+  @Test
+  void isDetectedFromTheContentButAnObjectIsNot() throws IOException {
+    byte[] head = fixture().getBytes(StandardCharsets.UTF_8);
+    assertThat(FormatReaders.detect(InputHead.of(head, head.length)).format())
+        .isSameAs(FormatReaders.trace("zipkin"));
+    byte[] object = span("1", null, "").getBytes(StandardCharsets.UTF_8);
+    assertThat(FormatReaders.detect(InputHead.of(object, object.length)).format())
+        .isNotSameAs(FormatReaders.trace("zipkin"));
   }
 
   @Test
