@@ -35,6 +35,10 @@ final class LibbpfEventLines {
   }
 
   void line(String line, long lineNo, Consumer<KernelEvent> out, RejectListener rejects) {
+    if (time < 0 && layout.index("RETRANSMITS") >= 0) {
+      stream.counts.skip("tcpretrans-count"); // tcpretrans -c: per-flow totals, printed at exit
+      return;
+    }
     String[] v = layout.split(line);
     if (v == null || (time >= 0 && !looksLikeTime(v[time]))) {
       if (stream.tool == LibbpfToolsReader.Tool.EXECSNOOP) {
@@ -59,6 +63,7 @@ final class LibbpfEventLines {
             case TCPSTATES -> tcpstates(v, end, attrs);
             case EXITSNOOP -> exitsnoop(v, end, attrs);
             case EXECSNOOP -> execsnoop(v, end, attrs);
+            case TCPRETRANS -> tcpretrans(v, end, attrs);
             default -> null;
           };
       if (e == null) {
@@ -100,7 +105,11 @@ final class LibbpfEventLines {
     if (!stream.clock.hasStart()) {
       throw new BadRecord(
           RejectReason.MISSING_TIME_ANCHOR,
-          "TIME(s) " + t + " is relative to the tool's start, and no start time was given");
+          "TIME(s) "
+              + t
+              + " is seconds since the tool started, and no start time was given: pass"
+              + " --start-time with the moment it started (e.g. 2026-12-01T19:00:00Z), or run it"
+              + " with -T");
     }
     long at = stream.clock.relative(t);
     if (at == TextNumbers.INVALID) {
@@ -201,6 +210,42 @@ final class LibbpfEventLines {
         .task(intColumn(v, "PID"), KernelEvent.UNKNOWN_PID, text(v, "PCOMM"))
         .attrs(attrs)
         .build();
+  }
+
+  /**
+   * BCC {@code tcpretrans} ({@code TIME PID IP LADDR:LPORT T> RADDR:RPORT STATE [SEQ]}) or the
+   * bpftrace tool {@code tcpretrans.bt} ({@code TIME PID LADDR:LPORT RADDR:RPORT STATE}). The PID
+   * is whichever task was on the CPU (mostly 0: retransmits run in softirq), so it goes to {@code
+   * attrs.on_cpu_pid}, not {@code pid}. {@code T>} {@code L>} is a tail loss probe ({@code -l}).
+   */
+  private KernelEvent tcpretrans(String[] v, long end, Map<String, String> attrs) throws BadRecord {
+    attrs.put("on_cpu_pid", Integer.toString(intColumn(v, "PID")));
+    attrs.put("state", text(v, "STATE"));
+    int type = layout.index("T>");
+    attrs.put("type", type >= 0 && v[type].startsWith("L") ? "tail-loss-probe" : "retransmit");
+    if (layout.index("SEQ") >= 0) {
+      attrs.put("seq", text(v, "SEQ"));
+    }
+    try {
+      FlowKey flow =
+          new FlowKey(
+              hostPort(text(v, "LADDR:LPORT"), "LADDR:LPORT"),
+              hostPort(text(v, "RADDR:RPORT"), "RADDR:RPORT"),
+              "tcp");
+      return event(EventName.TCP_RETRANSMIT, end, end).flow(flow, 0).attrs(attrs).build();
+    } catch (IllegalArgumentException e) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, "address or port: " + e.getMessage());
+    }
+  }
+
+  /** {@code 10.0.0.1:22} or {@code 2001:db8::1:22}: the port follows the last colon. */
+  private static Endpoint hostPort(String text, String column) throws BadRecord {
+    int colon = text.lastIndexOf(':');
+    long port = colon < 0 ? TextNumbers.INVALID : TextNumbers.integer(text.substring(colon + 1));
+    if (colon <= 0 || port < 0 || port > 65535) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, column + " is not ADDRESS:PORT: " + text);
+    }
+    return new Endpoint(text.substring(0, colon), (int) port);
   }
 
   private KernelEvent.Builder event(EventName name, long start, long end) {

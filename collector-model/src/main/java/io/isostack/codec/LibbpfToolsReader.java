@@ -75,7 +75,9 @@ public final class LibbpfToolsReader {
     EXECSNOOP,
     RUNQLAT,
     BIOLATENCY,
-    CPUDIST;
+    CPUDIST,
+    TCPRETRANS,
+    OOMKILL;
 
     /** The tool's binary name, e.g. {@code runqslower}; also used in {@code source}. */
     public String toolName() {
@@ -264,6 +266,16 @@ public final class LibbpfToolsReader {
       stream.banner(trimmed);
       return;
     }
+    if (ProducerNoise.isNoise(trimmed)) {
+      stream.counts.skip(SkipReason.PRODUCER_TEXT); // ^C, WARNING:, libbpf: diagnostics
+      return;
+    }
+    if (stream.tool == Tool.OOMKILL
+        || (stream.tool == null && stream.layout == null && LibbpfOomKills.isRecord(trimmed))) {
+      stream.tool = Tool.OOMKILL;
+      stream.oomKills(host).line(trimmed, lineNo, out, rejects);
+      return;
+    }
     if (stream.layout == null && stream.histograms == null) {
       if (!stream.startFrom(line, trimmed, host)) {
         stream.counts.reject(
@@ -304,6 +316,14 @@ public final class LibbpfToolsReader {
     if (t.startsWith("Tracing on-CPU time") || t.startsWith("Tracing off-CPU time")) {
       return Tool.CPUDIST;
     }
+    if (t.startsWith("Tracing retransmits") || t.startsWith("Tracing tcp retransmits")) {
+      return Tool.TCPRETRANS;
+    }
+    if (t.startsWith("Tracing oom_kill_process()")
+        || t.startsWith("Tracing OOM kills")
+        || LibbpfOomKills.isRecord(t)) {
+      return Tool.OOMKILL;
+    }
     LibbpfLayout l = LibbpfLayout.parse(t);
     if (l.index("LAT(us)") >= 0 && l.index("TID") >= 0 && l.index("COMM") >= 0) {
       return Tool.RUNQSLOWER;
@@ -320,6 +340,9 @@ public final class LibbpfToolsReader {
     if (l.index("PCOMM") >= 0 && l.index("RET") >= 0 && l.index("ARGS") >= 0) {
       return Tool.EXECSNOOP;
     }
+    if (l.index("LADDR:LPORT") >= 0 && l.index("RADDR:RPORT") >= 0) {
+      return Tool.TCPRETRANS;
+    }
     return null;
   }
 
@@ -335,6 +358,7 @@ public final class LibbpfToolsReader {
     LibbpfLayout layout;
     LibbpfEventLines events;
     LibbpfHistograms histograms;
+    private LibbpfOomKills oomKills;
 
     private StreamState(String source, Tool tool, Options options) {
       this.counts = new AdapterStream(source);
@@ -356,6 +380,13 @@ public final class LibbpfToolsReader {
     /** Records read but deliberately not mapped (see {@link AdapterStream#skipped()}). */
     public long skipped() {
       return counts.skipped();
+    }
+
+    LibbpfOomKills oomKills(String host) {
+      if (oomKills == null) {
+        oomKills = new LibbpfOomKills(this, host);
+      }
+      return oomKills;
     }
 
     String eventSource() {
