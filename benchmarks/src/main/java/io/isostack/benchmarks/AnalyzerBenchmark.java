@@ -5,8 +5,8 @@ import io.isostack.codec.KernelEventReader;
 import io.isostack.codec.OtlpJsonTraceReader;
 import io.isostack.codec.ReadSummary;
 import io.isostack.correlator.engine.Analyzer;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
@@ -63,7 +63,7 @@ public class AnalyzerBenchmark {
   static final long TIMELINE_SECONDS = 2_000;
 
   private RuleTable rules;
-  private AnalyzerOptions options;
+  private AnalyzerSettings options;
   private List<SpanView> spans;
   private byte[] eventBytes;
   private KernelEvent[] events;
@@ -73,7 +73,7 @@ public class AnalyzerBenchmark {
   public void setUp() throws IOException {
     Workload w = new Workload(TRACES, 0.03, TIMELINE_SECONDS * 1_000_000_000L, 5);
     rules = RuleTable.defaults();
-    options = AnalyzerOptions.defaults().withDefaultHost(Workload.HOST);
+    options = AnalyzerSettings.defaults().withDefaultHost(Workload.HOST);
     spans = new ArrayList<>(SPANS);
     ReadSummary s =
         new OtlpJsonTraceReader()

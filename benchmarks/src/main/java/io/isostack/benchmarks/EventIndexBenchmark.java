@@ -1,7 +1,7 @@
 package io.isostack.benchmarks;
 
-import io.isostack.correlator.engine.EntityKey;
-import io.isostack.correlator.engine.EventIndex;
+import io.isostack.correlator.join.EntityKey;
+import io.isostack.correlator.join.EventIndex;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
 import java.util.ArrayList;

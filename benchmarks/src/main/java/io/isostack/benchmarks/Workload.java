@@ -6,10 +6,9 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * Deterministic synthetic inputs on one timeline: a canonical kernel-event stream
- * (shared/EVENTS.md, version 1) and Collector file-exporter NDJSON traces (one {@code
- * ExportTraceServiceRequest} per line), so that a known fraction of the events falls inside slow
- * hops.
+ * Deterministic synthetic inputs on one timeline: a canonical kernel-event stream (docs/EVENTS.md,
+ * version 1) and Collector file-exporter NDJSON traces (one {@code ExportTraceServiceRequest} per
+ * line), so that a known fraction of the events falls inside slow hops.
  *
  * <p>The world: one node ({@value #HOST}), {@value #CONTAINERS} containers of {@value
  * #PROCS_PER_CONTAINER} host processes each (pids from {@value #FIRST_PID}), announced by {@code

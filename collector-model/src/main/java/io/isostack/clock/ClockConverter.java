@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Converts kernel timestamps taken in {@link ClockDomain#BOOTTIME} or {@link ClockDomain#MONOTONIC}
  * to nanoseconds since the Unix epoch, using the latest {@code clock.sync} record per (host, clock)
- * or a user-supplied offset (shared/EVENTS.md, "Clock records").
+ * or a user-supplied offset (docs/EVENTS.md, "Clock records").
  *
  * <p>An offset is {@code REALTIME - CLOCK} in nanoseconds, so that {@code epochNanos = clockNanos +
  * offset}; a sync record taken at {@code (clockNanos, realtimeNanos)} gives {@code offset =

@@ -2,7 +2,7 @@ package io.isostack.clock;
 
 import java.util.Locale;
 
-/** The clock a kernel timestamp was taken in (shared/EVENTS.md, {@code clock} field). */
+/** The clock a kernel timestamp was taken in (docs/EVENTS.md, {@code clock} field). */
 public enum ClockDomain {
   /** CLOCK_REALTIME: nanoseconds since the Unix epoch; needs no conversion. */
   REALTIME,

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Maps the fields of one canonical kernel-event object (shared/EVENTS.md, version 1) to a {@link
+ * Maps the fields of one canonical kernel-event object (docs/EVENTS.md, version 1) to a {@link
  * KernelEvent}, streaming over a Jackson parser with a field-name switch and reusable scratch
  * fields.
  *

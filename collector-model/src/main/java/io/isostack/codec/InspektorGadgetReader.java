@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * Reads Inspektor Gadget JSON ({@code ig run ... -o json|jsonpretty}, and the legacy built-in
- * gadgets' {@code -o json}; shared/formats/04-inspektor-gadget.md) and emits canonical {@link
+ * gadgets' {@code -o json}; docs/formats/04-inspektor-gadget.md) and emits canonical {@link
  * KernelEvent}s with {@code source} {@code ig:<gadget>}.
  *
  * <p>Shapes: image-based gadgets put the task in {@code proc{comm,pid,tid,parent}} and the time in

@@ -14,8 +14,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Reads the canonical kernel-event stream, version 1 (shared/EVENTS.md): JSON Lines, each line
- * either a bare canonical object or a bpftrace {@code -f json} record wrapping canonical lines.
+ * Reads the canonical kernel-event stream, version 1 (docs/EVENTS.md): JSON Lines, each line either
+ * a bare canonical object or a bpftrace {@code -f json} record wrapping canonical lines.
  *
  * <p>Per line: blank lines are skipped. A line whose first field is {@code "type"} is a bpftrace
  * record: {@code printf} records carry one or more canonical lines in {@code data} (each is
@@ -139,8 +139,9 @@ public final class KernelEventReader {
     if (LineSplitter.isBlank(buf, off, len)) {
       return;
     }
-    if (isProducerText(buf, off, len)) {
-      stream.skipped.add(SkipReason.PRODUCER_TEXT);
+    String skip = textSkipReason(buf, off, len);
+    if (skip != null) {
+      stream.skipped.add(skip);
       return;
     }
     try {
@@ -238,19 +239,32 @@ public final class KernelEventReader {
   }
 
   /**
-   * Whether a line that does not start with a JSON object is a producer banner or diagnostic
-   * ({@link ProducerNoise}); such lines are counted as skipped, not rejected.
+   * Why a line that does not start with a JSON object is skipped, or null when it is not: producer
+   * text ({@link ProducerNoise}) is {@code producer-text}; bpftrace's plain-text map printout at
+   * exit ({@code @name: value}, {@code @name[key]: value}, histogram buckets {@code [a, b) n
+   * |@@@|}) is {@code bpftrace-map} or {@code bpftrace-hist}, the reasons its {@code -f json}
+   * records get.
    */
-  private static boolean isProducerText(byte[] buf, int off, int len) {
+  private static String textSkipReason(byte[] buf, int off, int len) {
     int s = off;
     int e = off + len;
     while (s < e && (buf[s] == ' ' || buf[s] == '\t')) {
       s++;
     }
-    if (s == e || buf[s] == '{') {
-      return false;
+    while (e > s && (buf[e - 1] == ' ' || buf[e - 1] == '\t' || buf[e - 1] == '\r')) {
+      e--;
     }
-    return ProducerNoise.isNoise(new String(buf, s, e - s, StandardCharsets.UTF_8).strip());
+    if (s == e || buf[s] == '{') {
+      return null;
+    }
+    if (buf[s] == '@') {
+      return SkipReason.BPFTRACE_PREFIX + "map";
+    }
+    if (buf[s] == '[' && buf[e - 1] == '|') {
+      return SkipReason.BPFTRACE_PREFIX + "hist";
+    }
+    String text = new String(buf, s, e - s, StandardCharsets.UTF_8);
+    return ProducerNoise.isNoise(text) ? SkipReason.PRODUCER_TEXT : null;
   }
 
   private void copyData(JsonParser p) throws IOException {
@@ -342,11 +356,15 @@ public final class KernelEventReader {
   }
 
   /**
-   * The number of events a canonical {@code producer.lost} says were lost: its value, at least 1.
+   * The number of events a canonical {@code producer.lost} says were lost: its {@code value}, or 1
+   * when it has none (docs/EVENTS.md: the value is the count of lost events).
    */
   private static long lostCount(KernelEvent e) {
     double v = e.value();
-    return v >= 1 && v < Long.MAX_VALUE ? (long) v : 1;
+    if (Double.isNaN(v)) {
+      return 1;
+    }
+    return v <= 0 ? 0 : (long) Math.min(v, Long.MAX_VALUE);
   }
 
   private void lost(long n, StreamState stream, Consumer<KernelEvent> out) {

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * Reads the text output of libbpf-tools (Debian {@code libbpf-tools} 0.26, bcc {@code
- * libbpf-tools/}; shared/formats/02-libbpf-tools.md) and emits canonical {@link KernelEvent}s.
+ * libbpf-tools/}; docs/formats/02-libbpf-tools.md) and emits canonical {@link KernelEvent}s.
  *
  * <p>Tools and their mapping (each event's {@code source} is {@code libbpf-tools:<tool>}):
  *

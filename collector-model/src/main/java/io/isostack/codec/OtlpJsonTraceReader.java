@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Reads OTLP traces in the OTLP/JSON encoding (shared/formats/05-otlp.md) and emits {@link
+ * Reads OTLP traces in the OTLP/JSON encoding (docs/formats/05-otlp.md) and emits {@link
  * SpanView}s.
  *
  * <p>Two framings are accepted and told apart by the first non-blank line: if it is a complete JSON

@@ -21,8 +21,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Turns OTLP log records that carry canonical kernel-event fields (shared/EVENTS.md: "the same
- * fields may arrive as OTLP log records") into {@link KernelEvent}s.
+ * Turns OTLP log records that carry canonical kernel-event fields (docs/EVENTS.md: "the same fields
+ * may arrive as OTLP log records") into {@link KernelEvent}s.
  *
  * <p>Per record: the attributes are the canonical fields ({@code pid}, {@code dur_ns}, {@code
  * attrs} as a key-value list...); the event's name is the {@code event.name} attribute, else the

@@ -17,7 +17,7 @@ import java.io.IOException;
 import java.util.Base64;
 
 /**
- * Reads an OTLP/JSON logs request ({@code {"resourceLogs":[...]}}, shared/formats/05-otlp.md) into
+ * Reads an OTLP/JSON logs request ({@code {"resourceLogs":[...]}}, docs/formats/05-otlp.md) into
  * its protobuf form, for {@link OtlpLogEvents}.
  *
  * <p>The OTLP/JSON rules apply: {@code traceId} and {@code spanId} are hex (case-insensitive),

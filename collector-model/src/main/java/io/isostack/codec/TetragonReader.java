@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * Reads Tetragon's JSON export (one {@code GetEventsResponse} per line, protojson with snake_case
- * names; shared/formats/03-tetragon.md) and emits canonical {@link KernelEvent}s with {@code
- * source} {@code tetragon:<kind>}.
+ * names; docs/formats/03-tetragon.md) and emits canonical {@link KernelEvent}s with {@code source}
+ * {@code tetragon:<kind>}.
  *
  * <p>Mapping: {@code process_exec} → {@code process.exec}, {@code process_exit} → {@code
  * process.exit} ({@code attrs.exit_code} = {@code status}, {@code attrs.signal}); both carry {@code

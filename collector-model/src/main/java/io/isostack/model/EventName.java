@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The closed vocabulary of kernel-event names of the canonical stream (shared/EVENTS.md, version
- * 1), plus the project's additions documented in {@code docs/EVENTS-EXTENSIONS.md}.
+ * The closed vocabulary of kernel-event names of the canonical stream (docs/EVENTS.md, version 1),
+ * plus the project's additions documented in {@code docs/EVENTS-EXTENSIONS.md}.
  *
  * <p>The wire name is the dotted {@code event.name} value; look it up with {@link #fromWire}.
  */

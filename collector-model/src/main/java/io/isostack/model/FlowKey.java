@@ -6,9 +6,9 @@ import java.util.Objects;
  * A normalised network 5-tuple, oriented as seen by one socket: its own side ({@code local}) and
  * the peer ({@code remote}).
  *
- * <p>Kernel events give the socket's own side as {@code saddr/sport} (shared/EVENTS.md); spans give
+ * <p>Kernel events give the socket's own side as {@code saddr/sport} (docs/EVENTS.md); spans give
  * it through {@code network.local.*} and the peer through {@code network.peer.*} or {@code
- * server.*} (shared/formats/07-correlation-keys.md). Loopback traffic is seen from both sockets, so
+ * server.*} (docs/formats/07-correlation-keys.md). Loopback traffic is seen from both sockets, so
  * joins use {@link #canonical()}, which is the same for both orientations.
  *
  * @param local the socket's own side

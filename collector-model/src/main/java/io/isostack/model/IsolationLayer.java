@@ -1,7 +1,7 @@
 package io.isostack.model;
 
 /**
- * The isolation layer a slow span's time is attributed to (METHOD.md §2).
+ * The isolation layer a slow span's time is attributed to (docs/METHOD.md §2).
  *
  * <p>{@link #APPLICATION} is not a kernel layer: it is the verdict when kernel evidence explains
  * too little of a slow hop's time, so the time was spent in the application itself. The network is

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One kernel event of the canonical stream (shared/EVENTS.md), with its time already converted to
- * the Unix epoch.
+ * One kernel event of the canonical stream (docs/EVENTS.md), with its time already converted to the
+ * Unix epoch.
  *
  * <p>An event with a duration covers {@code [startEpochNanos, endEpochNanos]}; an instant event (a
  * retransmit, a drop, a denied syscall) has {@code startEpochNanos == endEpochNanos}. Unknown

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * A span's socket attributes under the current OpenTelemetry semantic-convention names, filled from
- * either the current or the older ({@code net.*}) names (METHOD.md §5, shared/formats/05-otlp.md).
+ * either the current or the older ({@code net.*}) names (docs/METHOD.md §5,
+ * docs/formats/05-otlp.md).
  *
  * <p>Ports are 0 and texts null when unknown. Addresses are normalised as by {@link
  * Endpoint#normalise}. Immutable.

@@ -166,4 +166,31 @@ class FormatReadersTest {
         .contains("tetragon:process_exec", "ig:trace_exec", "libbpf-tools:tcplife");
     assertThat(events).anyMatch(e -> e.name() == EventName.SCHED_RUNQ_LATENCY);
   }
+
+  @Test
+  void looksPastProducerNoiseToTheFirstRecord() {
+    String canonical = "{\"event.name\":\"log\",\"time_ns\":1}\n";
+    assertThat(detect("Attaching 8 probes...\n" + canonical)).isEqualTo("events");
+    assertThat(detect("WARNING: Addrspace is not set\nERROR: failed\n\n" + canonical))
+        .isEqualTo("events");
+    assertThat(detect("^C\n{\"type\": \"lost_events\", \"data\": {\"events\": 3}}\n"))
+        .isEqualTo("events");
+    assertThat(
+            detect(
+                "Tracing run queue latency higher than 10000 us\n"
+                    + "TIME     COMM             TID           LAT(us)\n"))
+        .isEqualTo("libbpf:runqslower");
+    assertThat(detect("Tracing process exits... Hit Ctrl-C to end.\n" + canonical))
+        .isEqualTo("events");
+  }
+
+  @Test
+  void anInputOfNoiseOnlySaysSo() {
+    byte[] b = "Attaching 3 probes...\n".getBytes(StandardCharsets.UTF_8);
+    FormatReaders.Detected d = FormatReaders.detect(InputHead.of(b, b.length));
+
+    assertThat(d.format()).isNull();
+    assertThat(d.describe("x.txt"))
+        .startsWith("the input holds only producer messages (Attaching 3 probes...)");
+  }
 }

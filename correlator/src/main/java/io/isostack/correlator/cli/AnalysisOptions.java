@@ -2,7 +2,7 @@ package io.isostack.correlator.cli;
 
 import io.isostack.clock.ClockConverter;
 import io.isostack.codec.LibbpfToolsReader;
-import io.isostack.correlator.engine.AnalyzerOptions;
+import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.rules.RuleTable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -74,8 +74,8 @@ final class AnalysisOptions {
   }
 
   /** The analysis tunables with {@code --slow-threshold}, {@code --skew} and the default host. */
-  AnalyzerOptions analyzerOptions(String defaultHost) {
-    return AnalyzerOptions.defaults()
+  AnalyzerSettings analyzerOptions(String defaultHost) {
+    return AnalyzerSettings.defaults()
         .withSlowThreshold(slowThresholdNanos)
         .withSkew(skewNanos)
         .withDefaultHost(defaultHost);

@@ -4,14 +4,14 @@ import io.isostack.clock.ClockConverter;
 import io.isostack.codec.InputSpec;
 import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.Analyzer;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.export.OtlpExportSettings;
 import io.isostack.correlator.export.OtlpFindingExporter;
-import io.isostack.correlator.ingest.InputLoader;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.receiver.InputLoader;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.report.AnalysisReport;
 import io.isostack.correlator.report.HtmlReportRenderer;
-import io.isostack.correlator.report.InputSummary;
 import io.isostack.correlator.report.JsonReportRenderer;
 import io.isostack.correlator.report.TextReportRenderer;
 import io.isostack.correlator.rules.RuleTable;
@@ -112,7 +112,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    AnalyzerOptions options;
+    AnalyzerSettings options;
     RuleTable table;
     OtlpExportSettings export;
     ClockConverter clocks = new ClockConverter();
@@ -130,14 +130,16 @@ final class AnalyzeCommand implements Callable<Integer> {
       options = analysis.analyzerOptions("unknown");
       export = otlp.settings();
     } catch (IllegalArgumentException | IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
     PrintWriter err = spec.commandLine().getErr();
     OtlpFindingExporter exporter;
     try {
       exporter = export == null ? null : OtlpFindingExporter.start(export);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
     try {
       return analyze(traceSpecs, eventSpecs, table, options, clocks, err, exporter);
@@ -153,7 +155,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       List<InputSpec> traceSpecs,
       List<InputSpec> eventSpecs,
       RuleTable table,
-      AnalyzerOptions options,
+      AnalyzerSettings options,
       ClockConverter clocks,
       PrintWriter err,
       OtlpFindingExporter exporter)

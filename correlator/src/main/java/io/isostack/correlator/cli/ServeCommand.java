@@ -1,10 +1,10 @@
 package io.isostack.correlator.cli;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
-import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.export.OtlpExportSettings;
 import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.metrics.ServeMetrics;
@@ -165,10 +165,10 @@ final class ServeCommand implements Callable<Integer> {
       analysis.applyClockOffsets(clocks);
       RuleTable table = analysis.ruleTable();
       String defaultHost = analysis.host != null ? analysis.host : localHost();
-      AnalyzerOptions tunables = this.analysis.analyzerOptions(defaultHost);
-      LiveOptions d = LiveOptions.defaults(tunables);
-      LiveOptions options =
-          new LiveOptions(
+      AnalyzerSettings tunables = this.analysis.analyzerOptions(defaultHost);
+      LiveSettings d = LiveSettings.defaults(tunables);
+      LiveSettings options =
+          new LiveSettings(
               tunables,
               traceIdleNanos,
               Math.max(traceTimeoutNanos, traceIdleNanos),
@@ -188,7 +188,7 @@ final class ServeCommand implements Callable<Integer> {
       // The exporter only queues and never throws, so the printer always runs after it.
       Consumer<LiveFinding> sink =
           metrics.findingSink().andThen(exporter == null ? printer : exporter.andThen(printer));
-      LiveCorrelator engine = new LiveCorrelator(table, options, ServeCommand::epochNanos, sink);
+      LiveAnalyzer engine = new LiveAnalyzer(table, options, ServeCommand::epochNanos, sink);
       server = new LiveServer(engine, clocks, settings, metrics);
       if (exporter != null) {
         server.closeAfterEngine(exporter);
@@ -197,7 +197,8 @@ final class ServeCommand implements Callable<Integer> {
       if (exporter != null) {
         exporter.close();
       }
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
     try {
       server.start();

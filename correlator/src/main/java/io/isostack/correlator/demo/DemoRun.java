@@ -1,15 +1,15 @@
 package io.isostack.correlator.demo;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.Finding;
-import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
-import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.engine.LiveSettings;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.report.AnalysisReport;
-import io.isostack.correlator.report.InputSummary;
 import io.isostack.correlator.report.ReportWriter;
-import io.isostack.correlator.report.TextReportRenderer;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.LiveServer;
 import java.io.IOException;
@@ -144,15 +144,15 @@ public final class DemoRun {
     listener.step(
         2, STEPS, "starting the correlator with " + s.producers.size() + " eBPF producers");
     List<LiveFinding> live = new CopyOnWriteArrayList<>();
-    AnalyzerOptions analysis = AnalyzerOptions.defaults().withDefaultHost(HOST);
-    LiveCorrelator engine =
-        new LiveCorrelator(
+    AnalyzerSettings analysis = AnalyzerSettings.defaults().withDefaultHost(HOST);
+    LiveAnalyzer engine =
+        new LiveAnalyzer(
             RuleTable.defaults(),
-            LiveOptions.defaults(analysis),
+            LiveSettings.defaults(analysis),
             () -> System.currentTimeMillis() * 1_000_000L,
             f -> {
               live.add(f);
-              listener.verdict(TextReportRenderer.verdict(f.finding()));
+              listener.verdict(FindingText.verdict(f.finding()));
             });
     LiveServer server =
         new LiveServer(

@@ -1,6 +1,17 @@
 package io.isostack.correlator.engine;
 
+import io.isostack.correlator.detect.Intervals;
+import io.isostack.correlator.detect.SlowSpan;
+import io.isostack.correlator.detect.SlowSpanDetector;
+import io.isostack.correlator.detect.TraceAssembler;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.join.EventIndex;
+import io.isostack.correlator.join.EventRouter;
+import io.isostack.correlator.join.HostActivity;
+import io.isostack.correlator.join.InterfaceDirectory;
+import io.isostack.correlator.join.ProcessDirectory;
 import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.verdict.VerticalStep;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
@@ -22,7 +33,7 @@ import java.util.Objects;
  */
 public final class Analyzer {
   private final RuleTable rules;
-  private final AnalyzerOptions options;
+  private final AnalyzerSettings options;
   private final TraceAssembler traces = new TraceAssembler();
   private final ProcessDirectory processes = new ProcessDirectory();
   private final InterfaceDirectory interfaces = new InterfaceDirectory();
@@ -31,7 +42,7 @@ public final class Analyzer {
   private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
   private final Map<String, Intervals> interest = new HashMap<>();
   private Intervals interestAnyHost = Intervals.EMPTY;
-  private List<SlowHop> hops;
+  private List<SlowSpan> hops;
   private long eventsIndexed;
   private long eventsOutsideWindows;
 
@@ -41,7 +52,7 @@ public final class Analyzer {
    * @param rules the rule table
    * @param options the tunables
    */
-  public Analyzer(RuleTable rules, AnalyzerOptions options) {
+  public Analyzer(RuleTable rules, AnalyzerSettings options) {
     this.rules = Objects.requireNonNull(rules, "rules");
     this.options = Objects.requireNonNull(options, "options");
   }
@@ -63,13 +74,13 @@ public final class Analyzer {
    *
    * @return the slow hops
    */
-  public List<SlowHop> finishSpans() {
+  public List<SlowSpan> finishSpans() {
     if (hops == null) {
       hops =
-          new SlowHopDetector(options.slowThresholdNanos(), options.baselineFloorNanos())
+          new SlowSpanDetector(options.slowThresholdNanos(), options.baselineFloorNanos())
               .detect(traces.traces());
       Map<String, List<long[]>> windows = new HashMap<>();
-      for (SlowHop h : hops) {
+      for (SlowSpan h : hops) {
         String host = h.span().host() != null ? h.span().host() : options.defaultHost();
         windows
             .computeIfAbsent(host, k -> new ArrayList<>())
@@ -148,10 +159,11 @@ public final class Analyzer {
     finishSpans();
     index.seal();
     HostActivity activity = new HostActivity(hops, options.defaultHost());
-    HopCorrelator correlator =
-        new HopCorrelator(rules, options, index, processes, interfaces, activity, lostByHost);
+    VerticalStep correlator =
+        new VerticalStep(
+            rules, options.vertical(), index, processes, interfaces, activity, lostByHost);
     List<Finding> findings = new ArrayList<>(hops.size());
-    for (SlowHop hop : hops) {
+    for (SlowSpan hop : hops) {
       findings.add(correlator.correlate(hop));
     }
     findings.sort(

@@ -1,5 +1,6 @@
 package io.isostack.correlator.engine;
 
+import io.isostack.correlator.finding.Finding;
 import java.util.Objects;
 
 /**

@@ -1,9 +1,9 @@
 package io.isostack.correlator.export;
 
-import io.isostack.correlator.engine.ChainLink;
-import io.isostack.correlator.engine.Durations;
-import io.isostack.correlator.engine.Evidence;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.ChainLink;
+import io.isostack.correlator.finding.Durations;
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
 import io.isostack.model.FlowKey;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;

@@ -1,7 +1,7 @@
 package io.isostack.correlator.export;
 
-import io.isostack.correlator.engine.Evidence;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
 import io.isostack.model.SpanView;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

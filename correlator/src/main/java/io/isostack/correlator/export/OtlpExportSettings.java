@@ -42,8 +42,7 @@ public record OtlpExportSettings(
       checkEndpoint(endpoint);
     }
     if (protocol != null && !PROTOCOLS.contains(protocol)) {
-      throw new IllegalArgumentException(
-          "--otlp-protocol must be grpc or http/protobuf: " + protocol);
+      throw new IllegalArgumentException("protocol must be grpc or http/protobuf: " + protocol);
     }
     if (maxSpanEvents < 0) {
       throw new IllegalArgumentException("maxSpanEvents must be 0 or more: " + maxSpanEvents);
@@ -116,11 +115,11 @@ public record OtlpExportSettings(
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
         throw new IllegalArgumentException(
-            "--otlp-endpoint must be an http:// or https:// URL with a host: " + endpoint);
+            "endpoint must be an http:// or https:// URL with a host: " + endpoint);
       }
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
-          "--otlp-endpoint is not a URL: " + endpoint + " (" + e.getReason() + ")", e);
+          "endpoint is not a URL: " + endpoint + " (" + e.getReason() + ")", e);
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.isostack.correlator.export;
 
-import io.isostack.correlator.engine.Finding;
 import io.isostack.correlator.engine.LiveFinding;
-import io.isostack.correlator.report.TextReportRenderer;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.SpanView;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -33,10 +33,10 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes findings back as OTLP (METHOD.md §6, "closing the loop"): a log record per finding linked
- * to the slow span by its trace and span ids, the {@code isostack.findings} counter and the {@code
- * isostack.finding.explained.duration} histogram, and optionally the slow span re-emitted with its
- * verdict and evidence.
+ * Writes findings back as OTLP (docs/METHOD.md §6, "closing the loop"): a log record per finding
+ * linked to the slow span by its trace and span ids, the {@code isostack.findings} counter and the
+ * {@code isostack.finding.explained.duration} histogram, and optionally the slow span re-emitted
+ * with its verdict and evidence.
  *
  * <p>The OpenTelemetry SDK does the work: its autoconfigure module reads the usual {@code OTEL_*}
  * variables and system properties, {@link OtlpExportSettings} overrides them; log records and spans
@@ -156,7 +156,7 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
       return;
     }
     SpanView s = f.span();
-    String verdict = TextReportRenderer.verdict(f);
+    String verdict = FindingText.verdict(f);
     boolean kernel = FindingAttributes.isKernel(f);
     SpanContext slow =
         SpanContext.create(

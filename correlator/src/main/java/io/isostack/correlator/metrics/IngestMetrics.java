@@ -2,10 +2,10 @@ package io.isostack.correlator.metrics;
 
 import io.isostack.codec.ReadSummary;
 import io.isostack.codec.RejectReason;
-import io.isostack.correlator.ingest.EventFollower;
-import io.isostack.correlator.ingest.EventProducer;
-import io.isostack.correlator.ingest.ReceiveTally;
-import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.receiver.EventFollower;
+import io.isostack.correlator.receiver.EventProducer;
+import io.isostack.correlator.receiver.ReceiveTally;
+import io.isostack.correlator.receiver.RejectTally;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

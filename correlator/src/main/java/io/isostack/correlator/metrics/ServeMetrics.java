@@ -1,11 +1,11 @@
 package io.isostack.correlator.metrics;
 
-import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
-import io.isostack.correlator.ingest.EventFollower;
-import io.isostack.correlator.ingest.EventProducer;
-import io.isostack.correlator.ingest.ReceiveTally;
-import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.receiver.EventFollower;
+import io.isostack.correlator.receiver.EventProducer;
+import io.isostack.correlator.receiver.ReceiveTally;
+import io.isostack.correlator.receiver.RejectTally;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 /**
  * The meters of {@code correlator serve} in one Prometheus registry: the JVM's (memory, GC,
  * threads, class loading, processor, uptime), the finding delay ({@link FindingDelayMetrics}) from
- * creation, and, once {@link #bindLive} is called, the engine's ({@link LiveCorrelatorMetrics}) and
+ * creation, and, once {@link #bindLive} is called, the engine's ({@link LiveAnalyzerMetrics}) and
  * the inputs' ({@link IngestMetrics}). {@link #scrape} writes them in the Prometheus text format
  * 0.0.4 or in OpenMetrics 1.0.
  *
@@ -74,12 +74,12 @@ public final class ServeMetrics implements AutoCloseable {
    * @param producers the producer commands
    */
   public synchronized void bindLive(
-      LiveCorrelator engine,
+      LiveAnalyzer engine,
       ReceiveTally received,
       RejectTally rejects,
       List<EventFollower> followers,
       List<EventProducer> producers) {
-    bind(new LiveCorrelatorMetrics(engine));
+    bind(new LiveAnalyzerMetrics(engine));
     bind(new IngestMetrics(received, rejects, followers, producers));
   }
 

@@ -1,6 +1,7 @@
 package io.isostack.correlator.report;
 
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.receiver.InputSummary;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package io.isostack.correlator.report;
 
-import io.isostack.correlator.engine.Durations;
+import io.isostack.correlator.finding.Durations;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.IsolationLayer;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,7 +11,7 @@ import java.util.Locale;
 
 /** Escaping, layer colours and small fragments shared by the HTML report's parts. Stateless. */
 final class Html {
-  /** The vertical axis top-down: the lanes of the two-axis figure (METHOD.md §2). */
+  /** The vertical axis top-down: the lanes of the two-axis figure (docs/METHOD.md §2). */
   static final List<IsolationLayer> LANES =
       List.of(
           IsolationLayer.L4,
@@ -84,7 +85,7 @@ final class Html {
         + "\" style=\"--c:"
         + color(layer)
         + "\">"
-        + esc(TextReportRenderer.layerName(layer, network))
+        + esc(FindingText.layerName(layer, network))
         + "</span>";
   }
 

@@ -2,15 +2,16 @@ package io.isostack.correlator.report;
 
 import static io.isostack.correlator.report.Html.esc;
 
-import io.isostack.correlator.engine.ChainLink;
-import io.isostack.correlator.engine.Evidence;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.ChainLink;
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import java.util.Locale;
 
 /**
- * Writes the cards under a finding's figure: the verdict, the evidence chain in METHOD.md §4
+ * Writes the cards under a finding's figure: the verdict, the evidence chain in docs/METHOD.md §4
  * drill-down order, and the evidence table. Stateless.
  */
 final class HtmlFindingCard {
@@ -32,11 +33,11 @@ final class HtmlFindingCard {
         .append("\">\n<h3>Verdict</h3>\n<p class=\"verdict-line\">")
         .append(Html.chip(f.layer(), f.network()))
         .append(" <b>")
-        .append(esc(CauseTitles.title(f.cause())))
+        .append(esc(f.causeTitle()))
         .append("</b></p>\n<p class=\"detail\">")
         .append(esc(f.detail()))
         .append("</p>\n<dl class=\"facts\">\n");
-    fact(o, "layer", esc(TextReportRenderer.layerName(f.layer(), false)));
+    fact(o, "layer", esc(FindingText.layerName(f.layer(), false)));
     fact(o, "network slice", f.network() ? "yes" : "no");
     fact(
         o,
@@ -66,7 +67,7 @@ final class HtmlFindingCard {
         .append(esc(f.explanation()))
         .append("</p>\n<h4>What to do</h4>\n<p class=\"remediation\">")
         .append(esc(f.remediation()))
-        .append("</p>\n<p class=\"method\">METHOD.md ")
+        .append("</p>\n<p class=\"method\">docs/METHOD.md ")
         .append(esc(f.method()))
         .append("</p>\n");
     if (!f.notes().isEmpty()) {
@@ -94,7 +95,7 @@ final class HtmlFindingCard {
           .append("\"><div class=\"link-head\">")
           .append(Html.chip(c.layer(), c.network()))
           .append(" <b>")
-          .append(esc(CauseTitles.title(c.cause())))
+          .append(esc(c.causeTitle()))
           .append("</b> <span class=\"explains\">explains ")
           .append(esc(Html.duration(c.explainedNanos())))
           .append(", ")
@@ -108,7 +109,7 @@ final class HtmlFindingCard {
       }
       o.append("</div><div class=\"detail\">")
           .append(esc(c.detail()))
-          .append("</div><div class=\"method\">METHOD.md ")
+          .append("</div><div class=\"method\">docs/METHOD.md ")
           .append(esc(c.method()))
           .append(" \u00b7 rule <code>")
           .append(esc(c.ruleId()))

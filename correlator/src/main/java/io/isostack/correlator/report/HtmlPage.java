@@ -1,9 +1,10 @@
 package io.isostack.correlator.report;
 
-import io.isostack.correlator.engine.Durations;
-import io.isostack.correlator.engine.Finding;
 import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveStats;
+import io.isostack.correlator.finding.Durations;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.receiver.InputSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public record HtmlPage(
    * The page of {@code correlator serve}: the engine's counters, then its recent findings, each
    * captioned with when it was published.
    *
-   * @param recent newest first, as {@code LiveCorrelator.recentFindings} returns them
+   * @param recent newest first, as {@code LiveAnalyzer.recentFindings} returns them
    * @param stats the engine's counters
    * @param refreshSeconds how often the browser reloads the page
    */

@@ -2,7 +2,8 @@ package io.isostack.correlator.report;
 
 import static io.isostack.correlator.report.Html.esc;
 
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.IsolationLayer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +19,10 @@ import java.util.TreeMap;
 
 /**
  * Writes a report as one self-contained HTML page: CSS, script and SVG inline, nothing fetched from
- * the network. Per finding, the two axes of METHOD.md §1 on one time axis (the trace path above,
- * one lane per isolation layer below, the slow hop's window shaded across both), then the verdict,
- * the evidence chain and the evidence table; an index of the findings first. Every string taken
- * from the data is HTML-escaped. Stateless and thread-safe.
+ * the network. Per finding, the two axes of docs/METHOD.md §1 on one time axis (the trace path
+ * above, one lane per isolation layer below, the slow hop's window shaded across both), then the
+ * verdict, the evidence chain and the evidence table; an index of the findings first. Every string
+ * taken from the data is HTML-escaped. Stateless and thread-safe.
  */
 public final class HtmlReportRenderer {
   private static final String CSS = resource("report.css");
@@ -63,7 +64,7 @@ public final class HtmlReportRenderer {
         .append("<p class=\"sub\">isostack ")
         .append(esc(page.title()))
         .append(" \u00b7 horizontal axis: the trace \u00b7 vertical axis: the isolation stack")
-        .append(" (METHOD.md \u00a71)</p>\n<ul class=\"about\">\n");
+        .append(" (docs/METHOD.md \u00a71)</p>\n<ul class=\"about\">\n");
     for (String line : page.about()) {
       o.append("<li>").append(esc(line)).append("</li>\n");
     }
@@ -116,11 +117,7 @@ public final class HtmlReportRenderer {
     Map<IsolationLayer, Long> byLayer = new EnumMap<>(IsolationLayer.class);
     for (Finding f : findings) {
       byVerdict.merge(
-          TextReportRenderer.layerName(f.layer(), f.network())
-              + ", "
-              + CauseTitles.title(f.cause()),
-          1L,
-          Long::sum);
+          FindingText.layerName(f.layer(), f.network()) + ", " + f.causeTitle(), 1L, Long::sum);
       byLayer.merge(f.layer(), 1L, Long::sum);
     }
     List<String> parts = new ArrayList<>();
@@ -208,7 +205,7 @@ public final class HtmlReportRenderer {
           .append("</td><td>")
           .append(Html.chip(f.layer(), f.network()))
           .append("</td><td>")
-          .append(esc(CauseTitles.title(f.cause())))
+          .append(esc(f.causeTitle()))
           .append("</td><td class=\"num\">")
           .append(String.format(Locale.ROOT, "%.2f", f.confidence()))
           .append("</td></tr>\n");
@@ -242,7 +239,7 @@ public final class HtmlReportRenderer {
 
   /** The verdict line without the hop and duration the heading already shows. */
   private static String verdictTail(Finding f) {
-    String verdict = TextReportRenderer.verdict(f);
+    String verdict = FindingText.verdict(f);
     int colon = verdict.indexOf(": ", hop(f).length());
     return colon < 0 ? verdict : verdict.substring(colon + 2);
   }

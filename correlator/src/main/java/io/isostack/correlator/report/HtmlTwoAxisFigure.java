@@ -3,9 +3,10 @@ package io.isostack.correlator.report;
 import static io.isostack.correlator.report.Html.esc;
 import static io.isostack.correlator.report.Html.num;
 
-import io.isostack.correlator.engine.ChainLink;
-import io.isostack.correlator.engine.Evidence;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.ChainLink;
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
@@ -111,7 +112,7 @@ final class HtmlTwoAxisFigure {
         .append("\" data-bottom=\"")
         .append(lanesEnd)
         .append("\">\n<title>")
-        .append(esc(TextReportRenderer.verdict(finding)))
+        .append(esc(FindingText.verdict(finding)))
         .append("</title>\n");
     axis(o, height - 8);
     o.append("<text class=\"section\" x=\"4\" y=\"")
@@ -334,7 +335,7 @@ final class HtmlTwoAxisFigure {
         .append("\"/><text class=\"label\" x=\"12\" y=\"")
         .append(y + 18)
         .append("\">")
-        .append(esc(TextReportRenderer.layerName(layer, false)))
+        .append(esc(FindingText.layerName(layer, false)))
         .append("</text>");
     if (verdict) {
       o.append("<text class=\"verdict-tag\" x=\"")
@@ -376,7 +377,7 @@ final class HtmlTwoAxisFigure {
         .append(" \u00b7 explains ")
         .append(Html.duration(e.explainedNanos()))
         .append(" \u00b7 ")
-        .append(CauseTitles.title(e.cause()))
+        .append(e.causeTitle())
         .append(e.network() ? " (network slice)" : "")
         .append(" \u00b7 rule ")
         .append(e.ruleId());

@@ -3,9 +3,10 @@ package io.isostack.correlator.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.isostack.codec.Rejection;
-import io.isostack.correlator.engine.ChainLink;
-import io.isostack.correlator.engine.Evidence;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.ChainLink;
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import java.io.IOException;
@@ -83,6 +84,7 @@ public final class JsonReportRenderer {
     g.writeStringField("layerTitle", f.layer().title());
     g.writeBooleanField("network", f.network());
     g.writeStringField("cause", f.cause());
+    g.writeStringField("causeTitle", f.causeTitle());
     g.writeNumberField("confidence", Math.round(f.confidence() * 100) / 100.0);
     g.writeNumberField("explainedNanos", f.explainedNanos());
     g.writeStringField("detail", f.detail());
@@ -112,6 +114,7 @@ public final class JsonReportRenderer {
     g.writeStringField("layer", c.layer().code());
     g.writeBooleanField("network", c.network());
     g.writeStringField("cause", c.cause());
+    g.writeStringField("causeTitle", c.causeTitle());
     g.writeNumberField("explainedNanos", c.explainedNanos());
     g.writeNumberField("eventCount", c.eventCount());
     g.writeArrayFieldStart("signals");
@@ -146,6 +149,7 @@ public final class JsonReportRenderer {
     g.writeStringField("layer", e.layer().code());
     g.writeBooleanField("network", e.network());
     g.writeStringField("cause", e.cause());
+    g.writeStringField("causeTitle", e.causeTitle());
     g.writeStringField("rule", e.ruleId());
     g.writeNumberField("explainedNanos", e.explainedNanos());
     if (!k.attrs().isEmpty()) {

@@ -1,11 +1,12 @@
 package io.isostack.correlator.report;
 
 import io.isostack.codec.Rejection;
-import io.isostack.correlator.engine.ChainLink;
-import io.isostack.correlator.engine.Durations;
-import io.isostack.correlator.engine.Evidence;
-import io.isostack.correlator.engine.Finding;
-import io.isostack.model.IsolationLayer;
+import io.isostack.correlator.finding.ChainLink;
+import io.isostack.correlator.finding.Durations;
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * Writes an {@link AnalysisReport} for people: a verdict line per slow hop, its evidence chain in
- * METHOD.md §4 drill-down order, a few evidence events, then what was read. Stateless and
+ * docs/METHOD.md §4 drill-down order, a few evidence events, then what was read. Stateless and
  * thread-safe.
  */
 public final class TextReportRenderer {
@@ -46,22 +47,12 @@ public final class TextReportRenderer {
     out.flush();
   }
 
-  /** The one-line verdict of a finding, as printed first in its block. */
-  public static String verdict(Finding f) {
-    StringBuilder b = new StringBuilder();
-    b.append(hopPath(f)).append(' ').append(Durations.human(f.span().durationNanos())).append(": ");
-    b.append(layerName(f.layer(), f.network())).append(", ").append(CauseTitles.title(f.cause()));
-    b.append(" (").append(f.detail()).append(")");
-    b.append(", confidence ").append(String.format(Locale.ROOT, "%.2f", f.confidence()));
-    return b.toString();
-  }
-
   private static String summary(List<Finding> findings) {
     Map<String, Long> byVerdict =
         findings.stream()
             .collect(
                 Collectors.groupingBy(
-                    f -> layerName(f.layer(), f.network()) + ", " + CauseTitles.title(f.cause()),
+                    f -> FindingText.layerName(f.layer(), f.network()) + ", " + f.causeTitle(),
                     TreeMap::new,
                     Collectors.counting()));
     List<String> parts = new ArrayList<>();
@@ -75,7 +66,7 @@ public final class TextReportRenderer {
 
   private static void finding(Finding f, PrintWriter out) {
     SpanView s = f.span();
-    out.println(verdict(f));
+    out.println(FindingText.verdict(f));
     out.printf(
         Locale.ROOT,
         "  trace %s span %s, self time %s (%s%s)%n",
@@ -92,13 +83,13 @@ public final class TextReportRenderer {
             Locale.ROOT,
             "    %d. %s, %s: explains %s, %d event%s [%s]%n",
             i++,
-            layerName(c.layer(), c.network()),
-            CauseTitles.title(c.cause()),
+            FindingText.layerName(c.layer(), c.network()),
+            c.causeTitle(),
             Durations.human(c.explainedNanos()),
             c.eventCount(),
             c.eventCount() == 1 ? "" : "s",
             String.join(", ", c.signals()));
-        out.println("       " + c.detail() + "  (METHOD.md " + c.method() + ")");
+        out.println("       " + c.detail() + "  (docs/METHOD.md " + c.method() + ")");
       }
     }
     if (!f.evidence().isEmpty()) {
@@ -164,25 +155,5 @@ public final class TextReportRenderer {
     for (String u : in.unreadable()) {
       out.println("Could not read " + u);
     }
-  }
-
-  /** {@code L-3 container}, {@code L-2 paravirtualization network slice}, {@code application}. */
-  static String layerName(IsolationLayer layer, boolean network) {
-    if (layer == IsolationLayer.APPLICATION) {
-      return "application";
-    }
-    String name = layer == IsolationLayer.HOST ? "host" : layer.code() + " " + layer.title();
-    return network ? name + " network slice" : name;
-  }
-
-  private static String hopPath(Finding f) {
-    List<SpanView> path = f.path();
-    SpanView root = path.get(0);
-    SpanView hop = f.span();
-    String last = hop.service() + " " + hop.name();
-    if (path.size() == 1) {
-      return last;
-    }
-    return root.service() + " " + root.name() + " → " + last;
   }
 }

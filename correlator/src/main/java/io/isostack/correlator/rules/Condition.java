@@ -1,6 +1,6 @@
 package io.isostack.correlator.rules;
 
-import io.isostack.correlator.engine.DeviceKind;
+import io.isostack.correlator.join.DeviceKind;
 import io.isostack.model.KernelEvent;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.isostack.correlator.rules;
 
-/** How an event must be joined to a slow hop for a rule to use it (METHOD.md §5). */
+/** How an event must be joined to a slow hop for a rule to use it (docs/METHOD.md §5). */
 public enum Join {
   /** Only through the hop's own entity: process, cgroup, container, pod or 5-tuple. */
   ENTITY,

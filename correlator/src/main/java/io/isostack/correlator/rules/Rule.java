@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param layer the layer, or null when the layer is that of the socket's device ({@code $device})
  * @param network whether the finding is in the layer's network slice
  * @param cause short cause code, e.g. {@code cpu-throttle}
+ * @param causeTitle the cause as reports print it, e.g. {@code CPU throttling}; the table's {@code
+ *     title} field, or the cause code when the table gives none
  * @param join how the event must be joined to the hop
  * @param weight how the event explains span time
  * @param instantNanos time explained per event for {@link Weight#INSTANT}, and the wait of a first
@@ -23,7 +25,7 @@ import java.util.Objects;
  *     {count}}, {@code {value}} and any {@code {attr}}
  * @param explanation what the evidence means
  * @param remediation what to do about it
- * @param method the METHOD.md section(s) it comes from
+ * @param method the docs/METHOD.md section(s) it comes from
  */
 public record Rule(
     String id,
@@ -32,6 +34,7 @@ public record Rule(
     IsolationLayer layer,
     boolean network,
     String cause,
+    String causeTitle,
     Join join,
     Weight weight,
     long instantNanos,
@@ -47,6 +50,7 @@ public record Rule(
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(condition, "condition");
     Objects.requireNonNull(cause, "cause");
+    Objects.requireNonNull(causeTitle, "causeTitle");
     Objects.requireNonNull(join, "join");
     Objects.requireNonNull(weight, "weight");
     Objects.requireNonNull(detail, "detail");

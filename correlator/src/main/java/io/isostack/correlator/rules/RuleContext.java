@@ -1,6 +1,6 @@
 package io.isostack.correlator.rules;
 
-import io.isostack.correlator.engine.DeviceKind;
+import io.isostack.correlator.join.DeviceKind;
 import java.util.Objects;
 
 /**

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.isostack.correlator.engine.DeviceKind;
+import io.isostack.correlator.join.DeviceKind;
 import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
@@ -27,9 +27,9 @@ import java.util.Set;
  * The rule table: kernel evidence → isolation layer, loaded from JSON.
  *
  * <p>The default table ({@code default-rules.json} in this package's resources) covers every row of
- * METHOD.md §3.1 and §3.2; {@code --rules FILE} replaces it with a file of the same shape. Rules
- * are tried in file order and the first whose event name and conditions match wins. Immutable and
- * thread-safe once loaded.
+ * docs/METHOD.md §3.1 and §3.2; {@code --rules FILE} replaces it with a file of the same shape.
+ * Rules are tried in file order and the first whose event name and conditions match wins. Immutable
+ * and thread-safe once loaded.
  */
 public final class RuleTable {
   private static final String DEFAULT_RESOURCE = "default-rules.json";
@@ -149,6 +149,7 @@ public final class RuleTable {
     @JsonProperty String layer;
     @JsonProperty boolean network;
     @JsonProperty String cause;
+    @JsonProperty String title;
     @JsonProperty String join;
     @JsonProperty String weight;
     @JsonProperty long instantNanos;
@@ -188,6 +189,7 @@ public final class RuleTable {
           l,
           network,
           require(cause, "cause"),
+          title == null || title.isBlank() ? cause : title,
           constant(Join.class, join, "join"),
           w,
           instantNanos,

@@ -3,10 +3,11 @@ package io.isostack.correlator.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
-import io.isostack.correlator.ingest.EventProducer;
-import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.receiver.EventProducer;
+import io.isostack.correlator.receiver.HttpResponses;
+import io.isostack.correlator.receiver.RejectTally;
 import io.isostack.correlator.report.JsonReportRenderer;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -29,13 +30,12 @@ final class ApiHandler extends Handler.Abstract {
   static final int DEFAULT_LIMIT = 100;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final LiveCorrelator engine;
+  private final LiveAnalyzer engine;
   private final RejectTally rejects;
   private final List<EventProducer> producers;
   private final boolean api;
 
-  ApiHandler(
-      LiveCorrelator engine, RejectTally rejects, List<EventProducer> producers, boolean api) {
+  ApiHandler(LiveAnalyzer engine, RejectTally rejects, List<EventProducer> producers, boolean api) {
     this.engine = engine;
     this.rejects = rejects;
     this.producers = List.copyOf(producers);

@@ -1,9 +1,9 @@
 package io.isostack.correlator.server;
 
-import io.isostack.correlator.engine.Durations;
 import io.isostack.correlator.engine.LiveFinding;
+import io.isostack.correlator.finding.Durations;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.correlator.report.JsonReportRenderer;
-import io.isostack.correlator.report.TextReportRenderer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -40,7 +40,7 @@ public final class FindingPrinter implements Consumer<LiveFinding> {
       }
       return;
     }
-    out.println(TextReportRenderer.verdict(f.finding()));
+    out.println(FindingText.verdict(f.finding()));
     out.println(
         "  trace "
             + f.finding().span().traceId()

@@ -1,10 +1,11 @@
 package io.isostack.correlator.server;
 
-import io.isostack.correlator.engine.LiveCorrelator;
-import io.isostack.correlator.ingest.EventProducer;
-import io.isostack.correlator.ingest.LiveIngest;
-import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.EventProducer;
+import io.isostack.correlator.receiver.LiveIngest;
+import io.isostack.correlator.receiver.OtlpHttpReceiver;
+import io.isostack.correlator.receiver.RejectTally;
 import java.io.IOException;
 import java.util.List;
 import org.eclipse.jetty.server.Handler;
@@ -14,7 +15,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP face of {@code correlator serve} on one port (Jetty 12 core, no servlets): the OTLP/HTTP
- * receiver and kernel-event endpoint ({@link OtlpHttpHandler}), then the API ({@link ApiHandler}),
+ * receiver and kernel-event endpoint ({@link OtlpHttpReceiver}), then the API ({@link ApiHandler}),
  * then {@code /metrics} ({@link MetricsHandler}, when given meters); anything else is 404.
  * Thread-safe.
  */
@@ -40,7 +41,7 @@ public final class LiveHttpServer implements AutoCloseable {
       int port,
       long maxBodyBytes,
       LiveIngest ingest,
-      LiveCorrelator engine,
+      LiveAnalyzer engine,
       RejectTally rejects,
       List<EventProducer> producers,
       boolean api,
@@ -55,7 +56,7 @@ public final class LiveHttpServer implements AutoCloseable {
     server.addConnector(connector);
     Handler.Sequence handlers =
         new Handler.Sequence(
-            new OtlpHttpHandler(ingest, maxBodyBytes),
+            new OtlpHttpReceiver(ingest, maxBodyBytes),
             new ApiHandler(engine, rejects, producers, api),
             new ReportPageHandler(engine, api));
     if (metrics != null) {

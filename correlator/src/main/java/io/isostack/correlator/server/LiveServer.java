@@ -2,13 +2,13 @@ package io.isostack.correlator.server;
 
 import io.isostack.clock.ClockConverter;
 import io.isostack.codec.KernelEventReader;
-import io.isostack.correlator.engine.LiveCorrelator;
-import io.isostack.correlator.ingest.EventFollower;
-import io.isostack.correlator.ingest.EventProducer;
-import io.isostack.correlator.ingest.LiveIngest;
-import io.isostack.correlator.ingest.OtlpGrpcReceiver;
-import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.EventFollower;
+import io.isostack.correlator.receiver.EventProducer;
+import io.isostack.correlator.receiver.LiveIngest;
+import io.isostack.correlator.receiver.OtlpGrpcReceiver;
+import io.isostack.correlator.receiver.RejectTally;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,27 +47,31 @@ public final class LiveServer implements AutoCloseable {
       List<String> events,
       List<String> producers,
       String defaultHost) {
-    /** Validates; messages name the option. */
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException naming the setting (e.g. {@code grpcPort}) and the value
+     */
     public Settings {
       Objects.requireNonNull(bind, "bind");
-      checkPort(grpcPort, "--otlp-grpc-port");
-      checkPort(httpPort, "--otlp-http-port");
+      checkPort(grpcPort, "grpcPort");
+      checkPort(httpPort, "httpPort");
       if (maxBodyBytes <= 0) {
-        throw new IllegalArgumentException("--max-body must be positive");
+        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
       }
       events = List.copyOf(events);
       producers = List.copyOf(producers);
       Objects.requireNonNull(defaultHost, "defaultHost");
     }
 
-    private static void checkPort(int port, String option) {
+    private static void checkPort(int port, String setting) {
       if (port < -1 || port > 65535) {
-        throw new IllegalArgumentException(option + " must be 0..65535, or -1 for off: " + port);
+        throw new IllegalArgumentException(setting + " must be 0..65535, or -1 for off: " + port);
       }
     }
   }
 
-  private final LiveCorrelator engine;
+  private final LiveAnalyzer engine;
   private final RejectTally rejects = new RejectTally(System::nanoTime);
   private final OtlpGrpcReceiver grpc;
   private final LiveHttpServer http;
@@ -82,7 +86,7 @@ public final class LiveServer implements AutoCloseable {
    * @param clocks clock offsets shared by every event input
    * @param settings what to serve
    */
-  public LiveServer(LiveCorrelator engine, ClockConverter clocks, Settings settings) {
+  public LiveServer(LiveAnalyzer engine, ClockConverter clocks, Settings settings) {
     this(engine, clocks, settings, null);
   }
 
@@ -97,9 +101,9 @@ public final class LiveServer implements AutoCloseable {
    *     closes it
    */
   public LiveServer(
-      LiveCorrelator engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
+      LiveAnalyzer engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
     this.engine = Objects.requireNonNull(engine, "engine");
-    LiveIngest ingest = new LiveIngest(engine, clocks, settings.defaultHost(), rejects);
+    LiveIngest ingest = new LiveIngest(engine, engine, clocks, settings.defaultHost(), rejects);
     for (String command : settings.producers()) {
       producers.add(
           new EventProducer(

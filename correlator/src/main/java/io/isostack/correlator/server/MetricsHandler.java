@@ -1,6 +1,7 @@
 package io.isostack.correlator.server;
 
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.HttpResponses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Objects;

@@ -1,6 +1,7 @@
 package io.isostack.correlator.server;
 
-import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.LiveAnalyzer;
+import io.isostack.correlator.receiver.HttpResponses;
 import io.isostack.correlator.report.HtmlPage;
 import io.isostack.correlator.report.HtmlReportRenderer;
 import java.io.IOException;
@@ -24,10 +25,10 @@ final class ReportPageHandler extends Handler.Abstract {
   static final int REFRESH_SECONDS = 5;
   private static final HtmlReportRenderer RENDERER = new HtmlReportRenderer();
 
-  private final LiveCorrelator engine;
+  private final LiveAnalyzer engine;
   private final boolean api;
 
-  ReportPageHandler(LiveCorrelator engine, boolean api) {
+  ReportPageHandler(LiveAnalyzer engine, boolean api) {
     this.engine = engine;
     this.api = api;
   }

@@ -135,6 +135,14 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void zeroSlowThresholdIsAUsageErrorNamingTheFlag() {
+    Result r = analyze("--traces", HEALTHY + "traces.jsonl", "--slow-threshold", "0ms");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--slow-threshold must be positive").doesNotContain("Nanos");
+  }
+
+  @Test
   void malformedClockOffsetIsAUsageError() {
     Result r = analyze("--traces", HEALTHY + "traces.jsonl", "--clock-offset", "boottime=soon");
 

@@ -6,6 +6,8 @@ import static io.isostack.correlator.testing.SpanBuilder.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.isostack.correlator.finding.Evidence;
+import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.Endpoint;
 import io.isostack.model.EventName;
@@ -28,7 +30,7 @@ class AnalyzerTest {
   private static final String POD = "32f6ffa4-9275-4c84-87fb-7f2c66a2ffa0";
 
   private final Analyzer analyzer =
-      new Analyzer(RULES, AnalyzerOptions.defaults().withDefaultHost("node-1"));
+      new Analyzer(RULES, AnalyzerSettings.defaults().withDefaultHost("node-1"));
 
   private List<Finding> analyze(List<SpanView> spans, List<KernelEvent> events) {
     spans.forEach(analyzer::addSpan);
@@ -357,7 +359,7 @@ class AnalyzerTest {
 
   @Test
   void producerLossNearTheSpanLowersConfidenceAndAddsANote() {
-    Analyzer withoutLoss = new Analyzer(RULES, AnalyzerOptions.defaults());
+    Analyzer withoutLoss = new Analyzer(RULES, AnalyzerSettings.defaults());
     withoutLoss.addSpan(backend());
     withoutLoss.finishSpans();
     withoutLoss.addEvent(attach(4242, "/demo-backend"));

@@ -6,10 +6,10 @@ import static io.isostack.correlator.testing.SpanBuilder.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
-import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.LiveServer;
 import io.isostack.model.EventName;
@@ -45,10 +45,10 @@ class LiveOtlpExportTest {
               OtlpExportSettings.of(capture.endpoint(), "grpc", true)
                   .withProperties(Map.of("otel.blrp.schedule.delay", "60000")));
       List<LiveFinding> printed = new CopyOnWriteArrayList<>();
-      LiveCorrelator engine =
-          new LiveCorrelator(
+      LiveAnalyzer engine =
+          new LiveAnalyzer(
               RuleTable.defaults(),
-              LiveOptions.defaults(AnalyzerOptions.defaults().withDefaultHost(HOST)),
+              LiveSettings.defaults(AnalyzerSettings.defaults().withDefaultHost(HOST)),
               LiveOtlpExportTest::now,
               exporter.andThen(printed::add));
       LiveServer server =

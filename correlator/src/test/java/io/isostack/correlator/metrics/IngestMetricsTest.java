@@ -6,13 +6,13 @@ import io.isostack.clock.ClockConverter;
 import io.isostack.codec.KernelEventReader;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.LiveCorrelator;
-import io.isostack.correlator.engine.LiveOptions;
-import io.isostack.correlator.ingest.EventFollower;
-import io.isostack.correlator.ingest.IngestResult;
-import io.isostack.correlator.ingest.LiveIngest;
-import io.isostack.correlator.ingest.RejectTally;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.engine.LiveAnalyzer;
+import io.isostack.correlator.engine.LiveSettings;
+import io.isostack.correlator.receiver.EventFollower;
+import io.isostack.correlator.receiver.IngestResult;
+import io.isostack.correlator.receiver.LiveIngest;
+import io.isostack.correlator.receiver.RejectTally;
 import io.isostack.correlator.rules.RuleTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +33,14 @@ class IngestMetricsTest {
   private static final String LOST = "{\"type\":\"lost_events\",\"data\":{\"events\":42}}\n";
 
   private final RejectTally rejects = new RejectTally(System::nanoTime);
-  private final LiveCorrelator engine =
-      new LiveCorrelator(
+  private final LiveAnalyzer engine =
+      new LiveAnalyzer(
           RuleTable.defaults(),
-          LiveOptions.defaults(AnalyzerOptions.defaults().withDefaultHost("node-1")),
+          LiveSettings.defaults(AnalyzerSettings.defaults().withDefaultHost("node-1")),
           () -> T0,
           f -> {});
-  private final LiveIngest ingest = new LiveIngest(engine, new ClockConverter(), "node-1", rejects);
+  private final LiveIngest ingest =
+      new LiveIngest(engine, engine, new ClockConverter(), "node-1", rejects);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach

@@ -3,10 +3,10 @@ package io.isostack.correlator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
-import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.LiveServer;
 import io.opentelemetry.api.common.AttributeKey;
@@ -57,9 +57,9 @@ class MetricsEndpointTest {
   @BeforeEach
   void start() throws IOException {
     metrics = new ServeMetrics();
-    AnalyzerOptions analysis = AnalyzerOptions.defaults().withDefaultHost(HOST);
-    LiveOptions options =
-        new LiveOptions(
+    AnalyzerSettings analysis = AnalyzerSettings.defaults().withDefaultHost(HOST);
+    LiveSettings options =
+        new LiveSettings(
             analysis,
             100_000_000L,
             5_000_000_000L,
@@ -68,8 +68,8 @@ class MetricsEndpointTest {
             1000,
             10_000,
             100);
-    LiveCorrelator engine =
-        new LiveCorrelator(
+    LiveAnalyzer engine =
+        new LiveAnalyzer(
             RuleTable.defaults(),
             options,
             MetricsEndpointTest::now,

@@ -3,7 +3,7 @@ package io.isostack.correlator.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.finding.Finding;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;

@@ -5,8 +5,9 @@ import static io.isostack.correlator.testing.SpanBuilder.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.correlator.engine.Analyzer;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.Finding;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
@@ -70,7 +71,7 @@ class HtmlReportRendererTest {
     assertThat(first)
         .contains("L-3 container, CPU throttling (" + Html.esc(f.detail()) + "), confidence 0.99")
         .contains(Html.esc(f.remediation()))
-        .contains("METHOD.md " + Html.esc(f.method()))
+        .contains("docs/METHOD.md " + Html.esc(f.method()))
         .contains("L-2 paravirtualization network slice");
     assertThat(count(first, "<li style=")).isEqualTo(f.chain().size());
     assertThat(count(first, "<tr><td class=\"num\">")).isEqualTo(f.evidence().size());
@@ -95,7 +96,7 @@ class HtmlReportRendererTest {
   @Test
   void everyStringFromTheDataIsEscaped() throws IOException {
     Analyzer analyzer =
-        new Analyzer(RuleTable.defaults(), AnalyzerOptions.defaults().withDefaultHost("node-1"));
+        new Analyzer(RuleTable.defaults(), AnalyzerSettings.defaults().withDefaultHost("node-1"));
     analyzer.addSpan(
         span(1)
             .op("<script>alert(1)</script>", "GET /a?x=\"'&y", SpanKind.SERVER)

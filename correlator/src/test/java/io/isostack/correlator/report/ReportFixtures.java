@@ -6,7 +6,8 @@ import static io.isostack.correlator.testing.SpanBuilder.traceId;
 
 import io.isostack.codec.Rejection;
 import io.isostack.correlator.engine.Analyzer;
-import io.isostack.correlator.engine.AnalyzerOptions;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
@@ -24,7 +25,7 @@ final class ReportFixtures {
    */
   static AnalysisReport throttledCheckout() {
     Analyzer analyzer =
-        new Analyzer(RuleTable.defaults(), AnalyzerOptions.defaults().withDefaultHost("node-1"));
+        new Analyzer(RuleTable.defaults(), AnalyzerSettings.defaults().withDefaultHost("node-1"));
     analyzer.addSpan(
         span(1)
             .trace(traceId(1))
@@ -84,7 +85,7 @@ final class ReportFixtures {
 
   /** No slow hop at all. */
   static AnalysisReport empty() {
-    Analyzer analyzer = new Analyzer(RuleTable.defaults(), AnalyzerOptions.defaults());
+    Analyzer analyzer = new Analyzer(RuleTable.defaults(), AnalyzerSettings.defaults());
     analyzer.addSpan(span(1).op("api", "GET /fast", SpanKind.SERVER).at(0, 5).build());
     return new AnalysisReport(analyzer.findings(), new InputSummary(), 1, 0, 0, 0);
   }

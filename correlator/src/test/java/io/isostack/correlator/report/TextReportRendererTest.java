@@ -2,6 +2,7 @@ package io.isostack.correlator.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.isostack.correlator.finding.FindingText;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class TextReportRendererTest {
   void verdictLineNamesPathDurationLayerCauseDetailAndConfidence() {
     AnalysisReport report = ReportFixtures.throttledCheckout();
 
-    assertThat(TextReportRenderer.verdict(report.findings().get(0)))
+    assertThat(FindingText.verdict(report.findings().get(0)))
         .matches(
             "frontend GET /checkout → backend GET /pay 1\\.41 s: L-3 container, CPU throttling"
                 + " \\(.+\\), confidence 0\\.9\\d")
@@ -27,8 +28,7 @@ class TextReportRendererTest {
 
   @Test
   void verdictLineOfARootSpanHasNoArrow() {
-    String verdict =
-        TextReportRenderer.verdict(ReportFixtures.throttledCheckout().findings().get(1));
+    String verdict = FindingText.verdict(ReportFixtures.throttledCheckout().findings().get(1));
 
     assertThat(verdict)
         .startsWith("api GET /report 600 ms: application, time in the application (");
@@ -43,8 +43,8 @@ class TextReportRendererTest {
     assertThat(text).startsWith("2 slow hops: ");
     assertThat(text.lines())
         .contains(
-            TextReportRenderer.verdict(report.findings().get(0)),
-            TextReportRenderer.verdict(report.findings().get(1)));
+            FindingText.verdict(report.findings().get(0)),
+            FindingText.verdict(report.findings().get(1)));
   }
 
   @Test

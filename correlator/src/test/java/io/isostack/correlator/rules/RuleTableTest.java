@@ -3,7 +3,7 @@ package io.isostack.correlator.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.isostack.correlator.engine.DeviceKind;
+import io.isostack.correlator.join.DeviceKind;
 import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
@@ -43,7 +43,7 @@ class RuleTableTest {
     return Path.of(RuleTableTest.class.getResource(name).toURI());
   }
 
-  /** METHOD.md §3.1, transcribed: a log line containing each keyword, and its layer. */
+  /** docs/METHOD.md §3.1, transcribed: a log line containing each keyword, and its layer. */
   static Stream<Arguments> logKeywords() {
     return Stream.of(
         Arguments.of("kvm: vcpu0 EPT violation at gpa 0x7f000", IsolationLayer.L0),
@@ -112,7 +112,7 @@ class RuleTableTest {
     assertThat(DEFAULTS.match(event(EventName.LOG), PLAIN)).isNull();
   }
 
-  /** METHOD.md §3.2, transcribed: each kernel signal as a canonical event, and its layer. */
+  /** docs/METHOD.md §3.2, transcribed: each kernel signal as a canonical event, and its layer. */
   static Stream<Arguments> kernelSignals() {
     return Stream.of(
         Arguments.of(
@@ -291,6 +291,23 @@ class RuleTableTest {
     Rule sleep = table.match(event(EventName.SCHED_OFFCPU, "state", "S"), PLAIN);
     assertThat(sleep.layer()).isEqualTo(IsolationLayer.HOST);
     assertThat(sleep.cause()).isEqualTo("custom-sleep");
+  }
+
+  @Test
+  void causeTitlesComeFromTheTableAndFallBackToTheCode() throws Exception {
+    RuleTable table = RuleTable.load(resource("override-rules.json"));
+
+    assertThat(table.rules())
+        .extracting(Rule::id, Rule::causeTitle)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("sleep-is-host", "sleeping on the host"),
+            org.assertj.core.groups.Tuple.tuple("runq-is-l1", "custom-runq"));
+  }
+
+  @Test
+  void everyDefaultRuleHasATitleOfItsOwn() {
+    assertThat(DEFAULTS.rules())
+        .allSatisfy(r -> assertThat(r.causeTitle()).as(r.id()).isNotEqualTo(r.cause()));
   }
 
   @Test

@@ -3,10 +3,10 @@ package io.isostack.correlator.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.engine.LiveCorrelator;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
-import io.isostack.correlator.engine.LiveOptions;
+import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.engine.LiveStats;
 import io.isostack.correlator.rules.RuleTable;
 import java.io.IOException;
@@ -28,16 +28,16 @@ import java.util.function.Predicate;
 final class ServeFixture implements AutoCloseable {
   static final String HOST = "node-1";
 
-  final LiveCorrelator engine;
+  final LiveAnalyzer engine;
   final LiveServer server;
   final List<LiveFinding> published = new CopyOnWriteArrayList<>();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ServeFixture(int queueCapacity, boolean startEngine, List<String> events, List<String> producers)
       throws IOException {
-    AnalyzerOptions analysis = AnalyzerOptions.defaults().withDefaultHost(HOST);
-    LiveOptions options =
-        new LiveOptions(
+    AnalyzerSettings analysis = AnalyzerSettings.defaults().withDefaultHost(HOST);
+    LiveSettings options =
+        new LiveSettings(
             analysis,
             100_000_000L,
             5_000_000_000L,
@@ -46,7 +46,7 @@ final class ServeFixture implements AutoCloseable {
             1000,
             queueCapacity,
             100);
-    engine = new LiveCorrelator(RuleTable.defaults(), options, ServeFixture::now, published::add);
+    engine = new LiveAnalyzer(RuleTable.defaults(), options, ServeFixture::now, published::add);
     server =
         new LiveServer(
             engine,

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.isostack.clock.ClockConverter;
 import io.isostack.codec.InputSpec;
 import io.isostack.correlator.engine.Analyzer;
-import io.isostack.correlator.engine.AnalyzerOptions;
-import io.isostack.correlator.ingest.InputLoader;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.receiver.InputLoader;
+import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.report.AnalysisReport;
-import io.isostack.correlator.report.InputSummary;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.SpanView;
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class SampleCases {
     String host =
         spans.stream().map(SpanView::host).filter(h -> h != null).findFirst().orElse("unknown");
     Analyzer analyzer =
-        new Analyzer(RuleTable.defaults(), AnalyzerOptions.defaults().withDefaultHost(host));
+        new Analyzer(RuleTable.defaults(), AnalyzerSettings.defaults().withDefaultHost(host));
     spans.forEach(analyzer::addSpan);
     analyzer.finishSpans();
     try (Stream<Path> files = Files.list(caseDir)) {

@@ -1,0 +1,52 @@
+package io.isostack.correlator.detect;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Baselines for live mode: the median of the last {@value #SAMPLES} self times of each operation,
+ * for at most {@code maxOperations} operations (the least recently updated is forgotten first). Not
+ * thread-safe: used by the engine thread only.
+ */
+public final class RollingBaselines implements Baselines {
+  static final int SAMPLES = 101;
+
+  private final Map<String, long[]> rings;
+  private final Map<String, Integer> counts = new HashMap<>();
+
+  public RollingBaselines(int maxOperations) {
+    this.rings =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            boolean evict = size() > maxOperations;
+            if (evict) {
+              counts.remove(eldest.getKey());
+            }
+            return evict;
+          }
+        };
+  }
+
+  /** Records one self time of an operation, in nanoseconds. */
+  public void record(String operation, long selfNanos) {
+    long[] ring = rings.computeIfAbsent(operation, k -> new long[SAMPLES]);
+    int n = counts.merge(operation, 1, Integer::sum);
+    ring[(n - 1) % SAMPLES] = selfNanos;
+  }
+
+  @Override
+  public long median(String operation) {
+    Integer n = counts.get(operation);
+    if (n == null || n < SlowSpanDetector.BASELINE_MIN_SAMPLES) {
+      return -1;
+    }
+    long[] sorted = Arrays.copyOf(rings.get(operation), Math.min(n, SAMPLES));
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}

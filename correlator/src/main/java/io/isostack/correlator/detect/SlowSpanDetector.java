@@ -1,0 +1,110 @@
+package io.isostack.correlator.detect;
+
+import io.isostack.model.SpanView;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The horizontal step: computes every span's self time and picks the slow hops.
+ *
+ * <p>A span is a slow hop when its self time is at least {@code thresholdNanos}, or when the same
+ * operation (service, span name, kind) has at least {@link #BASELINE_MIN_SAMPLES} spans in the
+ * input and this span's self time is at least {@link #BASELINE_FACTOR} times their median and at
+ * least {@code baselineFloorNanos}. The baseline can only add slow hops, never remove one that is
+ * above the threshold: in an incident recording every request may be slow (docs/METHOD.md §4,
+ * "every span slower"). Not thread-safe.
+ */
+public final class SlowSpanDetector {
+  /** Fewest spans of one operation for its median to count as a baseline. */
+  public static final int BASELINE_MIN_SAMPLES = 5;
+
+  /** How many times the median self time makes a span "well above" its baseline. */
+  public static final double BASELINE_FACTOR = 3.0;
+
+  private final long thresholdNanos;
+  private final long baselineFloorNanos;
+
+  /**
+   * Creates a detector.
+   *
+   * @param thresholdNanos self time at or above which a span is always slow, nanoseconds, > 0
+   * @param baselineFloorNanos self time below which the baseline rule never fires, nanoseconds
+   * @throws IllegalArgumentException if the threshold is not positive
+   */
+  public SlowSpanDetector(long thresholdNanos, long baselineFloorNanos) {
+    if (thresholdNanos <= 0) {
+      throw new IllegalArgumentException("slow threshold must be positive: " + thresholdNanos);
+    }
+    this.thresholdNanos = thresholdNanos;
+    this.baselineFloorNanos = baselineFloorNanos;
+  }
+
+  /**
+   * Finds the slow hops of all traces, with baselines taken from the same traces (offline mode).
+   *
+   * @param traces the assembled traces
+   * @return the slow hops, in no particular order
+   */
+  public List<SlowSpan> detect(Iterable<Trace> traces) {
+    Map<String, long[]> selfByOperation = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    for (Trace trace : traces) {
+      for (SpanView span : trace.spans()) {
+        String op = operation(span);
+        int n = counts.merge(op, 1, Integer::sum);
+        long[] arr = selfByOperation.computeIfAbsent(op, k -> new long[8]);
+        if (n > arr.length) {
+          arr = Arrays.copyOf(arr, arr.length * 2);
+          selfByOperation.put(op, arr);
+        }
+        arr[n - 1] = trace.selfTime(span).totalNanos();
+      }
+    }
+    Map<String, Long> medians = new HashMap<>();
+    for (Map.Entry<String, long[]> e : selfByOperation.entrySet()) {
+      int n = counts.get(e.getKey());
+      if (n >= BASELINE_MIN_SAMPLES) {
+        long[] sorted = Arrays.copyOf(e.getValue(), n);
+        Arrays.sort(sorted);
+        medians.put(e.getKey(), sorted[n / 2]);
+      }
+    }
+    List<SlowSpan> hops = new ArrayList<>();
+    for (Trace trace : traces) {
+      hops.addAll(detect(trace, op -> medians.getOrDefault(op, -1L)));
+    }
+    return hops;
+  }
+
+  /**
+   * Finds the slow hops of one trace against given baselines (live mode).
+   *
+   * @param trace the trace
+   * @param baselines the median self time per operation
+   * @return its slow hops
+   */
+  public List<SlowSpan> detect(Trace trace, Baselines baselines) {
+    List<SlowSpan> hops = new ArrayList<>();
+    for (SpanView span : trace.spans()) {
+      Intervals self = trace.selfTime(span);
+      long selfNanos = self.totalNanos();
+      long median = baselines.median(operation(span));
+      if (selfNanos >= thresholdNanos) {
+        hops.add(new SlowSpan(trace, span, self, "threshold", median));
+      } else if (median >= 0
+          && selfNanos >= baselineFloorNanos
+          && selfNanos >= BASELINE_FACTOR * Math.max(1, median)) {
+        hops.add(new SlowSpan(trace, span, self, "baseline", median));
+      }
+    }
+    return hops;
+  }
+
+  /** The operation of a span: service, name and kind. */
+  public static String operation(SpanView span) {
+    return span.service() + '\u0000' + span.name() + '\u0000' + span.kind();
+  }
+}

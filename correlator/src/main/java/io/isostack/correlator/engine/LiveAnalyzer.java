@@ -1,0 +1,406 @@
+package io.isostack.correlator.engine;
+
+import io.isostack.correlator.detect.LiveTraces;
+import io.isostack.correlator.detect.RollingBaselines;
+import io.isostack.correlator.detect.SlowSpan;
+import io.isostack.correlator.detect.SlowSpanDetector;
+import io.isostack.correlator.detect.Trace;
+import io.isostack.correlator.join.EventRouter;
+import io.isostack.correlator.join.HostActivity;
+import io.isostack.correlator.join.InterfaceDirectory;
+import io.isostack.correlator.join.ProcessDirectory;
+import io.isostack.correlator.join.SlicedEventIndex;
+import io.isostack.correlator.receiver.EventConsumer;
+import io.isostack.correlator.receiver.SpanConsumer;
+import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.verdict.VerticalStep;
+import io.isostack.model.EventName;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanView;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live correlation: spans and kernel events stream in, findings stream out within a second of their
+ * trace completing.
+ *
+ * <p>Receivers on any thread hand batches to a bounded queue ({@link #offerSpans}, {@link
+ * #offerEvents}: false when full, so the receiver asks its client to retry; {@link #putEvents}
+ * blocks, for files and producers). One engine thread owns all state: it assembles traces, keeps
+ * kernel events in a window that slides with the newest event time (evicting what falls behind the
+ * retention, and counting it), declares a trace complete when its root has ended and no span came
+ * for the idle time, waits at most the event lateness for late kernel events, then runs the same
+ * horizontal and vertical steps as {@code analyze} and publishes one {@link LiveFinding} per slow
+ * hop. Baselines roll over the last spans of each operation. Memory is bounded by the window, the
+ * trace limit and the queue, whatever the input rate. Thread-safe.
+ */
+public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveAnalyzer.class);
+  private static final long TICK_NANOS = 50_000_000L;
+  private static final long SLICE_NANOS = 1_000_000_000L;
+  private static final long ERROR_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+  private record SpanBatch(Collection<SpanView> spans) {}
+
+  private record EventBatch(Collection<KernelEvent> events) {}
+
+  private final RuleTable rules;
+  private final LiveSettings options;
+  private final AnalyzerSettings analysis;
+  private final LongSupplier clock;
+  private final Consumer<LiveFinding> sink;
+  private final BlockingQueue<Object> queue;
+
+  // Engine-thread state.
+  private final ProcessDirectory processes = new ProcessDirectory();
+  private final InterfaceDirectory interfaces = new InterfaceDirectory();
+  private final EventRouter router = new EventRouter(processes, interfaces);
+  private final SlicedEventIndex index = new SlicedEventIndex(SLICE_NANOS, router);
+  private final LiveTraces traces;
+  private final RollingBaselines baselines = new RollingBaselines(10_000);
+  private final SlowSpanDetector detector;
+  private final ArrayDeque<SlowSpan> recentHops = new ArrayDeque<>();
+  private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
+  private final List<LiveTraces.Completed> waiting = new ArrayList<>();
+  private long watermark = Long.MIN_VALUE;
+  private long lastErrorLog = Long.MIN_VALUE;
+
+  // Shared with readers of stats and findings.
+  private final ArrayDeque<LiveFinding> recent = new ArrayDeque<>();
+  private final AtomicLong spansReceived = new AtomicLong();
+  private final AtomicLong eventsReceived = new AtomicLong();
+  private final AtomicLong batchesRefused = new AtomicLong();
+  private final AtomicLong eventsLate = new AtomicLong();
+  private final AtomicLong eventsEvicted = new AtomicLong();
+  private final AtomicLong tracesEvaluated = new AtomicLong();
+  private final Map<String, LongAdder> findingsByLayer = new ConcurrentHashMap<>();
+  private volatile LiveStats snapshot;
+  private volatile boolean running;
+  private volatile boolean closed;
+  private volatile Thread thread;
+
+  /**
+   * Creates a live correlator; call {@link #start()} to run it.
+   *
+   * @param rules the rule table
+   * @param options the tunables
+   * @param clock the wall clock, nanoseconds since the Unix epoch (injected for tests)
+   * @param sink receives each finding on the engine thread; it must not block for long
+   */
+  public LiveAnalyzer(
+      RuleTable rules, LiveSettings options, LongSupplier clock, Consumer<LiveFinding> sink) {
+    this.rules = Objects.requireNonNull(rules, "rules");
+    this.options = Objects.requireNonNull(options, "options");
+    this.analysis = options.analysis();
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.traces = new LiveTraces(options.maxTraces());
+    this.detector =
+        new SlowSpanDetector(analysis.slowThresholdNanos(), analysis.baselineFloorNanos());
+    this.snapshot = buildStats();
+  }
+
+  /** Starts the engine thread. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    running = true;
+    thread = new Thread(this::loop, "correlator-engine");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Hands a batch of spans to the engine without waiting.
+   *
+   * @return false when the queue is full: the caller should ask its client to retry later
+   */
+  @Override
+  public boolean offerSpans(Collection<SpanView> spans) {
+    return offer(new SpanBatch(List.copyOf(spans)));
+  }
+
+  /**
+   * Hands a batch of kernel events to the engine without waiting.
+   *
+   * @return false when the queue is full: the caller should ask its client to retry later
+   */
+  @Override
+  public boolean offerEvents(Collection<KernelEvent> events) {
+    return offer(new EventBatch(List.copyOf(events)));
+  }
+
+  /**
+   * Hands a batch of kernel events to the engine, waiting while the queue is full (backpressure for
+   * files, pipes and producers).
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  @Override
+  public void putEvents(Collection<KernelEvent> events) throws InterruptedException {
+    EventBatch batch = new EventBatch(List.copyOf(events));
+    while (acceptsInput()) {
+      if (queue.offer(batch, TICK_NANOS, TimeUnit.NANOSECONDS)) {
+        return;
+      }
+    }
+    throw new IllegalStateException("the live correlator is stopped");
+  }
+
+  /**
+   * Whether the engine is running: started, not closed, its thread alive. Before {@link #start()}
+   * input is queued (so that nothing sent while starting is lost); after it stops, refused.
+   */
+  public boolean isRunning() {
+    Thread t = thread;
+    return t != null && running && t.isAlive();
+  }
+
+  private boolean acceptsInput() {
+    Thread t = thread;
+    return t == null ? !closed : running && t.isAlive();
+  }
+
+  private boolean offer(Object batch) {
+    boolean accepted = acceptsInput() && queue.offer(batch);
+    if (!accepted) {
+      batchesRefused.incrementAndGet();
+    }
+    return accepted;
+  }
+
+  /**
+   * The most recent findings, newest first.
+   *
+   * @param max at most this many
+   */
+  public List<LiveFinding> recentFindings(int max) {
+    synchronized (recent) {
+      List<LiveFinding> out = new ArrayList<>(Math.max(0, Math.min(max, recent.size())));
+      for (Iterator<LiveFinding> it = recent.descendingIterator();
+          it.hasNext() && out.size() < max; ) {
+        out.add(it.next());
+      }
+      return out;
+    }
+  }
+
+  /** The counters, as of the engine's last tick. */
+  public LiveStats stats() {
+    return snapshot;
+  }
+
+  /**
+   * Stops the engine thread after it has processed what is queued and evaluated every buffered
+   * trace, so nothing received is left unanalysed.
+   */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+      running = false;
+      closed = true;
+    }
+    if (t != null) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        Object first = queue.poll(TICK_NANOS, TimeUnit.NANOSECONDS);
+        long now = clock.getAsLong();
+        if (first != null) {
+          process(first, now);
+          // Drain for at most one tick, so that a steady stream never holds up completion.
+          for (Object more;
+              clock.getAsLong() - now < TICK_NANOS && (more = queue.poll()) != null; ) {
+            process(more, now);
+          }
+        }
+        tick(clock.getAsLong());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (Throwable t) {
+        if (t instanceof Error && !(t instanceof AssertionError)) {
+          throw (Error) t;
+        }
+        long now = clock.getAsLong();
+        if (now - lastErrorLog > ERROR_LOG_INTERVAL_NANOS) {
+          LOG.error("live correlation failed on a batch; going on", t);
+          lastErrorLog = now;
+        }
+      }
+    }
+    long now = clock.getAsLong();
+    for (Object rest; (rest = queue.poll()) != null; ) {
+      process(rest, now);
+    }
+    waiting.addAll(traces.drain(now));
+    evaluateReady(Long.MAX_VALUE);
+    snapshot = buildStats();
+  }
+
+  /** Processes every queued batch now, for tests that drive the engine without its thread. */
+  void drainForTest(long now) {
+    for (Object batch; (batch = queue.poll()) != null; ) {
+      process(batch, now);
+    }
+  }
+
+  /** Applies one batch (engine thread; package-private so tests can drive it). */
+  void process(Object batch, long now) {
+    if (batch instanceof SpanBatch s) {
+      for (SpanView span : s.spans()) {
+        traces.add(span, now);
+      }
+      spansReceived.addAndGet(s.spans().size());
+    } else if (batch instanceof EventBatch b) {
+      for (KernelEvent e : b.events()) {
+        addEvent(e, now);
+      }
+    }
+  }
+
+  private void addEvent(KernelEvent e, long now) {
+    if (watermark != Long.MIN_VALUE && e.endEpochNanos() < watermark - options.retentionNanos()) {
+      eventsLate.incrementAndGet();
+      return;
+    }
+    eventsReceived.incrementAndGet();
+    // A clock far ahead must not slide the window over everything else.
+    watermark =
+        Math.max(watermark, Math.min(e.endEpochNanos(), now + options.eventLatenessNanos()));
+    if (e.name() == EventName.PRODUCER_LOST) {
+      lostByHost.computeIfAbsent(e.host(), k -> new ArrayList<>()).add(e);
+      return;
+    }
+    if (router.learn(e) && rules.covers(e.name())) {
+      index.add(e);
+    }
+  }
+
+  /** Completes, evaluates and evicts (engine thread; package-private so tests can drive it). */
+  void tick(long now) {
+    waiting.addAll(traces.complete(now, options.traceIdleNanos(), options.traceTimeoutNanos()));
+    evaluateReady(now);
+    if (watermark != Long.MIN_VALUE) {
+      long horizon = watermark - options.retentionNanos();
+      eventsEvicted.addAndGet(index.evictBefore(horizon));
+      lostByHost.values().forEach(l -> l.removeIf(e -> e.endEpochNanos() < horizon));
+      while (!recentHops.isEmpty() && recentHops.peekFirst().span().endEpochNanos() < horizon) {
+        recentHops.pollFirst();
+      }
+    }
+    snapshot = buildStats();
+  }
+
+  /**
+   * Evaluates the complete traces whose kernel events can be taken as in: the newest event time has
+   * passed the trace's end by the lateness, or the lateness has passed since it completed.
+   */
+  private void evaluateReady(long now) {
+    List<LiveTraces.Completed> ready = new ArrayList<>();
+    for (Iterator<LiveTraces.Completed> it = waiting.iterator(); it.hasNext(); ) {
+      LiveTraces.Completed c = it.next();
+      long traceEnd = end(c.trace());
+      boolean eventsIn =
+          watermark != Long.MIN_VALUE
+              && watermark - options.eventLatenessNanos() >= traceEnd + analysis.skewNanos();
+      if (eventsIn || now >= c.completedEpochNanos() + options.eventLatenessNanos()) {
+        ready.add(c);
+        it.remove();
+      }
+    }
+    if (ready.isEmpty()) {
+      return;
+    }
+    List<SlowSpan> hops = new ArrayList<>();
+    List<Long> completedAt = new ArrayList<>();
+    for (LiveTraces.Completed c : ready) {
+      for (SlowSpan hop : detector.detect(c.trace(), baselines)) {
+        hops.add(hop);
+        completedAt.add(c.completedEpochNanos());
+      }
+      for (SpanView s : c.trace().spans()) {
+        baselines.record(SlowSpanDetector.operation(s), c.trace().selfTime(s).totalNanos());
+      }
+      tracesEvaluated.incrementAndGet();
+    }
+    recentHops.addAll(hops);
+    HostActivity activity = new HostActivity(List.copyOf(recentHops), analysis.defaultHost());
+    VerticalStep correlator =
+        new VerticalStep(
+            rules, analysis.vertical(), index, processes, interfaces, activity, lostByHost);
+    for (int i = 0; i < hops.size(); i++) {
+      publish(
+          new LiveFinding(
+              correlator.correlate(hops.get(i)), completedAt.get(i), clock.getAsLong()));
+    }
+  }
+
+  private void publish(LiveFinding f) {
+    synchronized (recent) {
+      recent.addLast(f);
+      while (recent.size() > options.findingsKept()) {
+        recent.removeFirst();
+      }
+    }
+    findingsByLayer.computeIfAbsent(f.finding().layer().code(), k -> new LongAdder()).increment();
+    try {
+      sink.accept(f);
+    } catch (RuntimeException e) {
+      LOG.warn("a finding sink failed; the finding stays at /api/findings", e);
+    }
+  }
+
+  private static long end(Trace trace) {
+    long end = Long.MIN_VALUE;
+    for (SpanView s : trace.spans()) {
+      end = Math.max(end, s.endEpochNanos());
+    }
+    return end;
+  }
+
+  private LiveStats buildStats() {
+    Map<String, Long> layers = new HashMap<>();
+    findingsByLayer.forEach((k, v) -> layers.put(k, v.sum()));
+    return new LiveStats(
+        spansReceived.get(),
+        eventsReceived.get(),
+        batchesRefused.get(),
+        traces == null ? 0 : traces.late(),
+        eventsLate.get(),
+        eventsEvicted.get(),
+        traces == null ? 0 : traces.evicted(),
+        tracesEvaluated.get(),
+        traces == null ? 0 : traces.size(),
+        index.size(),
+        layers);
+  }
+}

@@ -1,0 +1,75 @@
+package io.isostack.correlator.finding;
+
+import io.isostack.correlator.detect.SlowSpanDetector;
+import io.isostack.model.IsolationLayer;
+import io.isostack.model.SpanView;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The verdict for one slow hop: the crossing point of the horizontal and vertical axes.
+ *
+ * @param span the slow span
+ * @param path the spans from the trace's root down to it
+ * @param selfNanos the span's self time, nanoseconds
+ * @param slowReason {@code threshold} or {@code baseline} (see {@link SlowSpanDetector})
+ * @param baselineNanos median self time of the same operation, or -1
+ * @param layer the layer the time was lost in, {@link IsolationLayer#APPLICATION} when the kernel
+ *     explains too little of it
+ * @param network whether it is the layer's network slice
+ * @param cause the cause code, {@code application} for application time
+ * @param causeTitle the cause as reports print it (the rule\'s {@code title}), e.g. {@code CPU
+ *     throttling}
+ * @param confidence 0..1
+ * @param explainedNanos self time explained by the cause, nanoseconds
+ * @param detail one line with the entity and the time
+ * @param explanation what the cause means
+ * @param remediation what to do
+ * @param method the docs/METHOD.md section(s) behind the rule
+ * @param notes caveats: lost producer events, an unknown device, host-wide evidence...
+ * @param chain every candidate cause, ordered the way docs/METHOD.md §4 drills down (L-3, L-4, L-2,
+ *     L-1, L-0, host)
+ * @param evidence the joined events, in chain order then time order, at most a bounded number per
+ *     link
+ */
+public record Finding(
+    SpanView span,
+    List<SpanView> path,
+    long selfNanos,
+    String slowReason,
+    long baselineNanos,
+    IsolationLayer layer,
+    boolean network,
+    String cause,
+    String causeTitle,
+    double confidence,
+    long explainedNanos,
+    String detail,
+    String explanation,
+    String remediation,
+    String method,
+    List<String> notes,
+    List<ChainLink> chain,
+    List<Evidence> evidence) {
+
+  /** The cause code of a finding whose time the kernel does not explain. */
+  public static final String APPLICATION_CAUSE = "application";
+
+  /** How reports print {@link #APPLICATION_CAUSE}. */
+  public static final String APPLICATION_TITLE = "time in the application";
+
+  /** Validates required fields and copies the lists. */
+  public Finding {
+    Objects.requireNonNull(span, "span");
+    Objects.requireNonNull(layer, "layer");
+    Objects.requireNonNull(cause, "cause");
+    Objects.requireNonNull(causeTitle, "causeTitle");
+    if (confidence < 0 || confidence > 1) {
+      throw new IllegalArgumentException("confidence out of 0..1: " + confidence);
+    }
+    path = List.copyOf(path);
+    notes = List.copyOf(notes);
+    chain = List.copyOf(chain);
+    evidence = List.copyOf(evidence);
+  }
+}

@@ -1,0 +1,54 @@
+package io.isostack.correlator.finding;
+
+import io.isostack.model.IsolationLayer;
+import io.isostack.model.SpanView;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The wording of findings shared by every face of the correlator (text and HTML reports, the live
+ * console, OTLP export): the one-line verdict and the names of layers. Stateless and thread-safe.
+ */
+public final class FindingText {
+  private FindingText() {}
+
+  /**
+   * The one-line verdict of a finding, e.g. {@code frontend GET /checkout → backend GET /pay 2 s:
+   * L-3 container, CPU throttling (cgroup /demo-backend throttled 1.99 s of the span), confidence
+   * 0.99}.
+   */
+  public static String verdict(Finding f) {
+    StringBuilder b = new StringBuilder();
+    b.append(hopPath(f)).append(' ').append(Durations.human(f.span().durationNanos())).append(": ");
+    b.append(layerName(f.layer(), f.network())).append(", ").append(f.causeTitle());
+    b.append(" (").append(f.detail()).append(")");
+    b.append(", confidence ").append(String.format(Locale.ROOT, "%.2f", f.confidence()));
+    return b.toString();
+  }
+
+  /**
+   * A layer as reports name it: {@code L-3 container}, {@code L-2 paravirtualization network
+   * slice}, {@code host}, {@code application} (the layer names of docs/METHOD.md §2).
+   */
+  public static String layerName(IsolationLayer layer, boolean network) {
+    if (layer == IsolationLayer.APPLICATION) {
+      return "application";
+    }
+    String name = layer == IsolationLayer.HOST ? "host" : layer.code() + " " + layer.title();
+    return network ? name + " network slice" : name;
+  }
+
+  /**
+   * {@code root-service root-name → hop-service hop-name}, or the hop alone when it is the root.
+   */
+  private static String hopPath(Finding f) {
+    List<SpanView> path = f.path();
+    SpanView root = path.get(0);
+    SpanView hop = f.span();
+    String last = hop.service() + " " + hop.name();
+    if (path.size() == 1) {
+      return last;
+    }
+    return root.service() + " " + root.name() + " → " + last;
+  }
+}

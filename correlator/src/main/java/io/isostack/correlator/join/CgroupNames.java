@@ -1,0 +1,101 @@
+package io.isostack.correlator.join;
+
+/**
+ * Derives container ids and pod uids from cgroup paths, following the container runtimes' naming
+ * conventions (docs/formats/07-correlation-keys.md): systemd driver {@code
+ * .../kubepods-burstable-pod<uid_with_underscores>.slice/cri-containerd-<64hex>.scope}, cgroupfs
+ * driver {@code /kubepods/burstable/pod<uid>/<64hex>}, Docker {@code
+ * /system.slice/docker-<64hex>.scope} or {@code /docker/<64hex>}. Stateless and thread-safe.
+ */
+public final class CgroupNames {
+  private static final String[] RUNTIME_PREFIXES = {
+    "cri-containerd-", "crio-", "docker-", "containerd-", "libpod-", "cri-o-"
+  };
+
+  private CgroupNames() {}
+
+  /**
+   * The container id in a cgroup path.
+   *
+   * @param path a cgroup path, may be null
+   * @return the 64-hex container id of the path's last element, or null when there is none
+   */
+  public static String containerId(String path) {
+    if (path == null || path.isEmpty()) {
+      return null;
+    }
+    int slash = path.lastIndexOf('/');
+    String leaf = path.substring(slash + 1);
+    if (leaf.endsWith(".scope")) {
+      leaf = leaf.substring(0, leaf.length() - ".scope".length());
+    }
+    for (String prefix : RUNTIME_PREFIXES) {
+      if (leaf.startsWith(prefix)) {
+        leaf = leaf.substring(prefix.length());
+        break;
+      }
+    }
+    return isHex64(leaf) ? leaf : null;
+  }
+
+  /**
+   * The pod uid in a cgroup path.
+   *
+   * @param path a cgroup path, may be null
+   * @return the pod uid with dashes (systemd's underscores replaced), or null when there is none
+   */
+  public static String podUid(String path) {
+    if (path == null) {
+      return null;
+    }
+    for (String element : path.split("/")) {
+      int at = element.lastIndexOf("pod");
+      if (at < 0) {
+        continue;
+      }
+      String uid = element.substring(at + 3);
+      if (uid.endsWith(".slice")) {
+        uid = uid.substring(0, uid.length() - ".slice".length());
+      }
+      uid = uid.replace('_', '-');
+      if (uid.length() == 36 && uid.charAt(8) == '-' && uid.charAt(13) == '-') {
+        return uid;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The key under which a container id is indexed: its first 12 characters in lower case, the short
+   * form runtimes print, so that an abbreviated {@code container.id} (the semantic conventions
+   * allow it) still joins.
+   *
+   * @param containerId a full or abbreviated container id, optionally with a {@code runtime://}
+   *     prefix
+   * @return the key, or null when the id is too short to be trusted (under 12 characters)
+   */
+  public static String containerKey(String containerId) {
+    if (containerId == null) {
+      return null;
+    }
+    String id = containerId;
+    int scheme = id.indexOf("://");
+    if (scheme >= 0) {
+      id = id.substring(scheme + 3);
+    }
+    return id.length() < 12 ? null : id.substring(0, 12).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static boolean isHex64(String s) {
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,68 @@
+package io.isostack.correlator.join;
+
+import io.isostack.model.KernelEvent;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The live event index: one {@link EventIndex} per slice of event end time, so that old events are
+ * evicted a whole slice at a time and memory stays bounded by the retention, whatever the input
+ * rate.
+ *
+ * <p>An event is kept in the slice of its end time ({@code time_ns}); a query visits the slices
+ * that can hold an event overlapping the window: those whose end times reach the window's start.
+ * Not thread-safe: owned by the engine thread.
+ */
+public final class SlicedEventIndex implements EventSource {
+  private final long sliceNanos;
+  private final TreeMap<Long, EventIndex> slices = new TreeMap<>();
+  private final EventRouter router;
+  private long events;
+
+  public SlicedEventIndex(long sliceNanos, EventRouter router) {
+    if (sliceNanos <= 0) {
+      throw new IllegalArgumentException("sliceNanos must be positive");
+    }
+    this.sliceNanos = sliceNanos;
+    this.router = router;
+  }
+
+  /** Indexes an event under its keys (the router decides them). */
+  public void add(KernelEvent e) {
+    long slice = Math.floorDiv(e.endEpochNanos(), sliceNanos);
+    router.index(e, slices.computeIfAbsent(slice, k -> new EventIndex()));
+    events++;
+  }
+
+  /**
+   * Drops every slice whose events all ended before {@code epochNanos}.
+   *
+   * @return how many events were dropped
+   */
+  public long evictBefore(long epochNanos) {
+    long limit = Math.floorDiv(epochNanos, sliceNanos);
+    long dropped = 0;
+    for (var it = slices.headMap(limit, false).entrySet().iterator(); it.hasNext(); ) {
+      dropped += it.next().getValue().eventCount();
+      it.remove();
+    }
+    events -= dropped;
+    return dropped;
+  }
+
+  /** Events held. */
+  public long size() {
+    return events;
+  }
+
+  @Override
+  public void query(EntityKey key, long from, long to, Consumer<KernelEvent> visitor) {
+    for (Map.Entry<Long, EventIndex> s :
+        slices.tailMap(Math.floorDiv(from, sliceNanos), true).entrySet()) {
+      EventIndex index = s.getValue();
+      index.seal();
+      index.query(key, from, to, visitor);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.isostack.correlator.receiver;
+
+import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.ReadSummary;
+import io.isostack.codec.RejectListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one kernel-event input the way {@code tail -F} does, from its beginning: a regular file
+ * is read to its end, then polled every {@value #POLL_MILLIS} ms for appended lines, and reopened
+ * from its start when it is truncated or replaced (rotation); a FIFO is read until its writer
+ * closes it, then reopened for the next writer; standard input is read once to its end. A file that
+ * does not exist yet is waited for.
+ *
+ * <p>Events go to the {@link EventBatchSink} in batches, flushed whenever the input has nothing
+ * more to read. Runs on its own daemon thread ({@link #start()}); {@link #close()} stops it (a
+ * thread blocked opening a FIFO that no writer opens is left to die with the JVM).
+ */
+public final class EventFollower implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
+  private static final int POLL_MILLIS = 50;
+  private static final int MAX_BATCH = 512;
+
+  private final Path path;
+  private final String source;
+  private final EventStreamDecoder decoder;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile FileChannel channel;
+
+  /**
+   * Creates a follower; {@link #start()} starts it.
+   *
+   * @param path the file or FIFO, or null for standard input
+   * @param reader the decoder of lines (used by this follower's thread only)
+   * @param rejects receives rejected records
+   * @param sink receives the batches
+   */
+  public EventFollower(
+      Path path, KernelEventReader reader, RejectListener rejects, EventBatchSink sink) {
+    this.path = path;
+    this.source = path == null ? "stdin" : path.toString();
+    this.decoder =
+        new EventStreamDecoder(
+            Objects.requireNonNull(reader, "reader"), source, rejects, sink, MAX_BATCH);
+    this.thread = new Thread(this::run, "events " + source);
+    thread.setDaemon(true);
+  }
+
+  /** Starts following. */
+  public void start() {
+    thread.start();
+  }
+
+  /** The input's name. */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * What was read so far: {@code lines}, {@code records} (events handed to the sink, including
+   * {@code producer.lost} ones), {@code rejected}, and {@code lost} (events the producer reported
+   * lost with bpftrace's {@code lost_events}). Thread-safe; lags reading by at most one batch.
+   */
+  public ReadSummary counts() {
+    return decoder.counts();
+  }
+
+  /** Bytes read so far. Thread-safe. */
+  public long bytesRead() {
+    return decoder.bytes();
+  }
+
+  /** Stops following and waits briefly for the thread to hand on what it has read. */
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    FileChannel c = channel;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        LOG.debug("closing {}", source, e);
+      }
+    }
+    try {
+      thread.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    try {
+      if (path == null) {
+        readStream(System.in);
+      } else {
+        follow();
+      }
+      decoder.endOfStream();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      if (t instanceof Error && !(t instanceof AssertionError)) {
+        throw (Error) t;
+      }
+      if (running) {
+        LOG.error("following {} failed; no more events are read from it", source, t);
+      }
+    }
+  }
+
+  private void readStream(InputStream in) throws IOException, InterruptedException {
+    byte[] buf = new byte[64 * 1024];
+    while (running) {
+      if (in.available() == 0) {
+        decoder.flush();
+      }
+      int n = in.read(buf);
+      if (n < 0) {
+        return;
+      }
+      decoder.feed(buf, 0, n);
+    }
+  }
+
+  private void follow() throws IOException, InterruptedException {
+    boolean warned = false;
+    ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+    while (running) {
+      FileChannel ch;
+      Object key;
+      boolean regular;
+      try {
+        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        regular = attrs.isRegularFile();
+        key = attrs.fileKey();
+        ch = FileChannel.open(path, StandardOpenOption.READ); // blocks for a FIFO's writer
+      } catch (NoSuchFileException e) {
+        if (!warned) {
+          LOG.info("{} does not exist yet; waiting for it", source);
+          warned = true;
+        }
+        Thread.sleep(POLL_MILLIS * 4L);
+        continue;
+      }
+      channel = ch;
+      try (ch) {
+        LOG.debug("following {} ({})", source, regular ? "file" : "stream");
+        readChannel(ch, buf, regular, key);
+      } catch (ClosedChannelException e) {
+        return; // closed by close()
+      } finally {
+        channel = null;
+      }
+      if (!regular) {
+        decoder.endOfStream(); // the writer went away; a cut line is a line
+      }
+    }
+  }
+
+  /** Reads until the end of a stream, or, for a regular file, until it is replaced. */
+  private void readChannel(FileChannel ch, ByteBuffer buf, boolean regular, Object key)
+      throws IOException, InterruptedException {
+    while (running) {
+      if (!regular) {
+        decoder.flush(); // a FIFO read may block: hand on what one read brought first
+      }
+      buf.clear();
+      int n = ch.read(buf);
+      if (n > 0) {
+        decoder.feed(buf.array(), 0, n);
+        continue;
+      }
+      if (n < 0 && !regular) {
+        return;
+      }
+      decoder.flush();
+      if (regular) {
+        if (ch.size() < ch.position()) {
+          LOG.info("{} was truncated; reading it again from its start", source);
+          ch.position(0);
+          continue;
+        }
+        if (replaced(key)) {
+          LOG.info("{} was replaced (rotated); reading the new file", source);
+          while ((n = readOnce(ch, buf)) > 0) {
+            decoder.feed(buf.array(), 0, n); // the rest of the old file first
+          }
+          return;
+        }
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+
+  private static int readOnce(FileChannel ch, ByteBuffer buf) throws IOException {
+    buf.clear();
+    return ch.read(buf);
+  }
+
+  private boolean replaced(Object key) {
+    try {
+      Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      return key != null && !key.equals(now);
+    } catch (IOException e) {
+      return false; // gone for now: keep the old one until a new file appears
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.isostack.correlator.receiver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Reads a request body whole, un-gzipping it when {@code Content-Encoding: gzip}, and enforces the
+ * size limit before and after decompression (OTLP/HTTP: "the server MUST cap the request body
+ * including after decompression" → 413).
+ *
+ * @param bytes the body; only the first {@code length} bytes are valid
+ * @param length the body's length
+ */
+record HttpBody(byte[] bytes, int length) {
+
+  /** The body exceeds the limit. */
+  static final class TooLargeException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TooLargeException(String message) {
+      super(message);
+    }
+  }
+
+  /** The body's encoding is neither identity nor gzip. */
+  static final class UnsupportedEncodingException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UnsupportedEncodingException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Reads the body of a request (blocking).
+   *
+   * @param maxBytes the largest body accepted, compressed or not
+   * @throws TooLargeException if it is larger
+   * @throws UnsupportedEncodingException for a content encoding other than gzip or identity
+   * @throws IOException if reading fails or the gzip stream is corrupt
+   */
+  static HttpBody read(Request request, long maxBytes)
+      throws IOException, TooLargeException, UnsupportedEncodingException {
+    long declared = request.getLength();
+    if (declared > maxBytes) {
+      throw new TooLargeException(
+          "request body of " + declared + " bytes exceeds the limit of " + maxBytes + " bytes");
+    }
+    String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+    boolean gzip = false;
+    if (encoding != null && !encoding.isBlank()) {
+      String e = encoding.trim().toLowerCase(Locale.ROOT);
+      if (e.equals("gzip") || e.equals("x-gzip")) {
+        gzip = true;
+      } else if (!e.equals("identity")) {
+        throw new UnsupportedEncodingException(
+            "Content-Encoding '" + encoding + "' is not supported; use gzip or none");
+      }
+    }
+    try (InputStream raw = Content.Source.asInputStream(request)) {
+      InputStream in = gzip ? new GZIPInputStream(new Capped(raw, maxBytes)) : raw;
+      return readCapped(in, maxBytes, gzip ? " after decompression" : "");
+    } catch (IOException e) {
+      if (e.getCause() instanceof TooLargeException t) {
+        throw t;
+      }
+      throw e;
+    }
+  }
+
+  private static HttpBody readCapped(InputStream in, long maxBytes, String where)
+      throws IOException, TooLargeException {
+    byte[] buf = new byte[8192];
+    int len = 0;
+    while (true) {
+      if (len == buf.length) {
+        buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, maxBytes + 1));
+      }
+      int n = in.read(buf, len, buf.length - len);
+      if (n < 0) {
+        return new HttpBody(buf, len);
+      }
+      len += n;
+      if (len > maxBytes) {
+        throw new TooLargeException(
+            "request body exceeds the limit of " + maxBytes + " bytes" + where);
+      }
+    }
+  }
+
+  /** Counts compressed bytes so that a huge compressed body is cut early too. */
+  private static final class Capped extends java.io.FilterInputStream {
+    private final long max;
+    private long count;
+
+    Capped(InputStream in, long max) {
+      super(in);
+      this.max = max;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0 && ++count > max) {
+        throw new IOException(new TooLargeException("compressed body exceeds " + max + " bytes"));
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0 && (count += n) > max) {
+        throw new IOException(new TooLargeException("compressed body exceeds " + max + " bytes"));
+      }
+      return n;
+    }
+  }
+}

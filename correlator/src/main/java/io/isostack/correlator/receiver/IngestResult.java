@@ -1,0 +1,50 @@
+package io.isostack.correlator.receiver;
+
+import io.isostack.codec.Rejection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What became of one received request.
+ *
+ * @param outcome accepted (possibly in part), refused (engine queue full: retry later) or invalid
+ *     (the body could not be decoded: do not retry)
+ * @param accepted records handed to the engine
+ * @param rejected records rejected as invalid
+ * @param message why records were rejected, or why the request was refused or invalid; empty when
+ *     all was accepted
+ * @param errors the first few rejections
+ */
+public record IngestResult(
+    Outcome outcome, long accepted, long rejected, String message, List<Rejection> errors) {
+
+  /** The fate of a request. */
+  public enum Outcome {
+    /** Handed to the engine; {@code rejected} records were invalid and dropped. */
+    ACCEPTED,
+    /** The engine's queue was full; nothing was taken; the client should retry. */
+    REFUSED,
+    /** The body could not be decoded; nothing was taken; the client must not retry. */
+    INVALID
+  }
+
+  /** Validates and copies. */
+  public IngestResult {
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(message, "message");
+    errors = List.copyOf(errors);
+  }
+
+  static IngestResult refused(long records) {
+    return new IngestResult(
+        Outcome.REFUSED,
+        0,
+        0,
+        "the correlator's queue is full; retry later (" + records + " records not taken)",
+        List.of());
+  }
+
+  static IngestResult invalid(String message) {
+    return new IngestResult(Outcome.INVALID, 0, 0, message, List.of());
+  }
+}

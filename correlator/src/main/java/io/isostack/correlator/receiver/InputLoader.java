@@ -1,0 +1,253 @@
+package io.isostack.correlator.receiver;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.codec.FormatReader;
+import io.isostack.codec.FormatReaders;
+import io.isostack.codec.InputHead;
+import io.isostack.codec.InputSpec;
+import io.isostack.codec.LibbpfToolsReader;
+import io.isostack.codec.ReadContext;
+import io.isostack.codec.ReadSummary;
+import io.isostack.codec.RecordStream;
+import io.isostack.codec.RejectListener;
+import io.isostack.codec.Rejection;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanView;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads the inputs named on the command line: opens each file (or standard input), un-gzips it when
+ * needed, detects its format from the content unless {@code FORMAT:PATH} named it, and streams its
+ * records through the matching reader into the analysis.
+ *
+ * <p>An input that cannot be opened or whose format cannot be told is reported in the {@link
+ * InputSummary} and skipped; the others are still read. Not thread-safe.
+ */
+public final class InputLoader {
+  private static final int HEAD_BYTES = InputHead.MAX_BYTES;
+
+  /** The default host given to trace readers: spans name their host in their resource. */
+  private static final String NO_HOST = "unknown";
+
+  private final ClockConverter clocks;
+  private final LibbpfToolsReader.Options libbpf;
+  private final InputSummary summary;
+  private final Consumer<String> errors;
+  private final Set<String> clockErrorsReported = new HashSet<>();
+  private ReadProgress progress = (source, read, total) -> {};
+
+  /** Hears how far the reading of an input has come. */
+  @FunctionalInterface
+  public interface ReadProgress {
+    /**
+     * Called as an input is read (often: keep it cheap).
+     *
+     * @param source the input's name
+     * @param bytesRead bytes read so far (before decompression)
+     * @param totalBytes the input's size, or -1 when unknown (standard input)
+     */
+    void read(String source, long bytesRead, long totalBytes);
+  }
+
+  /** Reports reading progress to a listener (e.g. a terminal's progress line). */
+  public void onProgress(ReadProgress listener) {
+    this.progress = listener;
+  }
+
+  /**
+   * Creates a loader.
+   *
+   * @param clocks clock offsets (user-supplied and from {@code clock.sync} records)
+   * @param summary where counts and rejections go
+   * @param errors receives one line per input-level problem (for standard error)
+   */
+  public InputLoader(ClockConverter clocks, InputSummary summary, Consumer<String> errors) {
+    this(clocks, LibbpfToolsReader.Options.defaults(Clock.systemUTC()), summary, errors);
+  }
+
+  /**
+   * Creates a loader with a time anchor for libbpf-tools text, whose timestamps are local {@code
+   * HH:MM:SS} without a date or seconds since the tool started.
+   *
+   * @param clocks clock offsets (user-supplied and from {@code clock.sync} records)
+   * @param libbpf the date, zone and start time that anchor libbpf-tools timestamps
+   * @param summary where counts and rejections go
+   * @param errors receives one line per input-level problem (for standard error)
+   */
+  public InputLoader(
+      ClockConverter clocks,
+      LibbpfToolsReader.Options libbpf,
+      InputSummary summary,
+      Consumer<String> errors) {
+    this.clocks = clocks;
+    this.libbpf = libbpf;
+    this.summary = summary;
+    this.errors = errors;
+  }
+
+  /**
+   * Reads spans from one input.
+   *
+   * @param spec the input
+   * @param out receives each valid span
+   */
+  public void readTraces(InputSpec spec, Consumer<SpanView> out) {
+    read(
+        spec,
+        true,
+        (in, format, source) -> {
+          ReadSummary s =
+              open(FormatReaders.trace(format.name()), source, NO_HOST, out, summary, in);
+          summary.spans(source, s.records());
+        });
+  }
+
+  /**
+   * Reads kernel events from one input.
+   *
+   * @param spec the input
+   * @param defaultHost the host of events without {@code host.name}
+   * @param out receives each valid event, time already in the Unix epoch
+   */
+  public void readEvents(InputSpec spec, String defaultHost, Consumer<KernelEvent> out) {
+    read(
+        spec,
+        false,
+        (in, format, source) -> {
+          ReadSummary s =
+              open(
+                  FormatReaders.event(format.name()),
+                  source,
+                  defaultHost,
+                  out,
+                  clockAware(source),
+                  in);
+          summary.events(source, s.records());
+          if (s.lost() > 0) {
+            summary.lost(source, s.lost());
+          }
+        });
+  }
+
+  private <T> ReadSummary open(
+      FormatReader<T> format,
+      String source,
+      String defaultHost,
+      Consumer<? super T> out,
+      RejectListener rejects,
+      InputStream in)
+      throws IOException {
+    ReadContext context = ReadContext.of(clocks, defaultHost, Clock.systemUTC()).withLibbpf(libbpf);
+    RecordStream stream = format.open(source, context, out, rejects);
+    stream.read(in);
+    stream.finish();
+    return stream.summary();
+  }
+
+  private RejectListener clockAware(String source) {
+    return r -> {
+      summary.rejected(r);
+      if ("missing-clock-sync".equals(r.reason()) && clockErrorsReported.add(source)) {
+        errors.accept(describe(r));
+      }
+    };
+  }
+
+  private static String describe(Rejection r) {
+    return r.source() + (r.line() > 0 ? ":" + r.line() : "") + ": " + r.message();
+  }
+
+  private interface Body {
+    void read(InputStream in, FormatReader<?> format, String source) throws IOException;
+  }
+
+  private void read(InputSpec spec, boolean traces, Body body) {
+    String source = spec.isStdin() ? "stdin" : spec.path().toString();
+    try (InputStream raw = spec.isStdin() ? System.in : Files.newInputStream(spec.path())) {
+      long total = spec.isStdin() ? -1 : Files.size(spec.path());
+      BufferedInputStream in = new BufferedInputStream(counting(raw, source, total), HEAD_BYTES);
+      InputStream data = in;
+      if (isGzip(in)) {
+        data = new BufferedInputStream(new GZIPInputStream(in), HEAD_BYTES);
+      }
+      FormatReader<?> format = spec.format();
+      if (format == null) {
+        FormatReaders.Detected d = detect(data);
+        if (d.format() == null) {
+          fail(source, d.describe(source));
+          return;
+        }
+        format = d.format();
+      }
+      boolean isTraces = FormatReaders.trace(format.name()) != null;
+      if (isTraces != traces) {
+        fail(
+            source,
+            "this looks like "
+                + format.name()
+                + " data; pass it with "
+                + (isTraces ? "--traces" : "--events"));
+        return;
+      }
+      body.read(data, format, source);
+    } catch (NoSuchFileException e) {
+      fail(source, "no such file");
+    } catch (IOException e) {
+      fail(source, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  private InputStream counting(InputStream raw, String source, long total) {
+    return new java.io.FilterInputStream(raw) {
+      private long read;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          progress.read(source, ++read, total);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n > 0) {
+          read += n;
+          progress.read(source, read, total);
+        }
+        return n;
+      }
+    };
+  }
+
+  private void fail(String source, String reason) {
+    summary.unreadable(source, reason);
+    errors.accept(source + ": " + reason);
+  }
+
+  private static boolean isGzip(BufferedInputStream in) throws IOException {
+    in.mark(2);
+    int a = in.read();
+    int b = in.read();
+    in.reset();
+    return a == 0x1f && b == 0x8b;
+  }
+
+  private static FormatReaders.Detected detect(InputStream in) throws IOException {
+    in.mark(HEAD_BYTES);
+    byte[] head = in.readNBytes(HEAD_BYTES);
+    in.reset();
+    return FormatReaders.detect(InputHead.of(head, head.length));
+  }
+}

@@ -1,0 +1,240 @@
+package io.isostack.correlator.receiver;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.OtlpJsonTraceReader;
+import io.isostack.codec.OtlpLogEvents;
+import io.isostack.codec.OtlpLogEventsJson;
+import io.isostack.codec.OtlpProtoTraceReader;
+import io.isostack.codec.RejectListener;
+import io.isostack.codec.RejectReason;
+import io.isostack.codec.Rejection;
+import io.isostack.correlator.receiver.ReceiveTally.Channel;
+import io.isostack.model.EventName;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanView;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns received OTLP requests and kernel-event bodies into spans and events and offers them to the
+ * {@link SpanConsumer} and {@link EventConsumer}, the same way for gRPC and HTTP: invalid records
+ * are rejected one by one (counted in the shared {@link RejectTally} and summed up in the result),
+ * the valid ones are offered in one batch, and a full engine queue refuses the whole request so
+ * that the client retries it. What each receiver takes in is counted in its {@link #received()}
+ * tally.
+ *
+ * <p>Thread-safe: every call uses its own readers.
+ */
+public final class LiveIngest {
+  private static final int ERRORS_KEPT = 5;
+
+  private final SpanConsumer spanConsumer;
+  private final EventConsumer eventConsumer;
+  private final ClockConverter clocks;
+  private final String defaultHost;
+  private final RejectTally tally;
+  private final ReceiveTally received = new ReceiveTally();
+
+  /**
+   * Creates the ingest.
+   *
+   * @param spanConsumer where spans go
+   * @param eventConsumer where kernel events go
+   * @param clocks clock offsets, shared with the event followers
+   * @param defaultHost the host of events without {@code host.name}
+   * @param tally counts every rejection
+   */
+  public LiveIngest(
+      SpanConsumer spanConsumer,
+      EventConsumer eventConsumer,
+      ClockConverter clocks,
+      String defaultHost,
+      RejectTally tally) {
+    this.spanConsumer = Objects.requireNonNull(spanConsumer, "spanConsumer");
+    this.eventConsumer = Objects.requireNonNull(eventConsumer, "eventConsumer");
+    this.clocks = Objects.requireNonNull(clocks, "clocks");
+    this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
+    this.tally = Objects.requireNonNull(tally, "tally");
+  }
+
+  /** What the receivers took in so far, by receiver and signal. */
+  public ReceiveTally received() {
+    return received;
+  }
+
+  /**
+   * Counts a request body that could not be decoded at all (e.g. an OTLP/HTTP protobuf body that
+   * does not parse) as one rejected record with the given reason.
+   *
+   * @return the invalid result to answer with
+   */
+  public IngestResult undecodable(String source, String reason, String message) {
+    tally.rejected(new Rejection(source, 0, reason, message));
+    return IngestResult.invalid(message);
+  }
+
+  /** Spans of an OTLP protobuf request received over {@code transport}. */
+  public IngestResult traces(
+      ExportTraceServiceRequest request, OtlpTransport transport, String source) {
+    Channel channel = channel(transport, true);
+    received.add(channel, 0, request.getSerializedSize(), 0);
+    Collector c = new Collector();
+    List<SpanView> spans = new ArrayList<>();
+    new OtlpProtoTraceReader().convert(request, source, spans::add, c);
+    return offerSpans(spans, c, "spans", channel);
+  }
+
+  /** Spans of an OTLP/JSON request body (read by the streaming JSON reader). */
+  public IngestResult tracesJson(byte[] body, int len, String source) {
+    Channel channel = channel(OtlpTransport.HTTP, true);
+    received.add(channel, 0, len, 0);
+    Collector c = new Collector();
+    List<SpanView> spans = new ArrayList<>();
+    try {
+      new OtlpJsonTraceReader().read(new ByteArrayInputStream(body, 0, len), source, spans::add, c);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading memory does not fail
+    }
+    if (c.undecodable != null) {
+      return IngestResult.invalid(c.undecodable);
+    }
+    return offerSpans(spans, c, "spans", channel);
+  }
+
+  /** Kernel events of an OTLP logs request received over {@code transport}. */
+  public IngestResult logs(
+      ExportLogsServiceRequest request, OtlpTransport transport, String source) {
+    return logs(request, transport, source, request.getSerializedSize());
+  }
+
+  private IngestResult logs(
+      ExportLogsServiceRequest request, OtlpTransport transport, String source, long bytes) {
+    Channel channel = channel(transport, false);
+    received.add(channel, 0, bytes, 0);
+    Collector c = new Collector();
+    List<KernelEvent> events = new ArrayList<>();
+    new OtlpLogEvents(clocks, defaultHost).convert(request, source, events::add, c);
+    return offerEvents(events, c, "log records", channel);
+  }
+
+  /** Kernel events of an OTLP/JSON logs request body. */
+  public IngestResult logsJson(byte[] body, int len, String source) {
+    ExportLogsServiceRequest request;
+    try {
+      request = OtlpLogEventsJson.parse(body, 0, len);
+    } catch (IllegalArgumentException e) {
+      received.add(channel(OtlpTransport.HTTP, false), 0, len, 0);
+      return undecodable(source, RejectReason.INVALID_JSON, e.getMessage());
+    }
+    return logs(request, OtlpTransport.HTTP, source, len);
+  }
+
+  /**
+   * Kernel events of a body of canonical JSON lines (bare or bpftrace-wrapped).
+   *
+   * @return invalid when no line held a valid event and some were rejected
+   */
+  public IngestResult kernelEvents(byte[] body, int len, String source) {
+    received.add(Channel.KERNEL_EVENTS, 0, len, 0);
+    Collector c = new Collector();
+    List<KernelEvent> events = new ArrayList<>();
+    EventStreamDecoder d =
+        new EventStreamDecoder(
+            new KernelEventReader(clocks, defaultHost),
+            source,
+            c,
+            events::addAll,
+            Integer.MAX_VALUE);
+    try {
+      d.feed(body, 0, len);
+      d.endOfStream();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return IngestResult.refused(0);
+    }
+    if (events.isEmpty() && c.rejected > 0) {
+      return new IngestResult(
+          IngestResult.Outcome.INVALID, 0, c.rejected, c.message("lines"), c.errors);
+    }
+    return offerEvents(events, c, "lines", Channel.KERNEL_EVENTS);
+  }
+
+  private IngestResult offerSpans(List<SpanView> spans, Collector c, String what, Channel channel) {
+    if (!spans.isEmpty() && !spanConsumer.offerSpans(spans)) {
+      return IngestResult.refused(spans.size());
+    }
+    received.add(channel, spans.size(), 0, 0);
+    return new IngestResult(
+        IngestResult.Outcome.ACCEPTED, spans.size(), c.rejected, c.message(what), c.errors);
+  }
+
+  private IngestResult offerEvents(
+      List<KernelEvent> events, Collector c, String what, Channel channel) {
+    if (!events.isEmpty() && !eventConsumer.offerEvents(events)) {
+      return IngestResult.refused(events.size());
+    }
+    long lost = 0;
+    for (KernelEvent e : events) {
+      if (e.name() == EventName.PRODUCER_LOST && e.value() > 0) {
+        lost += (long) e.value();
+      }
+    }
+    received.add(channel, events.size(), 0, lost);
+    return new IngestResult(
+        IngestResult.Outcome.ACCEPTED, events.size(), c.rejected, c.message(what), c.errors);
+  }
+
+  private static Channel channel(OtlpTransport transport, boolean spans) {
+    boolean grpc = transport == OtlpTransport.GRPC;
+    if (spans) {
+      return grpc ? Channel.OTLP_GRPC_SPANS : Channel.OTLP_HTTP_SPANS;
+    }
+    return grpc ? Channel.OTLP_GRPC_LOGS : Channel.OTLP_HTTP_LOGS;
+  }
+
+  /** The rejections of one request; forwards each to the shared tally. */
+  private final class Collector implements RejectListener {
+    long rejected;
+    final List<Rejection> errors = new ArrayList<>();
+    String undecodable;
+
+    @Override
+    public void rejected(Rejection r) {
+      tally.rejected(r);
+      String reason = r.reason();
+      if (RejectReason.INVALID_JSON.equals(reason)
+          || RejectReason.TRUNCATED.equals(reason)
+          || RejectReason.INVALID_PROTOBUF.equals(reason)) {
+        if (undecodable == null) {
+          undecodable = reason + ": " + r.message();
+        }
+      }
+      rejected++;
+      if (errors.size() < ERRORS_KEPT) {
+        errors.add(r);
+      }
+    }
+
+    String message(String what) {
+      if (rejected == 0) {
+        return "";
+      }
+      StringBuilder b = new StringBuilder().append(rejected).append(' ').append(what);
+      b.append(" rejected");
+      String sep = ": ";
+      for (Rejection r : errors) {
+        b.append(sep).append(r.line() > 0 ? r.line() + ": " : "").append(r.reason());
+        b.append(": ").append(r.message());
+        sep = "; ";
+      }
+      return b.toString();
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.isostack.correlator.receiver;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import io.isostack.codec.RejectReason;
+import io.isostack.codec.Rejection;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The OTLP/HTTP receiver (docs/formats/05-otlp.md) and the kernel-event endpoint: {@code POST
+ * /v1/traces}, {@code POST /v1/logs} ({@code application/x-protobuf} or {@code application/json},
+ * optionally gzip) and {@code POST /v1/kernel-events} (canonical JSON lines).
+ *
+ * <p>Status codes: 200 with an {@code Export…ServiceResponse} in the request's content type
+ * (partial success when some records were rejected); 400 with a {@code google.rpc.Status} for an
+ * undecodable body; 413 above the size limit (also after decompression); 415 for other content
+ * types or encodings; 503 with {@code Retry-After: 1} when the engine's queue is full; 405 for
+ * other methods on these paths. Other paths are left to the next handler. Thread-safe.
+ */
+public final class OtlpHttpReceiver extends Handler.Abstract {
+  static final String TRACES = "/v1/traces";
+  static final String LOGS = "/v1/logs";
+  static final String KERNEL_EVENTS = "/v1/kernel-events";
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
+  private static final int INVALID_ARGUMENT = 3;
+  private static final int RESOURCE_EXHAUSTED = 8;
+  private static final int UNAVAILABLE = 14;
+
+  private final LiveIngest ingest;
+  private final long maxBodyBytes;
+
+  public OtlpHttpReceiver(LiveIngest ingest, long maxBodyBytes) {
+    this.ingest = ingest;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    if (!path.equals(TRACES) && !path.equals(LOGS) && !path.equals(KERNEL_EVENTS)) {
+      return false;
+    }
+    if (!HttpMethod.POST.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "POST");
+      HttpResponses.text(response, callback, 405, path + " accepts POST only");
+      return true;
+    }
+    String type = mediaType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+    boolean kernel = path.equals(KERNEL_EVENTS);
+    boolean json = kernel || HttpResponses.JSON.equals(type);
+    if (!kernel && !json && !HttpResponses.PROTOBUF.equals(type)) {
+      HttpResponses.text(
+          response,
+          callback,
+          415,
+          "Content-Type must be application/x-protobuf or application/json, not " + type);
+      return true;
+    }
+    HttpBody body;
+    try {
+      body = HttpBody.read(request, maxBodyBytes);
+    } catch (HttpBody.TooLargeException e) {
+      status(response, callback, 413, json, RESOURCE_EXHAUSTED, e.getMessage());
+      return true;
+    } catch (HttpBody.UnsupportedEncodingException e) {
+      HttpResponses.text(response, callback, 415, e.getMessage());
+      return true;
+    } catch (IOException e) {
+      status(response, callback, 400, json, INVALID_ARGUMENT, "unreadable body: " + e.getMessage());
+      return true;
+    }
+    String source = "otlp-http " + path;
+    if (kernel) {
+      kernelEvents(ingest.kernelEvents(body.bytes(), body.length(), source), response, callback);
+    } else if (path.equals(TRACES)) {
+      traces(body, json, source, response, callback);
+    } else {
+      logs(body, json, source, response, callback);
+    }
+    return true;
+  }
+
+  private void traces(
+      HttpBody body, boolean json, String source, Response response, Callback callback) {
+    IngestResult r;
+    if (json) {
+      r = ingest.tracesJson(body.bytes(), body.length(), source);
+    } else {
+      try {
+        r =
+            ingest.traces(
+                ExportTraceServiceRequest.parseFrom(slice(body)), OtlpTransport.HTTP, source);
+      } catch (InvalidProtocolBufferException e) {
+        r = undecodable(source, e);
+      }
+    }
+    if (failed(r, json, response, callback)) {
+      return;
+    }
+    if (json) {
+      ok(response, callback, PartialSuccess.json(r, true));
+    } else {
+      ok(response, callback, PartialSuccess.traces(r));
+    }
+  }
+
+  private void logs(
+      HttpBody body, boolean json, String source, Response response, Callback callback) {
+    IngestResult r;
+    if (json) {
+      r = ingest.logsJson(body.bytes(), body.length(), source);
+    } else {
+      try {
+        r =
+            ingest.logs(
+                ExportLogsServiceRequest.parseFrom(slice(body)), OtlpTransport.HTTP, source);
+      } catch (InvalidProtocolBufferException e) {
+        r = undecodable(source, e);
+      }
+    }
+    if (failed(r, json, response, callback)) {
+      return;
+    }
+    if (json) {
+      ok(response, callback, PartialSuccess.json(r, false));
+    } else {
+      ok(response, callback, PartialSuccess.logs(r));
+    }
+  }
+
+  private static void kernelEvents(IngestResult r, Response response, Callback callback) {
+    if (r.outcome() == IngestResult.Outcome.REFUSED) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      status(response, callback, 503, true, UNAVAILABLE, r.message());
+      return;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("accepted", r.accepted());
+      g.writeNumberField("rejected", r.rejected());
+      g.writeArrayFieldStart("errors");
+      for (Rejection x : r.errors()) {
+        g.writeStartObject();
+        g.writeNumberField("line", x.line());
+        g.writeStringField("reason", x.reason());
+        g.writeStringField("message", x.message());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int status = r.outcome() == IngestResult.Outcome.INVALID ? 400 : 200;
+    HttpResponses.send(response, callback, status, HttpResponses.JSON, out.toByteArray());
+  }
+
+  private static boolean failed(IngestResult r, boolean json, Response response, Callback cb) {
+    switch (r.outcome()) {
+      case REFUSED -> {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        status(response, cb, 503, json, UNAVAILABLE, r.message());
+        return true;
+      }
+      case INVALID -> {
+        status(response, cb, 400, json, INVALID_ARGUMENT, r.message());
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private IngestResult undecodable(String source, InvalidProtocolBufferException e) {
+    return ingest.undecodable(
+        source,
+        RejectReason.INVALID_PROTOBUF,
+        "the body is not a valid protobuf message: " + e.getMessage());
+  }
+
+  private static com.google.protobuf.ByteString slice(HttpBody body) {
+    return com.google.protobuf.ByteString.copyFrom(body.bytes(), 0, body.length());
+  }
+
+  private static void ok(Response response, Callback callback, MessageLite message) {
+    HttpResponses.send(response, callback, 200, HttpResponses.PROTOBUF, message.toByteArray());
+  }
+
+  private static void ok(Response response, Callback callback, byte[] json) {
+    HttpResponses.send(response, callback, 200, HttpResponses.JSON, json);
+  }
+
+  /** A {@code google.rpc.Status} body in the request's content type. */
+  private static void status(
+      Response response, Callback callback, int http, boolean json, int code, String message) {
+    if (json) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
+        g.writeStartObject();
+        g.writeNumberField("code", code);
+        g.writeStringField("message", message);
+        g.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      HttpResponses.send(response, callback, http, HttpResponses.JSON, out.toByteArray());
+    } else {
+      com.google.rpc.Status s =
+          com.google.rpc.Status.newBuilder().setCode(code).setMessage(message).build();
+      HttpResponses.send(response, callback, http, HttpResponses.PROTOBUF, s.toByteArray());
+    }
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "none";
+    }
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi))
+        .trim()
+        .toLowerCase(Locale.ROOT);
+  }
+}
