@@ -85,6 +85,16 @@ class TetragonSocketsTest {
   }
 
   @Test
+  void socketEventsAreDetectedAsTetragonWithoutANodeName() throws IOException {
+    byte[] b =
+        line(CONNECT).replace("\"node_name\":\"minikube\",", "").getBytes(StandardCharsets.UTF_8);
+
+    assertThat(new String(b, StandardCharsets.UTF_8)).doesNotContain("node_name");
+    assertThat(FormatReaders.detect(InputHead.of(b, b.length)).format().name())
+        .isEqualTo("tetragon");
+  }
+
+  @Test
   void aCloseWithoutItsConnectIsAnInstantLifetime() throws IOException {
     read(line(CLOSE));
 
