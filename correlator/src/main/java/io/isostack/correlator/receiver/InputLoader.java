@@ -108,6 +108,7 @@ public final class InputLoader {
           ReadSummary s =
               open(FormatReaders.trace(format.name()), source, NO_HOST, out, summary, in);
           summary.spans(source, s.records());
+          summary.skipped(s.skipped());
         });
   }
 
@@ -132,6 +133,7 @@ public final class InputLoader {
                   clockAware(source),
                   in);
           summary.events(source, s.records());
+          summary.skipped(s.skipped());
           if (s.lost() > 0) {
             summary.lost(source, s.lost());
           }

@@ -84,7 +84,9 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
     }
     String source = "otlp-http " + path;
     if (kernel) {
-      kernelEvents(ingest.kernelEvents(body.bytes(), body.length(), source), response, callback);
+      String format = Request.extractQueryParameters(request).getValue("format");
+      kernelEvents(
+          ingest.kernelEvents(body.bytes(), body.length(), format, source), response, callback);
     } else if (path.equals(TRACES)) {
       traces(body, json, source, response, callback);
     } else {

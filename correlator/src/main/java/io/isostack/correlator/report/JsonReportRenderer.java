@@ -191,6 +191,10 @@ public final class JsonReportRenderer {
     }
     g.writeEndArray();
     g.writeEndObject();
+    g.writeObjectFieldStart("skipped");
+    g.writeNumberField("total", in.skippedTotal());
+    counts(g, "byReason", in.skippedByReason());
+    g.writeEndObject();
     g.writeObjectFieldStart("lost");
     g.writeNumberField("total", in.lostTotal());
     counts(g, "bySource", in.lostBySource());

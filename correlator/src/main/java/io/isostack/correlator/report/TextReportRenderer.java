@@ -152,6 +152,13 @@ public final class TextReportRenderer {
         out.println("  " + x);
       }
     }
+    if (in.skippedTotal() > 0) {
+      out.println(
+          "Skipped "
+              + in.skippedTotal()
+              + " records that carry no evidence: "
+              + in.skippedByReason());
+    }
     for (String u : in.unreadable()) {
       out.println("Could not read " + u);
     }
