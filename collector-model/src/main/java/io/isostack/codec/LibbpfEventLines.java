@@ -28,7 +28,9 @@ final class LibbpfEventLines {
     this.host = host;
     this.source = stream.eventSource();
     this.layout = stream.layout;
-    int t = layout.index("TIME");
+    // BCC's exitsnoop -t labels its column TIME-<zone> (TIME-UTC with --utc) and prints
+    // HH:MM:SS.mmm; the zone is taken from --time-zone like every other HH:MM:SS column
+    int t = layout.index("TIME") >= 0 ? layout.index("TIME") : layout.indexStartingWith("TIME-");
     int ts = layout.index("TIME(s)");
     this.time = t >= 0 ? t : ts;
     this.relTime = t >= 0 ? ts : -1;
@@ -77,7 +79,17 @@ final class LibbpfEventLines {
   }
 
   private static boolean looksLikeTime(String s) {
-    return LibbpfClock.isClockTime(s) || TextNumbers.scaled(s, 9) != TextNumbers.INVALID;
+    return LibbpfClock.isClockTime(s)
+        || isClockTimeWithFraction(s)
+        || TextNumbers.scaled(s, 9) != TextNumbers.INVALID;
+  }
+
+  /** {@code HH:MM:SS.mmm} (BCC exitsnoop -t). */
+  private static boolean isClockTimeWithFraction(String s) {
+    return s.length() > 9
+        && s.charAt(8) == '.'
+        && LibbpfClock.isClockTime(s.substring(0, 8))
+        && TextNumbers.scaled(s.substring(8 + 1), 0) != TextNumbers.INVALID;
   }
 
   /** The event's end time: the latest moment of the printed second, or the relative time. */
@@ -90,6 +102,19 @@ final class LibbpfEventLines {
           RejectReason.MISSING_TIME_ANCHOR, "the header has no TIME column (run the tool with -T)");
     }
     String t = v[time];
+    if (isClockTimeWithFraction(t)) {
+      long start = stream.clock.secondStart(t.substring(0, 8));
+      long fraction = TextNumbers.scaled("0" + t.substring(8), 9);
+      if (start == TextNumbers.INVALID || fraction == TextNumbers.INVALID) {
+        throw new BadRecord(RejectReason.INVALID_VALUE, "TIME is not a time of day: " + t);
+      }
+      long res = 1;
+      for (int i = TextNumbers.fractionDigits(t); i < 9; i++) {
+        res *= 10;
+      }
+      attrs.put(RESOLUTION, Long.toString(res));
+      return start + fraction;
+    }
     if (LibbpfClock.isClockTime(t)) {
       long start = stream.clock.secondStart(t);
       if (start == TextNumbers.INVALID) {
@@ -155,8 +180,13 @@ final class LibbpfEventLines {
     long durNs = scaledColumn(v, "MS", 6);
     attrs.put("skaddr", text(v, "SKADDR"));
     attrs.put("state", "ESTABLISHED");
+    // BCC's tcpstates names the task columns C-PID and C-COMM (the context's), libbpf PID and COMM
+    boolean bcc = layout.index("C-PID") >= 0;
     return event(EventName.TCP_CONNECT_LATENCY, end - durNs, end)
-        .task(intColumn(v, "PID"), KernelEvent.UNKNOWN_PID, text(v, "COMM"))
+        .task(
+            intColumn(v, bcc ? "C-PID" : "PID"),
+            KernelEvent.UNKNOWN_PID,
+            text(v, bcc ? "C-COMM" : "COMM"))
         .flow(flow(v), 0)
         .attrs(attrs)
         .build();
