@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code analyze --traces} on the real CPU-throttle recording's traces re-encoded as Jaeger and
@@ -77,6 +79,24 @@ class ForeignTraceFormatsTest {
     assertThat(jaeger.at("/input/spans/total")).isEqualTo(otlp.at("/input/spans/total"));
     assertThat(jaeger.at("/input/spans/traces")).isEqualTo(otlp.at("/input/spans/traces"));
     assertThat(jaeger.at("/input/rejected/total").asLong()).isZero();
+  }
+
+  @Test
+  void aSelfParentSpanIsAnalysedAsARootAndCountedInTheReport(@TempDir Path dir) throws Exception {
+    Path zipkin = dir.resolve("self-parent.json");
+    Files.writeString(
+        zipkin,
+        "[{\"traceId\":\"5af7183fb1d4cf5f\",\"id\":\"6b221d5bc9e6496c\","
+            + "\"parentId\":\"6b221d5bc9e6496c\",\"name\":\"get /\",\"kind\":\"SERVER\","
+            + "\"timestamp\":1795265544050000,\"duration\":900000,"
+            + "\"localEndpoint\":{\"serviceName\":\"frontend\"}}]");
+
+    JsonNode report = analyze(zipkin.toString());
+
+    assertThat(report.at("/input/skipped/byReason/self-parent").asLong()).isEqualTo(1);
+    assertThat(report.get("findings"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.get("selfNanos").asLong()).isEqualTo(900_000_000L));
   }
 
   @Test
