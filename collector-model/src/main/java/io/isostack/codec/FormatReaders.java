@@ -20,7 +20,14 @@ public final class FormatReaders {
   private static final List<FormatReader<KernelEvent>> EVENTS =
       Stream.concat(
               Stream.of(
-                  new CanonicalEventFormat(), new TetragonFormat(), new InspektorGadgetFormat()),
+                  new CanonicalEventFormat(),
+                  new TetragonFormat(),
+                  new InspektorGadgetFormat(),
+                  new OtlpLogsJsonFormat(),
+                  new OtlpLogsProtoFormat(),
+                  new DmesgFormat(),
+                  new DmesgJsonFormat(),
+                  new JournalFormat()),
               Stream.of(LibbpfToolsReader.Tool.values()).map(LibbpfToolFormat::new))
           .<FormatReader<KernelEvent>>map(f -> f)
           .toList();

@@ -82,6 +82,11 @@ public final class InputHead {
     return false;
   }
 
+  /** A copy of the head's bytes (at most {@value #MAX_BYTES}). */
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+
   /** The first byte, or -1 for an empty head. */
   public int firstByte() {
     return bytes.length == 0 ? -1 : bytes[0] & 0xff;

@@ -68,8 +68,8 @@ public final class InspektorGadgetReader extends JsonEventAdapter {
    * Creates a reader.
    *
    * @param defaultHost the {@code host.name} of records without a {@code k8s.node}
-   * @param clocks the boottime offsets ({@code clock.sync}, {@code --clock-offset boottime=NANOS})
-   *     that place raw boot-time timestamps on the epoch
+   * @param clocks the boottime offsets ({@code clock.sync}, {@code --boot-time}, {@code
+   *     --clock-offset boottime=NANOS}) that place raw boot-time timestamps on the epoch
    * @throws NullPointerException if an argument is null
    */
   public InspektorGadgetReader(String defaultHost, ClockConverter clocks) {
@@ -216,9 +216,8 @@ public final class InspektorGadgetReader extends JsonEventAdapter {
               + " is nanoseconds since boot (CLOCK_BOOTTIME, as the gadget recorded it), not a"
               + " date in 1970: give host '"
               + host
-              + "' a boottime offset with --clock-offset boottime=NANOS (REALTIME minus"
-              + " BOOTTIME there: date +%s%N minus /proc/uptime in ns) or a clock.sync record,"
-              + " or let ig format its timestamps");
+              + "' a boot time with --boot-time (btime of its /proc/stat) or --clock-offset"
+              + " boottime=NANOS, or a clock.sync record, or let ig format its timestamps");
     }
     return clocks.toEpochNanos(host, ClockDomain.BOOTTIME, t);
   }

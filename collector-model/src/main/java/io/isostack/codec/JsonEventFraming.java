@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  */
 final class JsonEventFraming {
   static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final int MARK_LIMIT = 16 * 1024 * 1024;
+  static final int MARK_LIMIT = 16 * 1024 * 1024;
 
   /** Maps one JSON object to events; throws {@link BadRecord} to reject it. */
   interface Mapper {
@@ -68,7 +68,8 @@ final class JsonEventFraming {
     }
   }
 
-  private static boolean firstLineIsComplete(InputStream in) throws IOException {
+  /** Whether the first non-blank line of {@code in} is one complete JSON value (JSON Lines). */
+  static boolean firstLineIsComplete(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     int b;
     while ((b = in.read()) >= 0 && line.length() < MARK_LIMIT - 1) {

@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  *
  * <p>Detected ({@link Detection#LIKELY}) when the first byte is {@code 0x00} (the high byte of a
  * length prefix), or {@code 0x0A} (field 1, length-delimited) in a head that holds control bytes:
- * text that merely starts with an empty line is not protobuf. Stateless and thread-safe.
+ * text that merely starts with an empty line is not protobuf; {@link Detection#POSSIBLE} when its
+ * first record is a log record ({@link OtlpProtoShape}). Stateless and thread-safe.
  */
 final class OtlpProtoTraceFormat implements FormatReader<SpanView> {
 
@@ -22,7 +23,12 @@ final class OtlpProtoTraceFormat implements FormatReader<SpanView> {
   @Override
   public int detect(InputHead head) {
     int first = head.firstByte();
-    return first == 0x00 || (first == 0x0A && head.isBinary()) ? Detection.LIKELY : Detection.NO;
+    if (first != 0x00 && (first != 0x0A || !head.isBinary())) {
+      return Detection.NO;
+    }
+    return OtlpProtoShape.of(head.bytes()) == OtlpProtoShape.Kind.LOGS
+        ? Detection.POSSIBLE
+        : Detection.LIKELY;
   }
 
   @Override

@@ -9,8 +9,12 @@ final class SkipCounts {
   private long total;
 
   void add(String reason) {
-    byReason.computeIfAbsent(reason, r -> new long[1])[0]++;
-    total++;
+    add(reason, 1);
+  }
+
+  void add(String reason, long n) {
+    byReason.computeIfAbsent(reason, r -> new long[1])[0] += n;
+    total += n;
   }
 
   long total() {

@@ -121,6 +121,7 @@ class InspektorGadgetKernelEventsTest {
     assertThat(rejects.get(0).message())
         .contains("timestamp_raw 592390845525 is nanoseconds since boot")
         .contains("not a date in 1970")
+        .contains("--boot-time")
         .contains("--clock-offset boottime=NANOS")
         .contains("'minikube-docker'");
     assertThat(rejects.get(1).message()).startsWith("timestamp 592390845525 is nanoseconds");

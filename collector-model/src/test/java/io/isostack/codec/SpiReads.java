@@ -47,7 +47,12 @@ final class SpiReads {
 
   /** Reads bytes whole with a given format. */
   ReadSummary read(FormatReader<KernelEvent> format, byte[] b, String source) {
-    RecordStream s = format.open(source, context(), events::add, rejects::add);
+    return read(format, b, source, context());
+  }
+
+  /** Reads bytes whole with a given format and context. */
+  ReadSummary read(FormatReader<KernelEvent> format, byte[] b, String source, ReadContext context) {
+    RecordStream s = format.open(source, context, events::add, rejects::add);
     try {
       s.read(new ByteArrayInputStream(b));
     } catch (IOException e) {

@@ -1,12 +1,15 @@
 package io.isostack.correlator.cli;
 
 import io.isostack.clock.ClockConverter;
+import io.isostack.clock.ClockDomain;
 import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.rules.RuleTable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -63,6 +66,15 @@ final class AnalysisOptions {
               + " rejected as missing-time-anchor.")
   Instant startTime;
 
+  @Option(
+      names = "--boot-time",
+      paramLabel = "TIME",
+      description =
+          "When the default host booted, as RFC 3339 (2026-12-01T19:54:06Z) or seconds since the"
+              + " epoch (btime of /proc/stat): places boot-relative times (dmesg [seconds],"
+              + " dmesg --json) of hosts without a clock.sync record or journal.")
+  String bootTime;
+
   /**
    * The rule table: {@code --rules}, else the default.
    *
@@ -106,5 +118,36 @@ final class AnalysisOptions {
     for (String o : clockOffsets) {
       clocks.setUserOffset(ClockConverter.parseOffsetOption(o));
     }
+    if (bootTime != null) {
+      clocks.setUserOffset(ClockDomain.BOOTTIME, bootEpochNanos(bootTime));
+    }
+  }
+
+  /**
+   * Parses {@code --boot-time}: RFC 3339 with an offset, or decimal seconds since the epoch.
+   *
+   * @return nanoseconds since the Unix epoch: the boottime clock's offset {@code REALTIME -
+   *     BOOTTIME}
+   * @throws IllegalArgumentException naming the option and the value when it is neither
+   */
+  static long bootEpochNanos(String value) {
+    String v = value.strip();
+    try {
+      Instant t =
+          v.matches("\\d+(\\.\\d{1,9})?") ? seconds(v) : OffsetDateTime.parse(v).toInstant();
+      return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    } catch (DateTimeException | ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "--boot-time: expected RFC 3339 (2026-12-01T19:54:06Z) or epoch seconds, not '"
+              + value
+              + "'",
+          e);
+    }
+  }
+
+  private static Instant seconds(String v) {
+    java.math.BigDecimal s = new java.math.BigDecimal(v);
+    return Instant.ofEpochSecond(
+        s.longValue(), s.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
   }
 }

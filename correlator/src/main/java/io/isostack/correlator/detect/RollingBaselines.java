@@ -16,6 +16,10 @@ public final class RollingBaselines implements Baselines {
   private final Map<String, long[]> rings;
   private final Map<String, Integer> counts = new HashMap<>();
 
+  /**
+   * Creates the baselines, keeping at most {@code maxOperations} operations (the least recently
+   * seen is forgotten first).
+   */
   public RollingBaselines(int maxOperations) {
     this.rings =
         new LinkedHashMap<>(16, 0.75f, true) {
@@ -40,6 +44,7 @@ public final class RollingBaselines implements Baselines {
   }
 
   @Override
+  /** The median self time of {@code operation}, nanoseconds, or -1 when too few were seen. */
   public long median(String operation) {
     Integer n = counts.get(operation);
     if (n == null || n < SlowSpanDetector.BASELINE_MIN_SAMPLES) {

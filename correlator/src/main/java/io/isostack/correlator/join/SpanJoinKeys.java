@@ -73,6 +73,12 @@ public final class SpanJoinKeys {
     return sandbox;
   }
 
+  /**
+   * Resolves the join keys of {@code span} in {@code trace} (docs/METHOD.md §5).
+   *
+   * @param defaultHost the host of a span without {@code host.name}
+   * @param directory what is known of processes and cgroups: pid to cgroup, container to pids
+   */
   public static SpanJoinKeys resolve(
       Trace trace, SpanView span, String defaultHost, ProcessDirectory directory) {
     SpanJoinKeys h = new SpanJoinKeys(span.host() != null ? span.host() : defaultHost);
@@ -200,6 +206,11 @@ public final class SpanJoinKeys {
     return flow != null ? flow.local().address() : null;
   }
 
+  /**
+   * Whether a process or executable name is a sandbox's (gVisor {@code runsc}, its Sentry {@code
+   * runsc-sandbox}, Firecracker, Kata, a WebAssembly runtime): its syscalls are served by the
+   * sandbox (L-4).
+   */
   public static boolean isSandbox(String name) {
     if (name == null) {
       return false;

@@ -5,6 +5,7 @@ import io.isostack.codec.OtlpLogEvents;
 import io.isostack.codec.OtlpLogEventsJson;
 import io.isostack.codec.OtlpProtoTraceReader;
 import io.isostack.codec.ReadContext;
+import io.isostack.codec.RecordStream;
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
@@ -155,15 +156,10 @@ public final class LiveIngest {
     }
     Collector c = new Collector();
     List<KernelEvent> events = new ArrayList<>();
-    EventStreamDecoder d =
-        new EventStreamDecoder(input, source, c, tally, events::addAll, Integer.MAX_VALUE);
-    try {
-      d.feed(body, 0, len);
-      d.endOfStream();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return IngestResult.refused(0);
-    }
+    RecordStream stream = input.open(source, events::add, c);
+    stream.message(body, 0, len);
+    stream.finish();
+    tally.skipped(stream.summary().skipped());
     if (events.isEmpty() && c.rejected > 0) {
       return new IngestResult(
           IngestResult.Outcome.INVALID, 0, c.rejected, c.message("lines"), c.errors);

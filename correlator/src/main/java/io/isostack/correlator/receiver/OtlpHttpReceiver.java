@@ -42,6 +42,12 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   private final LiveIngest ingest;
   private final long maxBodyBytes;
 
+  /**
+   * Creates the receiver.
+   *
+   * @param ingest where decoded requests go
+   * @param maxBodyBytes the largest body accepted, compressed or after decompression (413 above)
+   */
   public OtlpHttpReceiver(LiveIngest ingest, long maxBodyBytes) {
     this.ingest = ingest;
     this.maxBodyBytes = maxBodyBytes;

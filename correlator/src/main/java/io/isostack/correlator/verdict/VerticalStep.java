@@ -62,6 +62,17 @@ public final class VerticalStep {
   private final Map<String, List<KernelEvent>> lostByHost;
   private final ToIntFunction<Rule> ruleOrder;
 
+  /**
+   * Creates the step over one analysis's state.
+   *
+   * @param rules the rule table
+   * @param options the tunables
+   * @param index the kernel events, by entity key and time
+   * @param processes what is known of processes and cgroups
+   * @param interfaces network devices and their kinds
+   * @param activity the slow spans by host, for host-wide evidence
+   * @param lostByHost {@code producer.lost} events by host
+   */
   public VerticalStep(
       RuleTable rules,
       VerticalStepSettings options,
@@ -84,6 +95,7 @@ public final class VerticalStep {
     this.ruleOrder = r -> order.getOrDefault(r.id(), Integer.MAX_VALUE);
   }
 
+  /** The finding for one slow span. */
   public Finding correlate(SlowSpan hop) {
     SpanView span = hop.span();
     SpanJoinKeys entity = SpanJoinKeys.resolve(hop.trace(), span, options.defaultHost(), processes);

@@ -234,7 +234,7 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void rulesOptionReplacesTheDefaultTable() throws Exception {
+  void rulesOptionReplacesTheDefaultTableAndItsCauseTitles() throws Exception {
     Result r =
         analyze(
             "--traces", HEALTHY + "traces.jsonl",
@@ -242,7 +242,7 @@ class AnalyzeCommandTest {
             "--rules", rulesFixture("override-rules.json"));
 
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("api GET /report").contains(": host, custom-sleep (");
+    assertThat(r.out()).contains("api GET /report").contains(": host, sleeping on the host (");
   }
 
   @Test
