@@ -11,10 +11,10 @@ import java.io.InputStream;
 import java.util.function.Consumer;
 
 /**
- * Reads Jaeger's JSON trace model (shared/formats/06-jaeger-json.md) and emits {@link SpanView}s:
- * the query API v1 envelope {@code {"data":[trace...]}} (also what the UI's search page downloads),
- * one trace object {@code {"traceID","spans","processes"}} (the UI's trace download), a JSON array
- * of traces, or several such documents one after another.
+ * Reads Jaeger's JSON trace model (docs/formats/06-jaeger-json.md) and emits {@link SpanView}s: the
+ * query API v1 envelope {@code {"data":[trace...]}} (also what the UI's search page downloads), one
+ * trace object {@code {"traceID","spans","processes"}} (the UI's trace download), a JSON array of
+ * traces, or several such documents one after another.
  *
  * <p>Mapping (Jaeger {@code model/json/model.go}, OpenTelemetry's Jaeger translator): ids are hex,
  * left-padded to 32 (trace) and 16 (span) characters; the parent is the first {@code CHILD_OF}

@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The tags of one Jaeger or Zipkin span mapped to what a {@link io.isostack.model.SpanView} holds:
  * kind, status, thread name and socket attributes. Follows the OpenTelemetry → Jaeger/Zipkin
- * mapping (shared/formats/06-jaeger-json.md): kind in {@code span.kind}, status in {@code
+ * mapping (docs/formats/06-jaeger-json.md): kind in {@code span.kind}, status in {@code
  * otel.status_code}, else {@code error}; socket attributes under their OpenTelemetry names, older
  * {@code net.*} names or the OpenTracing {@code peer.ipv4}/{@code peer.ipv6}/{@code peer.port}
  * tags. Collected first and applied once all tags are known, since a socket attribute's meaning

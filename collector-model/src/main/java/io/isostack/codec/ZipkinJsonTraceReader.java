@@ -17,17 +17,18 @@ import java.util.function.Consumer;
  * /api/v2/spans} takes and {@code GET /api/v2/trace/{id}} returns; or the list of traces {@code GET
  * /api/v2/traces} returns, an array of such arrays) and emits {@link SpanView}s.
  *
- * <p>Mapping (zipkin2-api.yaml, OpenTelemetry's Zipkin receiver): {@code traceId} (16 or 32 hex),
- * {@code id} and {@code parentId} are left-padded to 32 and 16 characters; {@code timestamp} and
- * {@code duration} are microseconds (since the Unix epoch), turned into nanoseconds; {@code kind}
- * {@code CLIENT}/{@code SERVER}/{@code PRODUCER}/{@code CONSUMER}, absent meaning a local
- * (internal) span; {@code localEndpoint.serviceName} is {@code service.name}, its {@code
- * ipv4}/{@code ipv6} and {@code port} the local socket, {@code remoteEndpoint}'s the peer (socket
- * tags such as {@code network.peer.address} win); the {@code error} tag (any value) or {@code
- * otel.status_code} is the status; tags named as resource attributes ({@code host.name}, {@code
- * process.pid}, {@code container.id}, {@code k8s.pod.uid}, which the OpenTelemetry Zipkin exporter
- * copies into tags) fill the process fields. A {@code shared} server span keeps the id of the
- * client span it joins, as Zipkin stores it; trace assembly then keeps the first of the two.
+ * <p>Mapping (docs/formats/08-zipkin-json.md; zipkin2-api.yaml, OpenTelemetry's Zipkin receiver):
+ * {@code traceId} (16 or 32 hex), {@code id} and {@code parentId} are left-padded to 32 and 16
+ * characters; {@code timestamp} and {@code duration} are microseconds (since the Unix epoch),
+ * turned into nanoseconds; {@code kind} {@code CLIENT}/{@code SERVER}/{@code PRODUCER}/{@code
+ * CONSUMER}, absent meaning a local (internal) span; {@code localEndpoint.serviceName} is {@code
+ * service.name}, its {@code ipv4}/{@code ipv6} and {@code port} the local socket, {@code
+ * remoteEndpoint}'s the peer (socket tags such as {@code network.peer.address} win); the {@code
+ * error} tag (any value) or {@code otel.status_code} is the status; tags named as resource
+ * attributes ({@code host.name}, {@code process.pid}, {@code container.id}, {@code k8s.pod.uid},
+ * which the OpenTelemetry Zipkin exporter copies into tags) fill the process fields. A {@code
+ * shared} server span keeps the id of the client span it joins, as Zipkin stores it; trace assembly
+ * then keeps the first of the two.
  *
  * <p>Each bad span is rejected alone ({@code invalid-id}, {@code invalid-value}, {@code
  * missing-field}) with the line where it starts; a syntax error ({@code invalid-json}) ends the
