@@ -1,10 +1,12 @@
 package io.isostack.codec;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.isostack.model.SpanView;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +78,7 @@ public final class JaegerJsonTraceReader {
   /** An object whose START_OBJECT is current: the {@code data} envelope or one trace. */
   private void document(JsonParser p, SpanCounts counts) throws IOException {
     long line = p.currentTokenLocation().getLineNr();
-    com.fasterxml.jackson.databind.node.ObjectNode trace = MAPPER.createObjectNode();
+    ObjectNode trace = MAPPER.createObjectNode();
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
@@ -99,7 +101,7 @@ public final class JaegerJsonTraceReader {
     int i = 0;
     for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), i++) {
       if (t == null) {
-        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input");
+        throw new JsonParseException(p, "unexpected end of input");
       }
       long line = p.currentTokenLocation().getLineNr();
       JsonNode trace = MAPPER.readTree(p);

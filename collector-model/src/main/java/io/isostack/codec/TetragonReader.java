@@ -106,8 +106,11 @@ public final class TetragonReader extends JsonEventAdapter {
       b = probe(kprobe != null ? kprobe : tp, kprobe != null, r, host);
       skipped =
           kprobe != null
-              ? "tetragon-kprobe:" + text(kprobe, "function_name")
-              : "tetragon-tracepoint:" + text(tp, "subsys") + ":" + text(tp, "event");
+              ? "tetragon-kprobe:" + Objects.requireNonNullElse(text(kprobe, "function_name"), "?")
+              : "tetragon-tracepoint:"
+                  + Objects.requireNonNullElse(text(tp, "subsys"), "?")
+                  + ":"
+                  + Objects.requireNonNullElse(text(tp, "event"), "?");
     } else {
       String kind = null;
       for (var names = r.fieldNames(); names.hasNext() && kind == null; ) {
