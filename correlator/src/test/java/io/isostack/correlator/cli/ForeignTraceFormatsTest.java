@@ -45,6 +45,25 @@ class ForeignTraceFormatsTest {
     return new ObjectMapper().readTree(out.toString());
   }
 
+  @Test
+  void jaegerJsonPassedAsEventsIsRefusedWithAHint() throws Exception {
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cli = CorrelatorCommand.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int code =
+        cli.execute(
+            "analyze",
+            "--traces",
+            CASE + "traces.jsonl",
+            "--events",
+            fixture("SYNTHESISED_real-cpu-throttle.jaeger.json.gz"));
+
+    assertThat(code).isZero();
+    assertThat(err.toString()).contains("this looks like jaeger data; pass it with --traces");
+  }
+
   private static String fixture(String name) throws URISyntaxException {
     return Path.of(ForeignTraceFormatsTest.class.getResource("foreign-traces/" + name).toURI())
         .toString();
