@@ -5,6 +5,7 @@ import io.isostack.correlator.detect.SlowSpan;
 import io.isostack.correlator.detect.SlowSpanDetector;
 import io.isostack.correlator.detect.TraceAssembler;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.EventIndex;
 import io.isostack.correlator.join.EventRouter;
 import io.isostack.correlator.join.HostActivity;
@@ -37,7 +38,8 @@ public final class Analyzer {
   private final TraceAssembler traces = new TraceAssembler();
   private final ProcessDirectory processes = new ProcessDirectory();
   private final InterfaceDirectory interfaces = new InterfaceDirectory();
-  private final EventRouter router = new EventRouter(processes, interfaces);
+  private final Coverage coverage = new Coverage();
+  private final EventRouter router = new EventRouter(processes, interfaces, coverage);
   private final EventIndex index = new EventIndex();
   private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
   private final Map<String, Intervals> interest = new HashMap<>();
@@ -161,7 +163,14 @@ public final class Analyzer {
     HostActivity activity = new HostActivity(hops, options.defaultHost());
     VerticalStep correlator =
         new VerticalStep(
-            rules, options.vertical(), index, processes, interfaces, activity, lostByHost);
+            rules,
+            options.vertical(),
+            index,
+            processes,
+            interfaces,
+            coverage,
+            activity,
+            lostByHost);
     List<Finding> findings = new ArrayList<>(hops.size());
     for (SlowSpan hop : hops) {
       findings.add(correlator.correlate(hop));

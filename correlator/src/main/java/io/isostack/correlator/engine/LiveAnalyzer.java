@@ -5,6 +5,7 @@ import io.isostack.correlator.detect.RollingBaselines;
 import io.isostack.correlator.detect.SlowSpan;
 import io.isostack.correlator.detect.SlowSpanDetector;
 import io.isostack.correlator.detect.Trace;
+import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.EventRouter;
 import io.isostack.correlator.join.HostActivity;
 import io.isostack.correlator.join.InterfaceDirectory;
@@ -70,7 +71,8 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
   // Engine-thread state.
   private final ProcessDirectory processes = new ProcessDirectory();
   private final InterfaceDirectory interfaces = new InterfaceDirectory();
-  private final EventRouter router = new EventRouter(processes, interfaces);
+  private final Coverage coverage = new Coverage();
+  private final EventRouter router = new EventRouter(processes, interfaces, coverage);
   private final SlicedEventIndex index = new SlicedEventIndex(SLICE_NANOS, router);
   private final LiveTraces traces;
   private final RollingBaselines baselines = new RollingBaselines(10_000);
@@ -356,7 +358,14 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
     HostActivity activity = new HostActivity(List.copyOf(recentHops), analysis.defaultHost());
     VerticalStep correlator =
         new VerticalStep(
-            rules, analysis.vertical(), index, processes, interfaces, activity, lostByHost);
+            rules,
+            analysis.vertical(),
+            index,
+            processes,
+            interfaces,
+            coverage,
+            activity,
+            lostByHost);
     for (int i = 0; i < hops.size(); i++) {
       publish(
           new LiveFinding(

@@ -99,9 +99,12 @@ final class FindingAttributes {
     return nanos / 1e9;
   }
 
-  /** Whether a finding is about a kernel layer (L-0..L-4 or host) rather than the application. */
+  /**
+   * Whether a finding is about a kernel layer (L-0..L-4 or host) rather than the application or an
+   * unobserved kernel.
+   */
   static boolean isKernel(Finding f) {
-    return f.layer() != IsolationLayer.APPLICATION;
+    return f.layer() != IsolationLayer.APPLICATION && f.layer() != IsolationLayer.UNKNOWN;
   }
 
   /** The attributes of a finding's log record, and of its re-emitted span. */

@@ -1,9 +1,14 @@
 package io.isostack.correlator.finding;
 
 import io.isostack.correlator.detect.SlowSpanDetector;
+import io.isostack.model.EvidenceFamily;
 import io.isostack.model.IsolationLayer;
+import io.isostack.model.Observation;
 import io.isostack.model.SpanView;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,6 +36,8 @@ import java.util.Objects;
  *     L-1, L-0, host)
  * @param evidence the joined events, in chain order then time order, at most a bounded number per
  *     link
+ * @param coverage for every evidence family, whether it was observed on the span's host during its
+ *     window (docs/METHOD.md §6)
  */
 public record Finding(
     SpanView span,
@@ -50,13 +57,26 @@ public record Finding(
     String method,
     List<String> notes,
     List<ChainLink> chain,
-    List<Evidence> evidence) {
+    List<Evidence> evidence,
+    Map<EvidenceFamily, Observation> coverage) {
 
   /** The cause code of a finding whose time the kernel does not explain. */
   public static final String APPLICATION_CAUSE = "application";
 
   /** How reports print {@link #APPLICATION_CAUSE}. */
   public static final String APPLICATION_TITLE = "time in the application";
+
+  /** The cause code of an {@link IsolationLayer#UNKNOWN} finding: the kernel was not observed. */
+  public static final String UNOBSERVED_CAUSE = "unobserved";
+
+  /** How reports print {@link #UNOBSERVED_CAUSE}. */
+  public static final String UNOBSERVED_TITLE = "not observed";
+
+  /** The cause code of a client span's uncovered time without flow evidence. */
+  public static final String WIRE_TIME_CAUSE = "wire-time";
+
+  /** How reports print {@link #WIRE_TIME_CAUSE}. */
+  public static final String WIRE_TIME_TITLE = "time on the wire";
 
   /** Validates required fields and copies the lists. */
   public Finding {
@@ -71,5 +91,8 @@ public record Finding(
     notes = List.copyOf(notes);
     chain = List.copyOf(chain);
     evidence = List.copyOf(evidence);
+    EnumMap<EvidenceFamily, Observation> copy = new EnumMap<>(EvidenceFamily.class);
+    copy.putAll(coverage);
+    coverage = Collections.unmodifiableMap(copy);
   }
 }

@@ -1,7 +1,9 @@
 package io.isostack.correlator.finding;
 
 import io.isostack.model.IsolationLayer;
+import io.isostack.model.Observation;
 import io.isostack.model.SpanView;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,14 +30,43 @@ public final class FindingText {
 
   /**
    * A layer as reports name it: {@code L-3 container}, {@code L-2 paravirtualization network
-   * slice}, {@code host}, {@code application} (the layer names of docs/METHOD.md §2).
+   * slice}, {@code host}, {@code application}, {@code unknown} (the layer names of docs/METHOD.md
+   * §2).
    */
   public static String layerName(IsolationLayer layer, boolean network) {
-    if (layer == IsolationLayer.APPLICATION) {
-      return "application";
+    if (layer == IsolationLayer.APPLICATION || layer == IsolationLayer.UNKNOWN) {
+      return layer.code();
     }
     String name = layer == IsolationLayer.HOST ? "host" : layer.code() + " " + layer.title();
     return network ? name + " network slice" : name;
+  }
+
+  /**
+   * What was observed for a finding, e.g. {@code observed: scheduler, cgroup-cpu; partly: logs; not
+   * observed: syscalls, network}; an empty group is left out.
+   */
+  public static String coverage(Finding f) {
+    List<String> groups = new ArrayList<>();
+    for (Observation o : Observation.values()) {
+      List<String> names = new ArrayList<>();
+      f.coverage()
+          .forEach(
+              (family, seen) -> {
+                if (seen == o) {
+                  names.add(family.wire());
+                }
+              });
+      if (!names.isEmpty()) {
+        String label =
+            switch (o) {
+              case OBSERVED -> "observed";
+              case PARTIAL -> "partly";
+              case NOT_OBSERVED -> "not observed";
+            };
+        groups.add(label + ": " + String.join(", ", names));
+      }
+    }
+    return String.join("; ", groups);
   }
 
   /**

@@ -99,9 +99,12 @@ public final class SpanJoinKeys {
     }
     List<String> comms = new ArrayList<>();
     for (EntityKey p : h.processKeys) {
-      ProcessDirectory.ProcessInfo info = directory.process(p);
-      if (info == null) {
-        continue;
+      ProcessDirectory.ProcessInfo info = directory.process(p, span.startEpochNanos());
+      if (info == null
+          || (container != null
+              && info.containerKey != null
+              && !container.equals(info.containerKey))) {
+        continue; // unknown then, or the pid was another container's process at the span's time
       }
       if (info.comm != null) {
         comms.add(info.comm);

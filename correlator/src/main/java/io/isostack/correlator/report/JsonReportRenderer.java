@@ -7,7 +7,9 @@ import io.isostack.correlator.finding.ChainLink;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.receiver.InputSummary;
+import io.isostack.model.EvidenceFamily;
 import io.isostack.model.KernelEvent;
+import io.isostack.model.Observation;
 import io.isostack.model.SpanView;
 import java.io.IOException;
 import java.io.Writer;
@@ -96,6 +98,11 @@ public final class JsonReportRenderer {
       g.writeString(n);
     }
     g.writeEndArray();
+    g.writeObjectFieldStart("coverage");
+    for (Map.Entry<EvidenceFamily, Observation> c : f.coverage().entrySet()) {
+      g.writeStringField(c.getKey().wire(), c.getValue().wire());
+    }
+    g.writeEndObject();
     g.writeArrayFieldStart("chain");
     for (ChainLink c : f.chain()) {
       chainLink(g, c);

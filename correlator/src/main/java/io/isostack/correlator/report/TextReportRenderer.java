@@ -75,6 +75,9 @@ public final class TextReportRenderer {
         Durations.human(f.selfNanos()),
         f.slowReason(),
         f.baselineNanos() >= 0 ? ", baseline " + Durations.human(f.baselineNanos()) : "");
+    if (!f.coverage().isEmpty()) {
+      out.println("  kernel " + FindingText.coverage(f));
+    }
     if (!f.chain().isEmpty()) {
       out.println("  evidence chain (horizontal first, then L-3 → L-4 → L-2 → L-1 → L-0 → host):");
       int i = 1;

@@ -210,6 +210,7 @@ public final class RuleTable {
     @JsonProperty List<String> reasonPrefix;
     @JsonProperty Boolean sandbox;
     @JsonProperty Boolean cpuQuota;
+    @JsonProperty Boolean cpuLimit;
     @JsonProperty List<String> deviceKind;
     @JsonProperty Double minValue;
 
@@ -229,6 +230,7 @@ public final class RuleTable {
           reasonPrefix == null ? null : List.copyOf(reasonPrefix),
           sandbox,
           cpuQuota,
+          cpuLimit,
           kinds,
           minValue);
     }

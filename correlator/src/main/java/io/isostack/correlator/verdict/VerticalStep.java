@@ -5,6 +5,7 @@ import io.isostack.correlator.detect.SlowSpan;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.join.CgroupNames;
+import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.DeviceKind;
 import io.isostack.correlator.join.EntityKey;
 import io.isostack.correlator.join.EventSource;
@@ -19,6 +20,7 @@ import io.isostack.correlator.rules.Weight;
 import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanKind;
 import io.isostack.model.SpanView;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +60,7 @@ public final class VerticalStep {
   private final EventSource index;
   private final ProcessDirectory processes;
   private final InterfaceDirectory interfaces;
+  private final Coverage coverage;
   private final HostActivity activity;
   private final Map<String, List<KernelEvent>> lostByHost;
   private final ToIntFunction<Rule> ruleOrder;
@@ -70,6 +73,7 @@ public final class VerticalStep {
    * @param index the kernel events, by entity key and time
    * @param processes what is known of processes and cgroups
    * @param interfaces network devices and their kinds
+   * @param coverage what was watched on each host, and which cgroups have a CPU limit
    * @param activity the slow spans by host, for host-wide evidence
    * @param lostByHost {@code producer.lost} events by host
    */
@@ -79,6 +83,7 @@ public final class VerticalStep {
       EventSource index,
       ProcessDirectory processes,
       InterfaceDirectory interfaces,
+      Coverage coverage,
       HostActivity activity,
       Map<String, List<KernelEvent>> lostByHost) {
     this.rules = rules;
@@ -86,6 +91,7 @@ public final class VerticalStep {
     this.index = index;
     this.processes = processes;
     this.interfaces = interfaces;
+    this.coverage = coverage;
     this.activity = activity;
     this.lostByHost = lostByHost;
     Map<String, Integer> order = new HashMap<>();
@@ -172,8 +178,17 @@ public final class VerticalStep {
       notes.add(
           "many hops on host " + entity.host() + " are slow at once: host-wide evidence joined");
     }
+    Observed observed =
+        new Observed(coverage.of(entity.host(), from, to), isWireTime(hop), entity.host());
     return FindingBuilder.build(
-        hop, candidates.values(), context, notes, lost(entity, from, to), options, DRILL_ORDER);
+        hop,
+        candidates.values(),
+        context,
+        notes,
+        lost(entity, from, to),
+        observed,
+        options,
+        DRILL_ORDER);
   }
 
   private Map<KernelEvent, String> gather(SpanJoinKeys entity, long from, long to) {
@@ -206,8 +221,8 @@ public final class VerticalStep {
           if (endpoint && !e.host().equals(entity.host())) {
             return;
           }
-          // A pid reused by another process between the span and the event is not the span's.
-          if (process && processes.execBetween(key, from, e.endEpochNanos())) {
+          // A pid that changed identity between the span and the event is not the span's process.
+          if (process && processes.identityChangedBetween(key, from, e.endEpochNanos())) {
             return;
           }
           joined.putIfAbsent(e, join);
@@ -248,6 +263,24 @@ public final class VerticalStep {
   private static boolean isThreadEvent(KernelEvent e, String join) {
     return !join.startsWith("peer")
         && (e.name() == EventName.SCHED_RUNQ_LATENCY || e.name() == EventName.SCHED_OFFCPU);
+  }
+
+  /**
+   * Whether the span's self time is wire time: a client span whose server-side child is traced, so
+   * that what the child does not cover was spent on the wire or in the peer's kernel
+   * (docs/METHOD.md §4 step 1).
+   */
+  private static boolean isWireTime(SlowSpan hop) {
+    SpanView span = hop.span();
+    if (span.kind() != SpanKind.CLIENT) {
+      return false;
+    }
+    for (SpanView child : hop.trace().children(span)) {
+      if (child.kind() == SpanKind.SERVER) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private RuleContext context(SpanJoinKeys entity, Map<KernelEvent, String> joined) {
@@ -295,7 +328,7 @@ public final class VerticalStep {
                 socketDevice != null
                     ? socketDevice
                     : sandbox ? DeviceKind.SANDBOX_NETSTACK : DeviceKind.UNKNOWN);
-    return new RuleContext(sandbox, cpuQuota, device);
+    return new RuleContext(sandbox, cpuQuota, coverage.cpuLimited(entity.keys()), device);
   }
 
   private boolean admissible(Rule rule, String join, SpanJoinKeys entity, boolean hostWide) {

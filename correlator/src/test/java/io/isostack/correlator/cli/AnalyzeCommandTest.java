@@ -165,7 +165,12 @@ class AnalyzeCommandTest {
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.err()).contains(events).contains("--clock-offset").contains("clock.sync");
-    assertThat(r.out()).contains("backend GET /pay 1.41 s: application");
+    // Every event was rejected: the kernel was not observed, so the verdict says so.
+    assertThat(r.out())
+        .contains("backend GET /pay 1.41 s: unknown, not observed (no scheduler events")
+        .contains("confidence 0.00")
+        .contains("samples/ebpf/sched.bt")
+        .doesNotContain("Profile the application");
   }
 
   @Test

@@ -61,6 +61,15 @@ class AnalyzerTest {
         .build();
   }
 
+  /** A producer that declares it watches {@code families} on node-1 from a minute before t=0. */
+  private static KernelEvent watching(String families) {
+    return event(EventName.PRODUCER_START)
+        .at(ms(-60_000))
+        .attrs(Map.of("covers", families))
+        .source("bpftrace:sched.bt")
+        .build();
+  }
+
   private static KernelEvent throttled(String cgroupPath, double fromMs, double toMs) {
     return event(EventName.CPU_THROTTLED)
         .interval(ms(fromMs), ms(toMs))
@@ -134,7 +143,9 @@ class AnalyzerTest {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.layer()).isEqualTo(IsolationLayer.APPLICATION);
+              // Nothing joined, and no scheduler was watched: not observed, not "application".
+              assertThat(f.layer()).isEqualTo(IsolationLayer.UNKNOWN);
+              assertThat(f.cause()).isEqualTo("unobserved");
               assertThat(f.evidence()).isEmpty();
             });
   }
@@ -186,8 +197,9 @@ class AnalyzerTest {
               assertThat(f.evidence())
                   .extracting(Evidence::event)
                   .containsExactlyInAnyOrder(inContainer, samePidNoCgroup);
-              assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
-              assertThat(f.cause()).isEqualTo("runqueue-latency");
+              // The container's cgroup has no CPU limit: the node's CPUs were busy.
+              assertThat(f.layer()).isEqualTo(IsolationLayer.HOST);
+              assertThat(f.cause()).isEqualTo("cpu-saturation");
               assertThat(f.explainedNanos()).isEqualTo(500 * MS);
             });
   }
@@ -295,7 +307,9 @@ class AnalyzerTest {
         .satisfies(
             f -> {
               assertThat(f.evidence()).isEmpty();
-              assertThat(f.layer()).isEqualTo(IsolationLayer.APPLICATION);
+              // The flow was watched and nothing was caught on it: weaker wire-time evidence.
+              assertThat(f.cause()).isEqualTo("wire-time");
+              assertThat(f.network()).isTrue();
             });
   }
 
@@ -411,7 +425,8 @@ class AnalyzerTest {
   void hostWideBlockIoDoesNotJoinASingleSlowHop() {
     SpanView only = span(1).op("api", "GET /a", SpanKind.SERVER).pid(4388).at(0, 600).build();
 
-    List<Finding> findings = analyze(List.of(only), List.of(blockIo(10, 590)));
+    List<Finding> findings =
+        analyze(List.of(only), List.of(watching("scheduler"), blockIo(10, 590)));
 
     assertThat(findings)
         .singleElement()
@@ -441,7 +456,9 @@ class AnalyzerTest {
   @Test
   void hostWideBlockIoDoesNotJoinSlowHopsFarApartInTime() {
     List<Finding> findings =
-        analyze(twoSlowCalls(60_000), List.of(blockIo(10, 590), blockIo(60_010, 60_590)));
+        analyze(
+            twoSlowCalls(60_000),
+            List.of(watching("scheduler"), blockIo(10, 590), blockIo(60_010, 60_590)));
 
     assertThat(findings)
         .hasSize(2)
@@ -507,7 +524,7 @@ class AnalyzerTest {
 
     List<Finding> findings = analyze(List.of(noHost), List.of(runq(4388, 4390, 100, 500)));
 
-    assertThat(findings).singleElement().extracting(Finding::cause).isEqualTo("runqueue-latency");
+    assertThat(findings).singleElement().extracting(Finding::cause).isEqualTo("cpu-saturation");
   }
 
   @Test
@@ -584,7 +601,7 @@ class AnalyzerTest {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.cause()).isEqualTo("runqueue-latency");
+              assertThat(f.cause()).isEqualTo("cpu-saturation");
               assertThat(f.explainedNanos()).isEqualTo(300 * MS);
               assertThat(f.evidence()).extracting(e -> e.event().tid()).containsOnly(4260);
             });

@@ -147,6 +147,28 @@ class IngestMetricsTest {
     assertThat(IngestMetrics.producerName("  ")).isEqualTo("producer");
   }
 
+  @Test
+  void skippedRecordsAreCountedByReasonAsEachReasonAppears() {
+    String body = "Attaching 1 probe...\n" + LINE + "{\"type\": \"map\", \"data\": {}}\n";
+    byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ingest.kernelEvents(b, b.length, null, "otlp-http /v1/kernel-events");
+    new IngestMetrics(ingest.received(), rejects, List.of(), List.of()).bindTo(registry);
+    ingest.kernelEvents(b, b.length, "events", "otlp-http /v1/kernel-events");
+    rejects.skipped("bpftrace-hist", 3);
+
+    assertThat(skipped("producer-text")).isEqualTo(2);
+    assertThat(skipped("bpftrace-map")).isEqualTo(2);
+    assertThat(skipped("bpftrace-hist")).as("a reason first seen after binding").isEqualTo(3);
+  }
+
+  private double skipped(String reason) {
+    return registry
+        .get("correlator.records.skipped")
+        .tag("reason", reason)
+        .functionCounter()
+        .count();
+  }
+
   private static ReadContext context() {
     return ReadContext.of(new ClockConverter(), "node-1", java.time.Clock.systemUTC());
   }

@@ -114,7 +114,7 @@ class HtmlReportRendererTest {
     summary.spans("<script>traces</script>.jsonl", 1);
     List<Finding> findings = analyzer.findings();
     assertThat(findings).hasSize(1);
-    assertThat(findings.get(0).layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(findings.get(0).layer()).isEqualTo(IsolationLayer.HOST);
 
     String html = HtmlSamples.html(new AnalysisReport(findings, summary, 1, 0, 1, 0));
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class JsonReportRendererTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> LAYERS =
-      Set.of("L-0", "L-1", "L-2", "L-3", "L-4", "host", "application");
+      Set.of("L-0", "L-1", "L-2", "L-3", "L-4", "host", "application", "unknown");
 
   private static JsonNode render(AnalysisReport report) throws IOException {
     StringWriter out = new StringWriter();
