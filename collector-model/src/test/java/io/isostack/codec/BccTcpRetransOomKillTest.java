@@ -184,6 +184,25 @@ class BccTcpRetransOomKillTest {
   }
 
   @Test
+  void libbpfToolsOomkillWithoutLoadavgIsReadAfterItsBanner() throws IOException {
+    // the format strings of Debian's /usr/sbin/oomkill (libbpf-tools 0.26): banner, and the
+    // line printed when /proc/loadavg could not be read
+    ReadSummary summary =
+        read(
+            "Tracing OOM kills... Ctrl-C to stop.\n"
+                + "19:00:05 Triggered by PID 4120 (\"java\"), OOM kill of PID 4388 (\"gunicorn\"),"
+                + " 262144 pages\n",
+            null);
+
+    assertThat(rejects).isEmpty();
+    assertThat(summary.records()).isEqualTo(1);
+    assertThat(events.get(0).pid()).isEqualTo(4388);
+    assertThat(events.get(0).attrs())
+        .containsEntry("totalpages", "262144")
+        .doesNotContainKey("loadavg");
+  }
+
+  @Test
   void oomkillBrokenAndTruncatedLinesAreRejectedAndTheOthersRead() throws IOException {
     String out = block("bcc_tools_oomkill_example.txt", "./oomkill");
     String[] lines = out.split("\n");
