@@ -180,7 +180,8 @@ public final class InspektorGadgetReader extends JsonEventAdapter {
   /**
    * The record's time: {@code timestamp_raw}, else an integer {@code timestamp}, else an RFC 3339
    * {@code timestamp}. A time before {@link #WALL_CLOCK_FLOOR_NANOS} (a date in 1970) is
-   * nanoseconds since boot, converted with the host's boottime offset.
+   * nanoseconds since boot: the record's RFC 3339 {@code timestamp} is taken instead when it is a
+   * wall-clock date, else the boot time is converted with the host's boottime offset.
    *
    * @throws BadRecord {@code missing-clock-sync} when a boot time has no offset, naming the fix
    */
@@ -203,6 +204,12 @@ public final class InspektorGadgetReader extends JsonEventAdapter {
     }
     if (t >= WALL_CLOCK_FLOOR_NANOS) {
       return t;
+    }
+    if (ts != null && ts.isTextual() && !"timestamp".equals(field)) {
+      long formatted = JsonEventFraming.rfc3339(ts.textValue(), "timestamp");
+      if (formatted >= WALL_CLOCK_FLOOR_NANOS) {
+        return formatted; // a raw boot time next to the formatter's wall-clock text
+      }
     }
     if (t < 0) {
       throw new BadRecord(RejectReason.INVALID_VALUE, field + " is negative: " + t);

@@ -107,8 +107,9 @@ class InspektorGadgetKernelEventsTest {
   @Test
   void rawBootTimeTimestampsAreRejectedWithTheFixWithoutAnOffset() throws IOException {
     String line = resource(SYNTH).lines().findFirst().orElseThrow();
+    String bootOnly = line.replace("\"timestamp\":\"2024-08-01T22:36:19.500127600Z\",", "");
     read(
-        line.replace("\"timestamp_raw\":1722551779500127600", "\"timestamp_raw\":592390845525")
+        bootOnly.replace("\"timestamp_raw\":1722551779500127600", "\"timestamp_raw\":592390845525")
             + "\n"
             + line.replace("\"timestamp_raw\":1722551779500127600,", "")
                 .replace("2024-08-01T22:36:19.500127600Z", "1970-01-01T00:09:52.390845525Z"));
@@ -128,9 +129,26 @@ class InspektorGadgetKernelEventsTest {
   }
 
   @Test
+  void aRawBootTimeNextToTheFormattedWallClockTakesTheWallClock() throws IOException {
+    String line = resource(SYNTH).lines().findFirst().orElseThrow();
+
+    read(line.replace("\"timestamp_raw\":1722551779500127600", "\"timestamp_raw\":592390845525"));
+
+    assertThat(rejects).isEmpty();
+    assertThat(events)
+        .singleElement()
+        .satisfies(e -> assertThat(e.endEpochNanos()).isEqualTo(1_722_551_779_500_127_600L));
+  }
+
+  @Test
   void rawBootTimeTimestampsAreConvertedWithAStatedBootTime() throws IOException {
     clocks.setUserOffset(ClockDomain.BOOTTIME, BOOT_OFFSET);
-    String line = resource(SYNTH).lines().findFirst().orElseThrow();
+    String line =
+        resource(SYNTH)
+            .lines()
+            .findFirst()
+            .orElseThrow()
+            .replace("\"timestamp\":\"2024-08-01T22:36:19.500127600Z\",", "");
 
     read(line.replace("\"timestamp_raw\":1722551779500127600", "\"timestamp_raw\":592390845525"));
 
