@@ -93,7 +93,8 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "Kernel-event files or FIFOs to follow from their start as they grow (tail -F);"
               + " - reads standard input. FORMAT is an event format of analyze (events, tetragon,"
-              + " ig, libbpf:TOOL...; default events), read line by line.")
+              + " ig, libbpf:TOOL...; default: detected from an existing file, else events), read line"
+              + " by line.")
   List<String> events = new ArrayList<>();
 
   @Option(

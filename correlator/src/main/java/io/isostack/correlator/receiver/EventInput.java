@@ -2,10 +2,15 @@ package io.isostack.correlator.receiver;
 
 import io.isostack.codec.FormatReader;
 import io.isostack.codec.FormatReaders;
+import io.isostack.codec.InputHead;
 import io.isostack.codec.ReadContext;
 import io.isostack.codec.RecordStream;
 import io.isostack.codec.RejectListener;
 import io.isostack.model.KernelEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -58,7 +63,7 @@ public record EventInput(FormatReader<KernelEvent> format, ReadContext context) 
    * @param value the option's value
    * @param context the shared reader settings
    * @return the input and what follows the prefix
-   * @throws IllegalArgumentException if the target is empty
+   * @throws IllegalArgumentException if the target is empty, or the prefix names a trace format
    */
   public static Target parse(String value, ReadContext context) {
     FormatReader<KernelEvent> format = null;
@@ -69,6 +74,12 @@ public record EventInput(FormatReader<KernelEvent> format, ReadContext context) 
       }
     }
     if (format == null) {
+      for (FormatReader<?> f : FormatReaders.traces()) {
+        if (value.startsWith(f.name() + ":")) {
+          throw new IllegalArgumentException(
+              "'" + value + "': " + f.name() + " carries spans; serve receives traces over OTLP");
+        }
+      }
       return new Target(canonical(context), value);
     }
     String target = value.substring(format.name().length() + 1);
@@ -76,6 +87,32 @@ public record EventInput(FormatReader<KernelEvent> format, ReadContext context) 
       throw new IllegalArgumentException("'" + value + "': nothing after the format name");
     }
     return new Target(new EventInput(format, context), target);
+  }
+
+  /**
+   * Splits a {@code --events} value as {@link #parse} does; a path without a format that names a
+   * non-empty regular file gets the format detected from its head ({@link FormatReaders#detect}),
+   * as {@code analyze} would, when that is an event format. FIFOs, standard input and files that do
+   * not exist yet are the default format's.
+   *
+   * @throws IllegalArgumentException as {@link #parse}
+   */
+  public static Target parseFile(String value, ReadContext context) {
+    Target t = parse(value, context);
+    Path path = t.target().equals("-") ? null : Path.of(t.target());
+    if (!t.target().equals(value) || path == null || !Files.isRegularFile(path)) {
+      return t; // named, or nothing to look at yet
+    }
+    byte[] head;
+    try (InputStream in = Files.newInputStream(path)) {
+      head = in.readNBytes(InputHead.MAX_BYTES);
+    } catch (IOException e) {
+      return t; // the follower reports what it cannot read
+    }
+    FormatReaders.Detected d = FormatReaders.detect(InputHead.of(head, head.length));
+    FormatReader<KernelEvent> f =
+        d.format() == null ? null : FormatReaders.event(d.format().name());
+    return f == null ? t : new Target(new EventInput(f, context), t.target());
   }
 
   /** Opens the state of one stream of this input. */

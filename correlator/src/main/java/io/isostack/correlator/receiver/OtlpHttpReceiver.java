@@ -160,6 +160,9 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       g.writeStartObject();
       g.writeNumberField("accepted", r.accepted());
       g.writeNumberField("rejected", r.rejected());
+      if (r.outcome() == IngestResult.Outcome.INVALID && r.errors().isEmpty()) {
+        g.writeStringField("message", r.message()); // nothing was decoded: say why
+      }
       g.writeArrayFieldStart("errors");
       for (Rejection x : r.errors()) {
         g.writeStartObject();

@@ -142,7 +142,7 @@ public final class LiveServer implements AutoCloseable {
       producers.add(new EventProducer(t.target(), t.input(), rejects, engine::putEvents));
     }
     for (String value : settings.events()) {
-      EventInput.Target t = EventInput.parse(value, context);
+      EventInput.Target t = EventInput.parseFile(value, context);
       followers.add(
           new EventFollower(
               t.target().equals("-") ? null : Path.of(t.target()),
