@@ -41,6 +41,16 @@ final class AnalysisOptions {
   long slowThresholdNanos;
 
   @Option(
+      names = "--slow-request",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Duration of a trace's root span at or above which the request is slow: the hops"
+              + " holding at least 20 % of its critical path are analysed even when none is"
+              + " slow alone (default: the --slow-threshold).")
+  Long slowRequestNanos;
+
+  @Option(
       names = "--skew",
       paramLabel = "DURATION",
       defaultValue = "2ms",
@@ -85,10 +95,16 @@ final class AnalysisOptions {
     return rules == null ? RuleTable.defaults() : RuleTable.load(rules);
   }
 
-  /** The analysis tunables with {@code --slow-threshold}, {@code --skew} and the default host. */
+  /**
+   * The analysis tunables with {@code --slow-threshold}, {@code --slow-request} (default: the slow
+   * threshold), {@code --skew} and the default host.
+   *
+   * @throws IllegalArgumentException naming the setting whose value is out of range
+   */
   AnalyzerSettings analyzerOptions(String defaultHost) {
     return AnalyzerSettings.defaults()
         .withSlowThreshold(slowThresholdNanos)
+        .withSlowRequest(slowRequestNanos != null ? slowRequestNanos : slowThresholdNanos)
         .withSkew(skewNanos)
         .withDefaultHost(defaultHost);
   }

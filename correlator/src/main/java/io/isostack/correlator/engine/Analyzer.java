@@ -79,7 +79,10 @@ public final class Analyzer {
   public List<SlowSpan> finishSpans() {
     if (hops == null) {
       hops =
-          new SlowSpanDetector(options.slowThresholdNanos(), options.baselineFloorNanos())
+          new SlowSpanDetector(
+                  options.slowThresholdNanos(),
+                  options.baselineFloorNanos(),
+                  options.slowRequestNanos())
               .detect(traces.traces());
       Map<String, List<long[]>> windows = new HashMap<>();
       for (SlowSpan h : hops) {
@@ -155,7 +158,8 @@ public final class Analyzer {
   /**
    * Runs the vertical step for every slow hop.
    *
-   * @return one finding per slow hop, ordered by the time they explain, largest first
+   * @return one finding per slow hop (each in its slow request, if any), ordered by the time they
+   *     explain, largest first
    */
   public List<Finding> findings() {
     finishSpans();
@@ -173,7 +177,7 @@ public final class Analyzer {
             lostByHost);
     List<Finding> findings = new ArrayList<>(hops.size());
     for (SlowSpan hop : hops) {
-      findings.add(correlator.correlate(hop));
+      findings.add(correlator.correlate(hop).withRequest(hop.requestNanos(), hop.requestShare()));
     }
     findings.sort(
         Comparator.comparingLong(Finding::explainedNanos)

@@ -115,7 +115,10 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.traces = new LiveTraces(options.maxTraces());
     this.detector =
-        new SlowSpanDetector(analysis.slowThresholdNanos(), analysis.baselineFloorNanos());
+        new SlowSpanDetector(
+            analysis.slowThresholdNanos(),
+            analysis.baselineFloorNanos(),
+            analysis.slowRequestNanos());
     this.snapshot = buildStats();
   }
 
@@ -349,9 +352,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
         hops.add(hop);
         completedAt.add(c.completedEpochNanos());
       }
-      for (SpanView s : c.trace().spans()) {
-        baselines.record(SlowSpanDetector.operation(s), c.trace().selfTime(s).totalNanos());
-      }
+      baselines.record(c.trace());
       tracesEvaluated.incrementAndGet();
     }
     recentHops.addAll(hops);
@@ -369,7 +370,11 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
     for (int i = 0; i < hops.size(); i++) {
       publish(
           new LiveFinding(
-              correlator.correlate(hops.get(i)), completedAt.get(i), clock.getAsLong()));
+              correlator
+                  .correlate(hops.get(i))
+                  .withRequest(hops.get(i).requestNanos(), hops.get(i).requestShare()),
+              completedAt.get(i),
+              clock.getAsLong()));
     }
   }
 

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param span the slow span
  * @param path the spans from the trace's root down to it
  * @param selfNanos the span's self time, nanoseconds
- * @param slowReason {@code threshold} or {@code baseline} (see {@link SlowSpanDetector})
+ * @param slowReason {@code threshold}, {@code baseline} or {@code request} (see {@link
+ *     SlowSpanDetector})
  * @param baselineNanos median self time of the same operation, or -1
  * @param layer the layer the time was lost in, {@link IsolationLayer#APPLICATION} when the kernel
  *     explains too little of it
@@ -38,6 +39,10 @@ import java.util.Objects;
  *     link
  * @param coverage for every evidence family, whether it was observed on the span's host during its
  *     window (docs/METHOD.md §6)
+ * @param requestNanos the duration of the slow request (the trace's root span) this hop belongs to,
+ *     nanoseconds; -1 when its request is not slow
+ * @param requestShare the share of that request the hop's self time on its critical path holds,
+ *     0..1; 0 when the hop is off the critical path or its request is not slow
  */
 public record Finding(
     SpanView span,
@@ -58,7 +63,9 @@ public record Finding(
     List<String> notes,
     List<ChainLink> chain,
     List<Evidence> evidence,
-    Map<EvidenceFamily, Observation> coverage) {
+    Map<EvidenceFamily, Observation> coverage,
+    long requestNanos,
+    double requestShare) {
 
   /** The cause code of a finding whose time the kernel does not explain. */
   public static final String APPLICATION_CAUSE = "application";
@@ -87,6 +94,9 @@ public record Finding(
     if (confidence < 0 || confidence > 1) {
       throw new IllegalArgumentException("confidence out of 0..1: " + confidence);
     }
+    if (!(requestShare >= 0 && requestShare <= 1)) {
+      throw new IllegalArgumentException("requestShare out of 0..1: " + requestShare);
+    }
     path = List.copyOf(path);
     notes = List.copyOf(notes);
     chain = List.copyOf(chain);
@@ -94,5 +104,86 @@ public record Finding(
     EnumMap<EvidenceFamily, Observation> copy = new EnumMap<>(EvidenceFamily.class);
     copy.putAll(coverage);
     coverage = Collections.unmodifiableMap(copy);
+  }
+
+  /** A finding outside any slow request ({@code requestNanos} -1, {@code requestShare} 0). */
+  public Finding(
+      SpanView span,
+      List<SpanView> path,
+      long selfNanos,
+      String slowReason,
+      long baselineNanos,
+      IsolationLayer layer,
+      boolean network,
+      String cause,
+      String causeTitle,
+      double confidence,
+      long explainedNanos,
+      String detail,
+      String explanation,
+      String remediation,
+      String method,
+      List<String> notes,
+      List<ChainLink> chain,
+      List<Evidence> evidence,
+      Map<EvidenceFamily, Observation> coverage) {
+    this(
+        span,
+        path,
+        selfNanos,
+        slowReason,
+        baselineNanos,
+        layer,
+        network,
+        cause,
+        causeTitle,
+        confidence,
+        explainedNanos,
+        detail,
+        explanation,
+        remediation,
+        method,
+        notes,
+        chain,
+        evidence,
+        coverage,
+        -1,
+        0);
+  }
+
+  /**
+   * A copy placed in its slow request: the request's duration and the share of it this hop holds.
+   *
+   * @param requestNanos the root span's duration, nanoseconds, or -1 when the request is not slow
+   * @param requestShare 0..1
+   */
+  public Finding withRequest(long requestNanos, double requestShare) {
+    return new Finding(
+        span,
+        path,
+        selfNanos,
+        slowReason,
+        baselineNanos,
+        layer,
+        network,
+        cause,
+        causeTitle,
+        confidence,
+        explainedNanos,
+        detail,
+        explanation,
+        remediation,
+        method,
+        notes,
+        chain,
+        evidence,
+        coverage,
+        requestNanos,
+        requestShare);
+  }
+
+  /** Whether this hop belongs to a slow request ({@link #requestNanos} is known). */
+  public boolean inSlowRequest() {
+    return requestNanos >= 0;
   }
 }

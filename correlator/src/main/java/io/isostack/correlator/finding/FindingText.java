@@ -29,6 +29,23 @@ public final class FindingText {
   }
 
   /**
+   * How much of its slow request a hop explains, as a clause for the line under the verdict: {@code
+   * , 70 % of the 288 ms request}, {@code , off the critical path of the 288 ms request}, or empty
+   * when the hop's request is not slow. The share is the hop's self time on the request's critical
+   * path over the root span's duration.
+   */
+  public static String requestClause(Finding f) {
+    if (!f.inSlowRequest()) {
+      return "";
+    }
+    String request = Durations.human(f.requestNanos()) + " request";
+    if (f.requestShare() <= 0) {
+      return ", off the critical path of the " + request;
+    }
+    return String.format(Locale.ROOT, ", %.0f %% of the %s", f.requestShare() * 100, request);
+  }
+
+  /**
    * A layer as reports name it: {@code L-3 container}, {@code L-2 paravirtualization network
    * slice}, {@code host}, {@code application}, {@code unknown} (the layer names of docs/METHOD.md
    * §2).

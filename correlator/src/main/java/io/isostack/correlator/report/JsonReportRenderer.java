@@ -82,6 +82,8 @@ public final class JsonReportRenderer {
     g.writeNumberField("selfNanos", f.selfNanos());
     g.writeStringField("slowReason", f.slowReason());
     g.writeNumberField("baselineNanos", f.baselineNanos());
+    g.writeNumberField("requestNanos", f.requestNanos());
+    g.writeNumberField("requestShare", Math.round(f.requestShare() * 1000) / 1000.0);
     g.writeStringField("layer", f.layer().code());
     g.writeStringField("layerTitle", f.layer().title());
     g.writeBooleanField("network", f.network());

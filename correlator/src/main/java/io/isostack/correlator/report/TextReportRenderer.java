@@ -69,12 +69,13 @@ public final class TextReportRenderer {
     out.println(FindingText.verdict(f));
     out.printf(
         Locale.ROOT,
-        "  trace %s span %s, self time %s (%s%s)%n",
+        "  trace %s span %s, self time %s (%s%s)%s%n",
         s.traceId(),
         s.spanId(),
         Durations.human(f.selfNanos()),
         f.slowReason(),
-        f.baselineNanos() >= 0 ? ", baseline " + Durations.human(f.baselineNanos()) : "");
+        f.baselineNanos() >= 0 ? ", baseline " + Durations.human(f.baselineNanos()) : "",
+        FindingText.requestClause(f));
     if (!f.coverage().isEmpty()) {
       out.println("  kernel " + FindingText.coverage(f));
     }

@@ -8,6 +8,7 @@ import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.join.DeviceKind;
 import io.isostack.correlator.rules.RuleContext;
+import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
 import java.util.ArrayList;
@@ -24,6 +25,12 @@ final class FindingBuilder {
   private static final double CORROBORATION_BONUS = 0.1;
   private static final double LOST_EVENTS_FACTOR = 0.7;
   static final double UNKNOWN_DEVICE_FACTOR = 0.8;
+
+  /**
+   * Confidence factor of a verdict whose only evidence is log lines (weight {@code log}): a keyword
+   * names what failed, not how long it took.
+   */
+  static final double LOG_CONFIDENCE_FACTOR = 0.6;
 
   private FindingBuilder() {}
 
@@ -76,6 +83,10 @@ final class FindingBuilder {
       confidence += CORROBORATION_BONUS;
     }
     confidence *= lostFactor;
+    if (top.signals.equals(java.util.Set.of(EventName.LOG.wire()))) {
+      confidence *= LOG_CONFIDENCE_FACTOR;
+      notes.add("decided by log lines only: a keyword says what failed, not how long it took");
+    }
     if (top.layer == context.deviceKind().layer()
         && top.rule.layer() == null
         && context.deviceKind() == DeviceKind.UNKNOWN) {

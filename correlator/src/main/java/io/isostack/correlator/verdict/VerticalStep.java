@@ -152,7 +152,7 @@ public final class VerticalStep {
           }
         }
         case BACKOFF -> c.addInterval(Math.max(start, from), Math.min(e.endEpochNanos(), to));
-        case INSTANT -> c.addInstant(contribution);
+        case INSTANT, LOG -> c.addInstant(contribution);
         case NONE -> {}
       }
       c.add(
@@ -332,8 +332,8 @@ public final class VerticalStep {
   }
 
   private boolean admissible(Rule rule, String join, SpanJoinKeys entity, boolean hostWide) {
-    if (!"host".equals(join)) {
-      return true;
+    if (!"host".equals(join) || rule.weight() == Weight.LOG) {
+      return true; // the hop's own events, and log lines of its host in its window
     }
     return switch (rule.join()) {
       case ENTITY -> false;
@@ -369,7 +369,8 @@ public final class VerticalStep {
         long overlap = self.overlap(start, e.endEpochNanos());
         yield overlap > 0 ? overlap : -1;
       }
-      case INSTANT -> self.near(e.endEpochNanos(), options.skewNanos()) ? rule.instantNanos() : -1;
+      case INSTANT, LOG ->
+          self.near(e.endEpochNanos(), options.skewNanos()) ? rule.instantNanos() : -1;
       case NONE ->
           self.near(e.endEpochNanos(), options.skewNanos())
                   || self.overlap(e.startEpochNanos(), e.endEpochNanos()) > 0

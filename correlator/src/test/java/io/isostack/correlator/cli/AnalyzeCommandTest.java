@@ -143,6 +143,45 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void zeroSlowRequestIsAUsageErrorNamingTheFlag() {
+    Result r = analyze("--traces", HEALTHY + "traces.jsonl", "--slow-request", "0ms");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--slow-request must be positive").doesNotContain("Nanos");
+  }
+
+  @Test
+  void slowRequestBelowTheRequestsDurationsAnalysesTheHopsHoldingMostOfThem() throws Exception {
+    // The healthy sample's item requests last 20-41 ms; three last 35 ms or more, and in each the
+    // api's GET /api/items holds over two thirds of the request.
+    Result byDefault = analyze("--traces", HEALTHY + "traces.jsonl", "--format", "json");
+    Result lowered =
+        analyze("--traces", HEALTHY + "traces.jsonl", "--format", "json", "--slow-request", "35ms");
+
+    assertThat(lowered.exitCode()).as(lowered.err()).isZero();
+    JsonNode before = new ObjectMapper().readTree(byDefault.out()).get("findings");
+    JsonNode after = new ObjectMapper().readTree(lowered.out()).get("findings");
+    assertThat(before)
+        .noneSatisfy(f -> assertThat(f.get("slowReason").asText()).isEqualTo("request"));
+    List<JsonNode> items = new ArrayList<>();
+    after.forEach(
+        f -> {
+          if (f.get("slowReason").asText().equals("request")
+              && f.get("name").asText().equals("GET /api/items")) {
+            items.add(f);
+          }
+        });
+    assertThat(items)
+        .hasSize(3)
+        .allSatisfy(
+            f -> {
+              assertThat(f.get("service").asText()).isEqualTo("api");
+              assertThat(f.get("requestNanos").asLong()).isGreaterThanOrEqualTo(35_000_000L);
+              assertThat(f.get("requestShare").asDouble()).isGreaterThan(0.66);
+            });
+  }
+
+  @Test
   void malformedClockOffsetIsAUsageError() {
     Result r = analyze("--traces", HEALTHY + "traces.jsonl", "--clock-offset", "boottime=soon");
 

@@ -5,6 +5,7 @@ import static io.isostack.correlator.testing.SpanBuilder.span;
 import static io.isostack.correlator.testing.SpanBuilder.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
@@ -239,6 +240,75 @@ class AnalyzerTest {
                   .extracting(Evidence::join)
                   .isEqualTo("container");
             });
+  }
+
+  /**
+   * A 288 ms request none of whose spans crosses the 250 ms threshold: 7 ms in the root, 80 ms of
+   * wire time in the client span, 201 ms in the backend's server span (the shape issue 9 found in a
+   * real CPU-quota recording).
+   */
+  private static List<SpanView> requestSpreadOverTwoHops() {
+    return List.of(
+        span(1).op("frontend", "GET /checkout", SpanKind.SERVER).pid(4120).at(0, 288).build(),
+        span(2)
+            .parent(1)
+            .op("frontend", "GET /pay", SpanKind.CLIENT)
+            .pid(4120)
+            .attr("server.address", "backend")
+            .attr("server.port", 8080)
+            .at(3, 284)
+            .build(),
+        span(3).parent(2).op("backend", "GET /pay", SpanKind.SERVER).pid(4242).at(43, 244).build());
+  }
+
+  @Test
+  void slowRequestSpreadOverTwoHopsFindsTheThrottledServerSpanWithItsShare() {
+    List<Finding> findings =
+        analyze(
+            requestSpreadOverTwoHops(),
+            List.of(attach(4242, "/demo-backend"), throttled("/demo-backend", 45, 240)));
+
+    List<Finding> server =
+        findings.stream().filter(f -> f.span().service().equals("backend")).toList();
+    assertThat(server)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.slowReason()).isEqualTo("request");
+              assertThat(f.selfNanos()).isEqualTo(201 * MS);
+              assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+              assertThat(f.cause()).isEqualTo("cpu-throttle");
+              assertThat(f.explainedNanos()).isEqualTo(195 * MS);
+              assertThat(f.requestNanos()).isEqualTo(288 * MS);
+              assertThat(f.requestShare()).isCloseTo(201.0 / 288, within(1e-9));
+            });
+    // The wire time holds 28 % of the request: analysed too, once, with its own share.
+    assertThat(findings)
+        .filteredOn(f -> f.span().kind() == SpanKind.CLIENT)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.slowReason()).isEqualTo("request");
+              assertThat(f.requestShare()).isCloseTo(80.0 / 288, within(1e-9));
+            });
+    assertThat(findings).hasSize(2);
+  }
+
+  @Test
+  void slowRequestThresholdAboveTheRequestLeavesItUnanalysed() {
+    Analyzer strict =
+        new Analyzer(
+            RULES, AnalyzerSettings.defaults().withDefaultHost("node-1").withSlowRequest(300 * MS));
+    requestSpreadOverTwoHops().forEach(strict::addSpan);
+
+    assertThat(strict.finishSpans()).isEmpty();
+  }
+
+  @Test
+  void nonPositiveSlowRequestIsRejectedNamingTheSetting() {
+    assertThatThrownBy(() -> AnalyzerSettings.defaults().withSlowRequest(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("slowRequestNanos must be positive: 0");
   }
 
   /** frontend GET /checkout → frontend GET /pay (CLIENT, no local port) → backend GET /pay. */

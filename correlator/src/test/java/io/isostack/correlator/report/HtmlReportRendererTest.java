@@ -84,6 +84,22 @@ class HtmlReportRendererTest {
   }
 
   @Test
+  void theVerdictCardSaysHowMuchOfItsSlowRequestTheHopHolds() throws IOException {
+    AnalysisReport report = HtmlSamples.analyze("real-cpu-throttle");
+    Finding f = report.findings().get(0);
+    String first = section(HtmlSamples.html(report), 1);
+
+    assertThat(f.inSlowRequest()).isTrue();
+    assertThat(first)
+        .contains("<dt>share of the request</dt>")
+        .contains(
+            Math.round(f.requestShare() * 100)
+                + " % of the "
+                + Html.duration(f.requestNanos())
+                + " request (its self time on the critical path)");
+  }
+
+  @Test
   void thePageIsSelfContained() throws IOException {
     String html = HtmlSamples.html(HtmlSamples.analyze("cpu-throttle-chain"));
 

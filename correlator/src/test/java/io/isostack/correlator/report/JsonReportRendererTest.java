@@ -73,6 +73,17 @@ class JsonReportRendererTest {
   }
 
   @Test
+  void findingSaysHowMuchOfItsSlowRequestItHolds() throws IOException {
+    JsonNode findings = render(ReportFixtures.throttledCheckout()).get("findings");
+
+    // backend GET /pay holds 1.41 s of the 1.5 s checkout; api GET /report is its own request.
+    assertThat(findings.get(0).get("requestNanos").asLong()).isEqualTo(1_500_000_000L);
+    assertThat(findings.get(0).get("requestShare").asDouble()).isEqualTo(0.94);
+    assertThat(findings.get(1).get("requestNanos").asLong()).isEqualTo(600_000_000L);
+    assertThat(findings.get(1).get("requestShare").asDouble()).isEqualTo(1.0);
+  }
+
+  @Test
   void everyEvidenceHasNameEntityTimeDurationAndSource() throws IOException {
     JsonNode evidence =
         render(ReportFixtures.throttledCheckout()).get("findings").get(0).get("evidence");
