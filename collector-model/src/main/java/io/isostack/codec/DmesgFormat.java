@@ -32,6 +32,9 @@ final class DmesgFormat implements FormatReader<KernelEvent> {
       DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
   private static final long SECOND = 1_000_000_000L;
 
+  /** The longest line read, in bytes; a kernel message is at most about 1 KiB. */
+  private static final int MAX_LINE_BYTES = 64 * 1024;
+
   /** The skip reason of an indented line continuing the previous message. */
   static final String CONTINUATION = "dmesg-continuation";
 
@@ -60,7 +63,7 @@ final class DmesgFormat implements FormatReader<KernelEvent> {
       RejectListener rejects) {
     AdapterStream state = new AdapterStream(source);
     String host = context.defaultHost();
-    return new LineRecordStream(LibbpfToolsReader.MAX_LINE_BYTES) {
+    return new LineRecordStream(MAX_LINE_BYTES) {
       @Override
       void decode(byte[] buf, int off, int len, long lineNo) {
         state.lines++;

@@ -1,7 +1,6 @@
 package io.isostack.codec;
 
 import io.isostack.model.KernelEvent;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -67,10 +66,5 @@ final class LibbpfToolFormat implements FormatReader<KernelEvent> {
         return state.summary();
       }
     };
-  }
-
-  @Override
-  public String toString() {
-    return name().toUpperCase(Locale.ROOT);
   }
 }
