@@ -84,7 +84,7 @@ public final class LiveIngest {
     received.add(channel, 0, request.getSerializedSize(), 0);
     Collector c = new Collector();
     List<SpanView> spans = new ArrayList<>();
-    new OtlpProtoTraceReader().convert(request, source, spans::add, c);
+    tally.skipped(new OtlpProtoTraceReader().convert(request, source, spans::add, c).skipped());
     return offerSpans(spans, c, "spans", channel);
   }
 
@@ -95,7 +95,10 @@ public final class LiveIngest {
     Collector c = new Collector();
     List<SpanView> spans = new ArrayList<>();
     try {
-      new OtlpJsonTraceReader().read(new ByteArrayInputStream(body, 0, len), source, spans::add, c);
+      tally.skipped(
+          new OtlpJsonTraceReader()
+              .read(new ByteArrayInputStream(body, 0, len), source, spans::add, c)
+              .skipped()); // self-parent spans, read as roots
     } catch (IOException e) {
       throw new UncheckedIOException(e); // reading memory does not fail
     }
