@@ -46,7 +46,7 @@ final class AnalysisOptions {
       converter = DurationConverter.class,
       description =
           "Duration of a trace's root span at or above which the request is slow: the hops"
-              + " holding at least 20 % of its critical path are analysed even when none is"
+              + " holding at least 20 %% of its critical path are analysed even when none is"
               + " slow alone (default: the --slow-threshold).")
   Long slowRequestNanos;
 
