@@ -22,7 +22,7 @@ class InputDetectionTest {
 
     assertThat(err)
         .contains(f + ": cannot tell the format from the content ({\"foo\":1})")
-        .contains("it could be otlp-json, events, tetragon, ig")
+        .contains("it could be otlp-json, jaeger, events, tetragon, ig, otlp-logs-json")
         .contains("name the format as FORMAT:PATH, e.g. otlp-json:" + f);
   }
 
