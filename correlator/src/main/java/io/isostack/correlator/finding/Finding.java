@@ -106,51 +106,6 @@ public record Finding(
     coverage = Collections.unmodifiableMap(copy);
   }
 
-  /** A finding outside any slow request ({@code requestNanos} -1, {@code requestShare} 0). */
-  public Finding(
-      SpanView span,
-      List<SpanView> path,
-      long selfNanos,
-      String slowReason,
-      long baselineNanos,
-      IsolationLayer layer,
-      boolean network,
-      String cause,
-      String causeTitle,
-      double confidence,
-      long explainedNanos,
-      String detail,
-      String explanation,
-      String remediation,
-      String method,
-      List<String> notes,
-      List<ChainLink> chain,
-      List<Evidence> evidence,
-      Map<EvidenceFamily, Observation> coverage) {
-    this(
-        span,
-        path,
-        selfNanos,
-        slowReason,
-        baselineNanos,
-        layer,
-        network,
-        cause,
-        causeTitle,
-        confidence,
-        explainedNanos,
-        detail,
-        explanation,
-        remediation,
-        method,
-        notes,
-        chain,
-        evidence,
-        coverage,
-        -1,
-        0);
-  }
-
   /**
    * A copy placed in its slow request: the request's duration and the share of it this hop holds.
    *

@@ -111,7 +111,9 @@ final class FindingBuilder {
         notes,
         chain,
         evidence,
-        observed.coverage());
+        observed.coverage(),
+        -1,
+        0);
   }
 
   /** The candidate explaining the most time; on a tie the first in drill-down order. */

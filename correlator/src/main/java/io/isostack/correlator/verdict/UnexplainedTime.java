@@ -195,6 +195,8 @@ final class UnexplainedTime {
         notes,
         chain,
         evidence,
-        observed.coverage());
+        observed.coverage(),
+        -1,
+        0);
   }
 }
