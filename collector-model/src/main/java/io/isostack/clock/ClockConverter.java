@@ -1,6 +1,9 @@
 package io.isostack.clock;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -27,6 +30,8 @@ public final class ClockConverter {
   private final ConcurrentHashMap<String, AtomicReferenceArray<Long>> synced =
       new ConcurrentHashMap<>();
   private final AtomicReferenceArray<Long> userOffsets = new AtomicReferenceArray<>(DOMAINS);
+  private final ConcurrentHashMap<String, AtomicReferenceArray<Long>> resolutions =
+      new ConcurrentHashMap<>();
   private final AtomicLong version = new AtomicLong();
 
   /** Creates a converter that knows no offset yet. */
@@ -53,8 +58,71 @@ public final class ClockConverter {
     synced
         .computeIfAbsent(host, h -> new AtomicReferenceArray<>(DOMAINS))
         .set(domain.ordinal(), offset);
+    resolutions
+        .computeIfAbsent(host, h -> new AtomicReferenceArray<>(DOMAINS))
+        .accumulateAndGet(domain.ordinal(), resolution(realtimeNanos), ClockConverter::coarser);
     version.incrementAndGet();
   }
+
+  /**
+   * The resolution of a realtime reading as printed: the largest power of ten up to 1 s that
+   * divides it (a producer printing microseconds, as bpftrace's {@code strftime("%s%f")}, gives
+   * 1000 ns).
+   */
+  private static long resolution(long realtimeNanos) {
+    long r = 1;
+    while (r < 1_000_000_000L && realtimeNanos % (r * 10) == 0) {
+      r *= 10;
+    }
+    return r;
+  }
+
+  private static Long coarser(Long a, Long b) {
+    return a == null ? b : Math.max(a, b);
+  }
+
+  /**
+   * Every clock conversion known: per host and domain, the offset from {@code clock.sync} records
+   * and the coarsest resolution of their realtime readings; per domain, a user offset ({@code
+   * --clock-offset}) with unknown resolution. The conversion of an event's time is uncertain by
+   * that resolution.
+   *
+   * @return the conversions, sync records first, by host then domain
+   */
+  public List<Conversion> conversions() {
+    List<Conversion> out = new ArrayList<>();
+    new TreeMap<>(synced)
+        .forEach(
+            (host, offsets) -> {
+              AtomicReferenceArray<Long> res = resolutions.get(host);
+              for (ClockDomain d : ClockDomain.values()) {
+                Long o = offsets.get(d.ordinal());
+                if (o != null) {
+                  Long r = res == null ? null : res.get(d.ordinal());
+                  out.add(new Conversion(host, d, o, r == null ? -1 : r));
+                }
+              }
+            });
+    for (ClockDomain d : ClockDomain.values()) {
+      Long o = userOffsets.get(d.ordinal());
+      if (o != null) {
+        out.add(new Conversion(null, d, o, -1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One clock conversion.
+   *
+   * @param host the host of a {@code clock.sync} record, or null for a {@code --clock-offset}
+   * @param domain the clock converted
+   * @param offsetNanos {@code REALTIME - clock}, nanoseconds
+   * @param resolutionNanos the coarsest resolution of the sync records' realtime readings,
+   *     nanoseconds, or -1 when unknown (a user offset)
+   */
+  public record Conversion(
+      String host, ClockDomain domain, long offsetNanos, long resolutionNanos) {}
 
   /**
    * Sets the offset used for {@code domain} on hosts without a sync record of their own (the CLI's

@@ -200,6 +200,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       loader.readEvents(e, defaultHost, analyzer::addEvent);
     }
     progress.done();
+    summary.clocks(clocks.conversions(), options.skewNanos());
     List<Finding> findings = analyzer.findings();
     AnalysisReport report =
         new AnalysisReport(

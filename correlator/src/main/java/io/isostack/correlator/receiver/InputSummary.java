@@ -1,5 +1,6 @@
 package io.isostack.correlator.receiver;
 
+import io.isostack.clock.ClockConverter;
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.Rejection;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ public final class InputSummary implements RejectListener {
   private final Map<String, Long> skippedByReason = new TreeMap<>();
   private final List<Rejection> examples = new ArrayList<>();
   private final List<String> unreadable = new ArrayList<>();
+  private List<ClockConverter.Conversion> clocks = List.of();
+  private long skewNanos = -1;
 
   /** Counts spans read from a source. */
   public synchronized void spans(String source, long count) {
@@ -45,6 +48,28 @@ public final class InputSummary implements RejectListener {
   /** Counts records skipped on purpose, by reason code ({@code ReadSummary#skipped()}). */
   public synchronized void skipped(Map<String, Long> byReason) {
     byReason.forEach((reason, n) -> skippedByReason.merge(reason, n, Long::sum));
+  }
+
+  /**
+   * Records how event times were converted and how much skew joins tolerate: the uncertainty of
+   * every join by time.
+   *
+   * @param conversions the clock conversions used ({@link ClockConverter#conversions()})
+   * @param skewNanos the tolerance added on both sides of a span's window, nanoseconds
+   */
+  public synchronized void clocks(List<ClockConverter.Conversion> conversions, long skewNanos) {
+    this.clocks = List.copyOf(conversions);
+    this.skewNanos = skewNanos;
+  }
+
+  /** The clock conversions used, empty when every event was in CLOCK_REALTIME. */
+  public synchronized List<ClockConverter.Conversion> clockConversions() {
+    return clocks;
+  }
+
+  /** The join tolerance, nanoseconds, or -1 when not recorded. */
+  public synchronized long skewNanos() {
+    return skewNanos;
   }
 
   /** Records an input that could not be opened or read at all, with the reason. */

@@ -2,6 +2,7 @@ package io.isostack.correlator.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.isostack.clock.ClockConverter;
 import io.isostack.codec.Rejection;
 import io.isostack.correlator.engine.Completeness;
 import io.isostack.correlator.finding.ChainLink;
@@ -247,6 +248,30 @@ public final class JsonReportRenderer {
     g.writeArrayFieldStart("unreadable");
     for (String u : in.unreadable()) {
       g.writeString(u);
+    }
+    g.writeEndArray();
+    clock(g, in);
+    g.writeEndObject();
+  }
+
+  /**
+   * {@code "clock":{"skewNanos":…,"conversions":[{"host":…,"clock":…,"offsetNanos":…,
+   * "resolutionNanos":…}]}}: how event times were converted and how uncertain joins by time are.
+   */
+  private static void clock(JsonGenerator g, InputSummary in) throws IOException {
+    g.writeObjectFieldStart("clock");
+    g.writeNumberField("skewNanos", in.skewNanos());
+    g.writeArrayFieldStart("conversions");
+    for (ClockConverter.Conversion c : in.clockConversions()) {
+      g.writeStartObject();
+      if (c.host() != null) {
+        g.writeStringField("host", c.host());
+      }
+      g.writeStringField("clock", c.domain().wire());
+      g.writeStringField("from", c.host() != null ? "clock.sync" : "--clock-offset");
+      g.writeNumberField("offsetNanos", c.offsetNanos());
+      g.writeNumberField("resolutionNanos", c.resolutionNanos());
+      g.writeEndObject();
     }
     g.writeEndArray();
     g.writeEndObject();

@@ -1,5 +1,6 @@
 package io.isostack.correlator.report;
 
+import io.isostack.clock.ClockConverter;
 import io.isostack.codec.Rejection;
 import io.isostack.correlator.finding.ChainLink;
 import io.isostack.correlator.finding.Durations;
@@ -141,6 +142,33 @@ public final class TextReportRenderer {
     return b.toString();
   }
 
+  /**
+   * {@code Clocks: boottime on node-1 from clock.sync (1 µs resolution); joins tolerate ±2 ms
+   * (--skew).}, or empty when nothing was recorded.
+   */
+  private static String clocks(InputSummary in) {
+    if (in.skewNanos() < 0) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    for (ClockConverter.Conversion c : in.clockConversions()) {
+      parts.add(
+          c.domain().wire()
+              + (c.host() != null
+                  ? " on "
+                      + c.host()
+                      + " from clock.sync ("
+                      + Durations.human(c.resolutionNanos())
+                      + " resolution)"
+                  : " from --clock-offset"));
+    }
+    return "Clocks: "
+        + (parts.isEmpty() ? "every event in realtime" : String.join(", ", parts))
+        + "; joins tolerate ±"
+        + Durations.human(in.skewNanos())
+        + " (--skew).";
+  }
+
   private static void input(AnalysisReport r, PrintWriter out) {
     InputSummary in = r.input();
     out.printf(
@@ -153,6 +181,10 @@ public final class TextReportRenderer {
         r.eventsIndexed());
     if (in.lostTotal() > 0) {
       out.println("Producers lost " + in.lostTotal() + " events: " + in.lostBySource());
+    }
+    String clocks = clocks(in);
+    if (!clocks.isEmpty()) {
+      out.println(clocks);
     }
     if (in.rejectedTotal() > 0) {
       out.println("Rejected " + in.rejectedTotal() + " records: " + in.rejectedByReason());

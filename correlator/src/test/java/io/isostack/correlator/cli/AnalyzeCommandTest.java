@@ -205,6 +205,36 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void jsonReportStatesTheClockConversionAndItsUncertainty() throws Exception {
+    String real = "../samples/data/real-cpu-throttle/";
+    Result r =
+        analyze(
+            "--format",
+            "json",
+            "--skew",
+            "3ms",
+            "--traces",
+            real + "traces.jsonl",
+            "--events",
+            real + "events-sched.jsonl");
+
+    com.fasterxml.jackson.databind.JsonNode clock =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(r.out())
+            .get("input")
+            .get("clock");
+    assertThat(clock.get("skewNanos").asLong()).isEqualTo(3_000_000L);
+    assertThat(clock.get("conversions"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.get("clock").asText()).isEqualTo("boottime");
+              assertThat(c.get("from").asText()).isEqualTo("clock.sync");
+              assertThat(c.get("resolutionNanos").asLong()).isEqualTo(1000);
+            });
+  }
+
+  @Test
   void jsonReportStatesWhatToAddWhenNoKernelEventWasRead() throws Exception {
     Result r = analyze("--format", "json", "--traces", HEALTHY + "traces.jsonl");
 
