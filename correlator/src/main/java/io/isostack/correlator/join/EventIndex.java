@@ -3,10 +3,12 @@ package io.isostack.correlator.join;
 import io.isostack.model.KernelEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -75,6 +77,11 @@ public final class EventIndex implements EventSource {
   /** Number of keys. */
   public int keyCount() {
     return buckets.size();
+  }
+
+  /** The keys that hold events, for tests. */
+  Set<EntityKey> keys() {
+    return Collections.unmodifiableSet(buckets.keySet());
   }
 
   /** Number of (key, event) references held. */

@@ -43,7 +43,8 @@ import java.util.function.ToIntFunction;
  * when a producer lost events near the span or the network device is unknown. Not thread-safe.
  */
 public final class VerticalStep {
-  private static final List<IsolationLayer> DRILL_ORDER =
+  /** The drill-down order of docs/METHOD.md §4: L-3, L-4, L-2, L-1, L-0, host. */
+  static final List<IsolationLayer> DRILL_ORDER =
       List.of(
           IsolationLayer.L3,
           IsolationLayer.L4,
@@ -51,6 +52,7 @@ public final class VerticalStep {
           IsolationLayer.L1,
           IsolationLayer.L0,
           IsolationLayer.HOST);
+
   private static final long LOST_MARGIN_NANOS = 1_000_000_000L;
 
   private final RuleTable rules;

@@ -1,0 +1,209 @@
+package io.isostack.correlator.join;
+
+import static io.isostack.correlator.testing.SpanBuilder.ms;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isostack.model.EventName;
+import io.isostack.model.KernelEvent;
+import org.junit.jupiter.api.Test;
+
+class ProcessDirectoryTest {
+  private static final String CID =
+      "c60f8fe0a62695279070962c5fdd707eb8d3af23681c2889290464c5c9307bec";
+  private static final String OTHER_CID =
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  private static final String POD = "32f6ffa4-9275-4c84-87fb-7f2c66a2ffa0";
+  private static final EntityKey PID_4242 = EntityKey.process("node-1", 4242);
+
+  private final ProcessDirectory directory = new ProcessDirectory();
+
+  private static KernelEvent attach(int pid, long cgroupId, String path) {
+    return KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+        .at(ms(-60_000))
+        .task(pid, pid, "backend")
+        .cgroup(cgroupId, path)
+        .build();
+  }
+
+  private static KernelEvent exec(int pid, double atMs, String comm) {
+    return KernelEvent.builder(EventName.PROCESS_EXEC, "node-1")
+        .at(ms(atMs))
+        .task(pid, pid, comm)
+        .build();
+  }
+
+  @Test
+  void cgroupAttachTeachesThePidsCgroup() {
+    directory.learn(attach(4242, 8812, "/demo-backend"));
+
+    ProcessDirectory.ProcessInfo info = directory.process(PID_4242);
+    assertThat(info.cgroupPath).isEqualTo("/demo-backend");
+    assertThat(info.cgroupId).isEqualTo(8812);
+    assertThat(info.comm).isEqualTo("backend");
+    assertThat(info.containerKey).isNull();
+    assertThat(info.podUid).isNull();
+    assertThat(directory.processesOfCgroup(EntityKey.cgroup("node-1", "/demo-backend")))
+        .containsExactly(PID_4242);
+  }
+
+  @Test
+  void samePidOnAnotherHostIsAnotherProcess() {
+    directory.learn(attach(4242, 0, "/demo-backend"));
+
+    assertThat(directory.process(EntityKey.process("node-2", 4242))).isNull();
+  }
+
+  @Test
+  void eventWithoutAPidTeachesNothing() {
+    directory.learn(
+        KernelEvent.builder(EventName.CPU_THROTTLED, "node-1")
+            .at(ms(0))
+            .cgroup(0, "/kubepods/burstable/pod" + POD + "/" + CID)
+            .build());
+
+    assertThat(directory.processesOfContainer("c60f8fe0a626")).isEmpty();
+    assertThat(directory.processesOfPod(POD)).isEmpty();
+  }
+
+  @Test
+  void eventWithAPidButNoEntityFieldsTeachesNothing() {
+    directory.learn(
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .interval(ms(0), ms(10))
+            .task(4242, 4242, null)
+            .build());
+
+    assertThat(directory.process(PID_4242)).isNull();
+  }
+
+  @Test
+  void cgroupPathOfTheCgroupfsDriverNamesContainerAndPod() {
+    directory.learn(attach(5000, 0, "/kubepods/burstable/pod" + POD + "/" + CID));
+
+    ProcessDirectory.ProcessInfo info = directory.process(EntityKey.process("node-1", 5000));
+    assertThat(info.containerKey).isEqualTo("c60f8fe0a626");
+    assertThat(info.podUid).isEqualTo(POD);
+    assertThat(directory.processesOfContainer("c60f8fe0a626"))
+        .containsExactly(EntityKey.process("node-1", 5000));
+    assertThat(directory.processesOfPod(POD)).containsExactly(EntityKey.process("node-1", 5000));
+  }
+
+  @Test
+  void cgroupPathOfTheSystemdDriverNamesContainerAndPod() {
+    String path =
+        "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+            + POD.replace('-', '_')
+            + ".slice/cri-containerd-"
+            + CID
+            + ".scope";
+    directory.learn(attach(5000, 0, path));
+
+    ProcessDirectory.ProcessInfo info = directory.process(EntityKey.process("node-1", 5000));
+    assertThat(info.containerKey).isEqualTo("c60f8fe0a626");
+    assertThat(info.podUid).isEqualTo(POD);
+  }
+
+  @Test
+  void containerIdOfAnEventIsItsOwnFieldBeforeItsCgroupPath() {
+    KernelEvent both =
+        KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
+            .at(ms(0))
+            .cgroup(0, "/docker/" + CID)
+            .container(OTHER_CID, null)
+            .build();
+    KernelEvent pathOnly =
+        KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
+            .at(ms(0))
+            .cgroup(0, "/system.slice/docker-" + CID + ".scope")
+            .build();
+    KernelEvent neither =
+        KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
+            .at(ms(0))
+            .cgroup(0, "/system.slice/sshd.service")
+            .build();
+
+    assertThat(ProcessDirectory.containerIdOf(both)).isEqualTo(OTHER_CID);
+    assertThat(ProcessDirectory.containerIdOf(pathOnly)).isEqualTo(CID);
+    assertThat(ProcessDirectory.containerIdOf(neither)).isNull();
+  }
+
+  @Test
+  void threadEventDoesNotRenameAProcessNamedByItsMainThread() {
+    directory.learn(
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .at(ms(0))
+            .task(4242, 4242, "java")
+            .build());
+    directory.learn(
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .at(ms(1))
+            .task(4242, 4250, "GC Thread#0")
+            .build());
+
+    assertThat(directory.process(PID_4242).comm).isEqualTo("java");
+  }
+
+  @Test
+  void mainThreadEventRenamesAProcessFirstSeenThroughAThread() {
+    directory.learn(
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .at(ms(0))
+            .task(4242, 4250, "GC Thread#0")
+            .build());
+    directory.learn(
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .at(ms(1))
+            .task(4242, 4242, "java")
+            .build());
+
+    assertThat(directory.process(PID_4242).comm).isEqualTo("java");
+  }
+
+  @Test
+  void execOfAReusedPidForgetsTheOldProcessAndItsContainer() {
+    directory.learn(attach(4242, 8812, "/kubepods/burstable/pod" + POD + "/" + CID));
+
+    directory.learn(exec(4242, 700, "cron"));
+
+    ProcessDirectory.ProcessInfo info = directory.process(PID_4242);
+    assertThat(info.comm).isEqualTo("cron");
+    assertThat(info.cgroupPath).isNull();
+    assertThat(info.cgroupId).isZero();
+    assertThat(info.containerKey).isNull();
+    assertThat(info.podUid).isNull();
+    assertThat(directory.processesOfContainer("c60f8fe0a626")).isEmpty();
+    assertThat(directory.processesOfPod(POD)).isEmpty();
+    assertThat(
+            directory.processesOfCgroup(
+                EntityKey.cgroup("node-1", "/kubepods/burstable/pod" + POD + "/" + CID)))
+        .isEmpty();
+  }
+
+  @Test
+  void execIsBetweenTwoMomentsInEitherOrderEndInclusive() {
+    directory.learn(exec(4242, 700, "cron"));
+
+    assertThat(directory.execBetween(PID_4242, ms(100), ms(800))).isTrue();
+    assertThat(directory.execBetween(PID_4242, ms(800), ms(100))).isTrue();
+    assertThat(directory.execBetween(PID_4242, ms(100), ms(700))).isTrue();
+    assertThat(directory.execBetween(PID_4242, ms(700), ms(800))).isFalse();
+    assertThat(directory.execBetween(PID_4242, ms(100), ms(699))).isFalse();
+  }
+
+  @Test
+  void execOfAnotherPidIsNotBetween() {
+    directory.learn(exec(4243, 700, "cron"));
+
+    assertThat(directory.execBetween(PID_4242, ms(100), ms(800))).isFalse();
+  }
+
+  @Test
+  void everyExecOfAPidIsRemembered() {
+    directory.learn(exec(4242, 700, "cron"));
+    directory.learn(exec(4242, 100, "sh"));
+
+    assertThat(directory.execBetween(PID_4242, ms(50), ms(150))).isTrue();
+    assertThat(directory.execBetween(PID_4242, ms(650), ms(750))).isTrue();
+    assertThat(directory.execBetween(PID_4242, ms(150), ms(650))).isFalse();
+  }
+}
