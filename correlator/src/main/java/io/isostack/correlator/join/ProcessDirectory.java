@@ -2,10 +2,13 @@ package io.isostack.correlator.join;
 
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the kernel events say about processes: which cgroup, container and pod a host pid belongs
@@ -13,24 +16,40 @@ import java.util.Set;
  *
  * <p>Learned from every event that carries a pid together with a cgroup or container field, from
  * {@code cgroup.attach} records (a process joined a cgroup) and from {@code process.exec} records,
- * which forget what was known about a reused pid. This is how a span's {@code process.pid} reaches
- * a cgroup's {@code cpu.throttled} events, and how a containerised span (whose pid is in its own
- * namespace) reaches its processes' host pids (docs/METHOD.md §5). Not thread-safe.
+ * which end one identity of a reused pid and start the next. What an event says is kept in the
+ * identity its pid had at the event's time (as far as the execs learned so far tell), and a span is
+ * answered with the identity its pid had when the span started: a reuse of the pid after the span
+ * neither unlearns the span's cgroup nor lends it the next process's. This is how a span's {@code
+ * process.pid} reaches a cgroup's {@code cpu.throttled} events, and how a containerised span (whose
+ * pid is in its own namespace) reaches its processes' host pids (docs/METHOD.md §5). Not
+ * thread-safe.
  */
 public final class ProcessDirectory {
-  /** The most exec times remembered per pid (a pid is rarely reused more often in a window). */
+  /**
+   * The most exec times remembered per pid, and identities kept past the first (a pid is rarely
+   * reused more often in a window).
+   */
   private static final int MAX_EXECS_PER_PID = 16;
 
-  /** What is known about one host process. */
+  /** What is known about one host process: one identity of a pid, until the next exec. */
   static final class ProcessInfo {
+    /** The exec that started this identity, or {@link Long#MIN_VALUE} when none was seen. */
+    final long since;
+
     String comm;
     String cgroupPath;
     long cgroupId;
     String containerKey;
     String podUid;
+
+    ProcessInfo(long since) {
+      this.since = since;
+    }
   }
 
-  private final Map<EntityKey, ProcessInfo> processes = new HashMap<>();
+  /** The identities of each pid, in the order of the execs that started them. */
+  private final Map<EntityKey, List<ProcessInfo>> processes = new HashMap<>();
+
   private final Map<String, Set<EntityKey>> byContainer = new HashMap<>();
   private final Map<String, Set<EntityKey>> byPod = new HashMap<>();
   private final Map<EntityKey, Set<EntityKey>> byCgroup = new HashMap<>();
@@ -46,17 +65,17 @@ public final class ProcessDirectory {
       return;
     }
     EntityKey key = EntityKey.process(e.host(), e.pid());
+    long at = e.endEpochNanos();
     if (e.name() == EventName.PROCESS_EXEC) {
-      forget(key);
-      rememberExec(key, e.endEpochNanos());
+      rememberExec(key, at);
+      startIdentity(key, at);
     }
-    ProcessInfo info = processes.get(key);
+    ProcessInfo info = process(key, at);
     if (info == null) {
       if (e.comm() == null && e.cgroupPath() == null && e.containerId() == null) {
         return;
       }
-      info = new ProcessInfo();
-      processes.put(key, info);
+      info = startIdentity(key, Long.MIN_VALUE);
     }
     if (e.comm() != null && (info.comm == null || e.pid() == e.tid())) {
       info.comm = e.comm();
@@ -118,20 +137,25 @@ public final class ProcessDirectory {
     return false;
   }
 
-  private void forget(EntityKey key) {
-    ProcessInfo old = processes.remove(key);
-    if (old == null) {
-      return;
+  /**
+   * The identity of a pid that starts at {@code since}, added in exec order if it is new; the
+   * oldest identity is dropped when a pid has more than {@link #MAX_EXECS_PER_PID}.
+   */
+  private ProcessInfo startIdentity(EntityKey key, long since) {
+    List<ProcessInfo> identities = processes.computeIfAbsent(key, k -> new ArrayList<>(1));
+    int i = 0;
+    while (i < identities.size() && identities.get(i).since < since) {
+      i++;
     }
-    if (old.containerKey != null) {
-      byContainer.getOrDefault(old.containerKey, Set.of()).remove(key);
+    if (i < identities.size() && identities.get(i).since == since) {
+      return identities.get(i);
     }
-    if (old.podUid != null) {
-      byPod.getOrDefault(old.podUid, Set.of()).remove(key);
+    ProcessInfo info = new ProcessInfo(since);
+    identities.add(i, info);
+    if (identities.size() > MAX_EXECS_PER_PID + 1) {
+      identities.remove(0);
     }
-    if (old.cgroupPath != null) {
-      byCgroup.getOrDefault(EntityKey.cgroup(key.host(), old.cgroupPath), Set.of()).remove(key);
-    }
+    return info;
   }
 
   /** The container id of an event: its own field, else the one in its cgroup path. */
@@ -139,23 +163,59 @@ public final class ProcessDirectory {
     return e.containerId() != null ? e.containerId() : CgroupNames.containerId(e.cgroupPath());
   }
 
-  /** What is known about a host process, or null. */
+  /** What is known about a host process in its latest identity, or null. */
   ProcessInfo process(EntityKey processKey) {
-    return processes.get(processKey);
+    List<ProcessInfo> identities = processes.get(processKey);
+    return identities == null ? null : identities.get(identities.size() - 1);
   }
 
-  /** Host processes seen in a container (by container key). */
-  Set<EntityKey> processesOfContainer(String containerKey) {
-    return byContainer.getOrDefault(containerKey, Set.of());
+  /**
+   * What is known about a host process as it was at one moment: the identity started by the last
+   * exec of its pid at or before it, or null.
+   *
+   * @param processKey a key of kind PROCESS
+   * @param epochNanos the moment, nanoseconds since the Unix epoch
+   */
+  ProcessInfo process(EntityKey processKey, long epochNanos) {
+    List<ProcessInfo> identities = processes.get(processKey);
+    if (identities == null) {
+      return null;
+    }
+    for (int i = identities.size() - 1; i >= 0; i--) {
+      if (identities.get(i).since <= epochNanos) {
+        return identities.get(i);
+      }
+    }
+    return null;
   }
 
-  /** Host processes seen in a pod. */
-  Set<EntityKey> processesOfPod(String podUid) {
-    return byPod.getOrDefault(podUid, Set.of());
+  /** Host processes in a container (by container key) at a moment. */
+  Set<EntityKey> processesOfContainer(String containerKey, long epochNanos) {
+    return at(byContainer.get(containerKey), epochNanos, i -> containerKey.equals(i.containerKey));
   }
 
-  /** Host processes seen in a cgroup (key of kind CGROUP). */
-  Set<EntityKey> processesOfCgroup(EntityKey cgroupKey) {
-    return byCgroup.getOrDefault(cgroupKey, Set.of());
+  /** Host processes in a pod at a moment. */
+  Set<EntityKey> processesOfPod(String podUid, long epochNanos) {
+    return at(byPod.get(podUid), epochNanos, i -> podUid.equals(i.podUid));
+  }
+
+  /** Host processes in a cgroup (key of kind CGROUP) at a moment. */
+  Set<EntityKey> processesOfCgroup(EntityKey cgroupKey, long epochNanos) {
+    return at(byCgroup.get(cgroupKey), epochNanos, i -> cgroupKey.id().equals(i.cgroupPath));
+  }
+
+  /** The processes of a set whose identity at a moment satisfies a test. */
+  private Set<EntityKey> at(Set<EntityKey> seen, long epochNanos, Predicate<ProcessInfo> test) {
+    if (seen == null) {
+      return Set.of();
+    }
+    Set<EntityKey> out = new LinkedHashSet<>();
+    for (EntityKey k : seen) {
+      ProcessInfo info = process(k, epochNanos);
+      if (info != null && test.test(info)) {
+        out.add(k);
+      }
+    }
+    return out;
   }
 }

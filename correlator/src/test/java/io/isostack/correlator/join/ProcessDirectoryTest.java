@@ -42,7 +42,7 @@ class ProcessDirectoryTest {
     assertThat(info.comm).isEqualTo("backend");
     assertThat(info.containerKey).isNull();
     assertThat(info.podUid).isNull();
-    assertThat(directory.processesOfCgroup(EntityKey.cgroup("node-1", "/demo-backend")))
+    assertThat(directory.processesOfCgroup(EntityKey.cgroup("node-1", "/demo-backend"), ms(0)))
         .containsExactly(PID_4242);
   }
 
@@ -61,8 +61,8 @@ class ProcessDirectoryTest {
             .cgroup(0, "/kubepods/burstable/pod" + POD + "/" + CID)
             .build());
 
-    assertThat(directory.processesOfContainer("c60f8fe0a626")).isEmpty();
-    assertThat(directory.processesOfPod(POD)).isEmpty();
+    assertThat(directory.processesOfContainer("c60f8fe0a626", ms(0))).isEmpty();
+    assertThat(directory.processesOfPod(POD, ms(0))).isEmpty();
   }
 
   @Test
@@ -83,9 +83,10 @@ class ProcessDirectoryTest {
     ProcessDirectory.ProcessInfo info = directory.process(EntityKey.process("node-1", 5000));
     assertThat(info.containerKey).isEqualTo("c60f8fe0a626");
     assertThat(info.podUid).isEqualTo(POD);
-    assertThat(directory.processesOfContainer("c60f8fe0a626"))
+    assertThat(directory.processesOfContainer("c60f8fe0a626", ms(0)))
         .containsExactly(EntityKey.process("node-1", 5000));
-    assertThat(directory.processesOfPod(POD)).containsExactly(EntityKey.process("node-1", 5000));
+    assertThat(directory.processesOfPod(POD, ms(0)))
+        .containsExactly(EntityKey.process("node-1", 5000));
   }
 
   @Test
@@ -160,23 +161,66 @@ class ProcessDirectoryTest {
   }
 
   @Test
-  void execOfAReusedPidForgetsTheOldProcessAndItsContainer() {
-    directory.learn(attach(4242, 8812, "/kubepods/burstable/pod" + POD + "/" + CID));
+  void execOfAReusedPidStartsANewIdentityWithoutTheOldContainer() {
+    String path = "/kubepods/burstable/pod" + POD + "/" + CID;
+    directory.learn(attach(4242, 8812, path));
 
     directory.learn(exec(4242, 700, "cron"));
 
-    ProcessDirectory.ProcessInfo info = directory.process(PID_4242);
+    ProcessDirectory.ProcessInfo info = directory.process(PID_4242, ms(800));
     assertThat(info.comm).isEqualTo("cron");
     assertThat(info.cgroupPath).isNull();
     assertThat(info.cgroupId).isZero();
     assertThat(info.containerKey).isNull();
     assertThat(info.podUid).isNull();
-    assertThat(directory.processesOfContainer("c60f8fe0a626")).isEmpty();
-    assertThat(directory.processesOfPod(POD)).isEmpty();
-    assertThat(
-            directory.processesOfCgroup(
-                EntityKey.cgroup("node-1", "/kubepods/burstable/pod" + POD + "/" + CID)))
-        .isEmpty();
+    assertThat(directory.process(PID_4242)).isSameAs(info);
+    assertThat(directory.processesOfContainer("c60f8fe0a626", ms(800))).isEmpty();
+    assertThat(directory.processesOfPod(POD, ms(800))).isEmpty();
+    assertThat(directory.processesOfCgroup(EntityKey.cgroup("node-1", path), ms(800))).isEmpty();
+  }
+
+  @Test
+  void identityBeforeTheExecIsKeptForEarlierMoments() {
+    String path = "/kubepods/burstable/pod" + POD + "/" + CID;
+    directory.learn(attach(4242, 8812, path));
+    directory.learn(exec(4242, 700, "cron"));
+
+    ProcessDirectory.ProcessInfo info = directory.process(PID_4242, ms(600));
+    assertThat(info.comm).isEqualTo("backend");
+    assertThat(info.cgroupPath).isEqualTo(path);
+    assertThat(info.containerKey).isEqualTo("c60f8fe0a626");
+    assertThat(directory.processesOfContainer("c60f8fe0a626", ms(600))).containsExactly(PID_4242);
+    assertThat(directory.processesOfPod(POD, ms(600))).containsExactly(PID_4242);
+  }
+
+  @Test
+  void eventIsLearnedIntoTheIdentityOfItsTimeWhateverTheOrder() {
+    directory.learn(exec(4242, 700, "cron"));
+    directory.learn(
+        KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
+            .at(ms(500))
+            .task(4242, 4242, "backend")
+            .cgroup(0, "/demo-backend")
+            .build());
+
+    assertThat(directory.process(PID_4242, ms(600)).cgroupPath).isEqualTo("/demo-backend");
+    assertThat(directory.process(PID_4242, ms(800)).cgroupPath).isNull();
+    assertThat(directory.process(PID_4242, ms(800)).comm).isEqualTo("cron");
+  }
+
+  @Test
+  void momentAtTheExecBelongsToTheNewIdentity() {
+    directory.learn(attach(4242, 0, "/demo-backend"));
+    directory.learn(exec(4242, 700, "cron"));
+
+    assertThat(directory.process(PID_4242, ms(700)).comm).isEqualTo("cron");
+  }
+
+  @Test
+  void pidFirstSeenThroughItsExecHasNoIdentityBefore() {
+    directory.learn(exec(4242, 700, "cron"));
+
+    assertThat(directory.process(PID_4242, ms(600))).isNull();
   }
 
   @Test

@@ -151,6 +151,63 @@ class SpanJoinKeysTest {
             EntityKey.process("node-1", 4242));
   }
 
+  private void exec(int pid, double atMs, String comm) {
+    directory.learn(
+        KernelEvent.builder(EventName.PROCESS_EXEC, "node-1")
+            .at(ms(atMs))
+            .task(pid, pid, comm)
+            .build());
+  }
+
+  @Test
+  void reuseOfThePidAfterTheSpanDoesNotUnlearnTheSpansCgroup() {
+    learn("node-1", 4242, 4242, "backend", 8812, "/demo-backend");
+    exec(4242, 5000, "cron");
+
+    SpanJoinKeys keys = resolve(span(1).pid(4242).at(0, 1000).build());
+
+    assertThat(keys.keys())
+        .containsExactly(
+            EntityKey.cgroup("node-1", "/demo-backend"),
+            EntityKey.cgroupId("node-1", 8812),
+            EntityKey.process("node-1", 4242));
+  }
+
+  @Test
+  void cgroupOfAProcessThatReusedThePidAfterTheSpanIsNotTheSpans() {
+    exec(4242, 5000, "cron");
+    directory.learn(
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+            .at(ms(5001))
+            .task(4242, 4242, "cron")
+            .cgroup(0, "/system.slice/cron.service")
+            .build());
+
+    SpanJoinKeys keys = resolve(span(1).pid(4242).at(0, 1000).build());
+
+    assertThat(keys.keys()).containsExactly(EntityKey.process("node-1", 4242));
+  }
+
+  @Test
+  void containerOfAPidReusedAfterTheSpanStillHoldsThatPid() {
+    learn("node-1", 5000, 5000, "java", 0, CONTAINER_CGROUP);
+    exec(5000, 5000, "cron");
+
+    SpanJoinKeys keys = resolve(span(1).pid(1).container(CID).at(0, 1000).build());
+
+    assertThat(keys.keys()).contains(EntityKey.process("node-1", 5000));
+  }
+
+  @Test
+  void containerOfAPidBeforeItWasReusedDoesNotHoldThatPidLater() {
+    learn("node-1", 5000, 5000, "java", 0, CONTAINER_CGROUP);
+    exec(5000, -1000, "cron");
+
+    SpanJoinKeys keys = resolve(span(1).pid(1).container(CID).at(0, 1000).build());
+
+    assertThat(keys.keys()).containsExactly(EntityKey.container("c60f8fe0a626"));
+  }
+
   @Test
   void cgroupOfTheSamePidOnAnotherHostIsNotLearned() {
     learn("node-2", 4242, 4242, "backend", 8812, "/demo-backend");

@@ -445,6 +445,23 @@ class VerticalStepTest {
   }
 
   @Test
+  void reuseOfThePidAfterTheSpanDoesNotHideItsCgroupsThrottling() {
+    add(
+        attach(4242, "/demo-backend"),
+        throttled("/demo-backend", 100, 900),
+        KernelEvent.builder(EventName.PROCESS_EXEC, "node-1")
+            .at(ms(5000))
+            .task(4242, 4242, "cron")
+            .build());
+
+    Finding f = correlate(hop(backend()));
+
+    assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(f.cause()).isEqualTo("cpu-throttle");
+    assertThat(f.explainedNanos()).isEqualTo(800 * MS);
+  }
+
+  @Test
   void evidenceOfTheServerSideChildsContainerIsLabelledPeer() {
     SpanView caller =
         span(1).op("frontend", "POST /pay", SpanKind.CLIENT).pid(4242).at(0, 1000).build();
