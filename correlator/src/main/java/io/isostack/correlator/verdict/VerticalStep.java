@@ -94,7 +94,10 @@ public final class VerticalStep {
     Map<KernelEvent, String> joined = gather(entity, from, to);
 
     List<String> notes = new ArrayList<>();
-    RuleContext context = context(entity, joined);
+    RuleContext context = context(entity, joined, false);
+    // The peer's sandbox and CPU quota are not the span's own: each side's events are classified
+    // in the context of their own side.
+    RuleContext peerContext = context(entity, joined, true);
     boolean hostWide =
         activity.count(
                 entity.host(),
@@ -105,14 +108,15 @@ public final class VerticalStep {
     Intervals self = hop.self();
     List<Matched> matched = new ArrayList<>();
     for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
-      Rule rule = rules.match(j.getKey(), context);
+      RuleContext side = isPeer(j.getValue()) ? peerContext : context;
+      Rule rule = rules.match(j.getKey(), side);
       if (rule != null && admissible(rule, j.getValue(), entity, hostWide)) {
-        matched.add(new Matched(j.getKey(), j.getValue(), rule));
+        matched.add(new Matched(j.getKey(), j.getValue(), rule, side));
       }
     }
     Map<KernelEvent, Long> waitStarts = backoffWaits(matched);
     Map<String, Candidate> candidates = new LinkedHashMap<>();
-    boolean deviceRuleUsed = false;
+    boolean unknownDeviceUsed = false;
     for (Matched m : matched) {
       KernelEvent e = m.event;
       Rule rule = m.rule;
@@ -121,8 +125,8 @@ public final class VerticalStep {
       if (contribution < 0) {
         continue;
       }
-      IsolationLayer layer = rule.layerFor(context);
-      deviceRuleUsed |= rule.layer() == null;
+      IsolationLayer layer = rule.layerFor(m.context);
+      unknownDeviceUsed |= rule.layer() == null && m.context.deviceKind() == DeviceKind.UNKNOWN;
       String key = layer.code() + '|' + rule.network() + '|' + rule.cause();
       Candidate c =
           candidates.computeIfAbsent(
@@ -152,7 +156,7 @@ public final class VerticalStep {
               contribution),
           rule);
     }
-    if (deviceRuleUsed && context.deviceKind() == DeviceKind.UNKNOWN) {
+    if (unknownDeviceUsed) {
       notes.add("the device of this hop's socket is unknown: its network slice is taken as L-3");
     }
     for (Candidate c : candidates.values()) {
@@ -240,18 +244,27 @@ public final class VerticalStep {
         && (e.name() == EventName.SCHED_RUNQ_LATENCY || e.name() == EventName.SCHED_OFFCPU);
   }
 
-  private RuleContext context(SpanJoinKeys entity, Map<KernelEvent, String> joined) {
-    boolean sandbox = entity.sandbox();
+  private static boolean isPeer(String join) {
+    return join.startsWith("peer");
+  }
+
+  /**
+   * The context of one side of the hop: the span's own entity, or the peer it called. Sandbox and
+   * CPU quota come from that side's events; the device is the same for both.
+   */
+  private RuleContext context(SpanJoinKeys entity, Map<KernelEvent, String> joined, boolean peer) {
+    boolean sandbox = !peer && entity.sandbox();
     boolean cpuQuota = false;
     Map<DeviceKind, Integer> dropDevices = new HashMap<>();
     DeviceKind socketDevice = null;
     for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
       KernelEvent e = j.getKey();
       boolean direct = !"host".equals(j.getValue());
-      if (direct && SpanJoinKeys.isSandbox(e.comm())) {
+      boolean ownSide = direct && isPeer(j.getValue()) == peer;
+      if (ownSide && SpanJoinKeys.isSandbox(e.comm())) {
         sandbox = true;
       }
-      if (direct && e.name() == EventName.CPU_THROTTLED) {
+      if (ownSide && e.name() == EventName.CPU_THROTTLED) {
         cpuQuota = true;
       }
       if (e.dev() != null
@@ -335,7 +348,7 @@ public final class VerticalStep {
     };
   }
 
-  private record Matched(KernelEvent event, String join, Rule rule) {}
+  private record Matched(KernelEvent event, String join, Rule rule, RuleContext context) {}
 
   /**
    * What one series of retried operations is: a connection for retransmits, a thread and syscall

@@ -461,6 +461,87 @@ class VerticalStepTest {
     assertThat(f.explainedNanos()).isEqualTo(800 * MS);
   }
 
+  /** A client span of pid 4242 whose server-side child runs in the container {@link #PEER_CID}. */
+  private static SlowSpan clientOfAPeerContainer() {
+    SpanView caller =
+        span(1)
+            .op("frontend", "POST /pay", SpanKind.CLIENT)
+            .pid(4242)
+            .executable("java")
+            .at(0, 1000)
+            .build();
+    SpanView server =
+        span(2)
+            .parent(1)
+            .op("payment", "POST /pay", SpanKind.SERVER)
+            .pid(1)
+            .container(PEER_CID)
+            .at(100, 900)
+            .build();
+    return hop(caller, server);
+  }
+
+  @Test
+  void peersThrottledCgroupDoesNotMakeTheClientsOwnWaitsThrottling() {
+    add(throttled("/docker/" + PEER_CID, 0, 100), runq(900, 1000));
+
+    Finding f = correlate(clientOfAPeerContainer());
+
+    assertThat(f.evidence())
+        .filteredOn(e -> e.event().name() == EventName.SCHED_RUNQ_LATENCY)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.ruleId()).isEqualTo("runq-latency");
+              assertThat(e.cause()).isEqualTo("runqueue-latency");
+            });
+  }
+
+  @Test
+  void peersOwnWaitsUnderItsThrottledCgroupAreStillThrottling() {
+    add(
+        throttled("/docker/" + PEER_CID, 0, 50),
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .interval(ms(50), ms(100))
+            .task(5000, 5001, "java")
+            .cgroup(0, "/docker/" + PEER_CID)
+            .build());
+
+    Finding f = correlate(clientOfAPeerContainer());
+
+    assertThat(f.cause()).isEqualTo("cpu-throttle");
+    assertThat(f.explainedNanos()).isEqualTo(100 * MS);
+    assertThat(f.evidence())
+        .extracting(Evidence::ruleId)
+        .containsExactlyInAnyOrder("cgroup-cpu-throttled", "runq-under-quota");
+  }
+
+  @Test
+  void peersSandboxDoesNotPutTheClientsOwnDenialsInTheSandboxLayer() {
+    add(
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .interval(ms(0), ms(50))
+            .task(5000, 5001, "runsc-sandbox")
+            .cgroup(0, "/docker/" + PEER_CID)
+            .build(),
+        KernelEvent.builder(EventName.SYSCALL_ERROR, "node-1")
+            .at(ms(950))
+            .task(4242, 4242, "java")
+            .attrs(Map.of("syscall", "connect", "errno", "EPERM"))
+            .build());
+
+    Finding f = correlate(clientOfAPeerContainer());
+
+    assertThat(f.evidence())
+        .filteredOn(e -> e.event().name() == EventName.SYSCALL_ERROR)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.ruleId()).isEqualTo("seccomp-denied");
+              assertThat(e.layer()).isEqualTo(IsolationLayer.L3);
+            });
+  }
+
   @Test
   void evidenceOfTheServerSideChildsContainerIsLabelledPeer() {
     SpanView caller =
