@@ -7,6 +7,7 @@ import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.join.CgroupNames;
 import io.isostack.correlator.join.DeviceKind;
 import io.isostack.correlator.join.EntityKey;
+import io.isostack.correlator.join.EventIndex;
 import io.isostack.correlator.join.EventSource;
 import io.isostack.correlator.join.HostActivity;
 import io.isostack.correlator.join.InterfaceDirectory;
@@ -406,19 +407,7 @@ public final class VerticalStep {
    * seconds ({@code attrs.time_resolution_ns}, libbpf-tools); 0 for a precisely timed event.
    */
   static long samplingIntervalNanos(KernelEvent e) {
-    return Math.max(longAttr(e, "interval_ns"), longAttr(e, "time_resolution_ns"));
-  }
-
-  private static long longAttr(KernelEvent e, String key) {
-    String v = e.attr(key);
-    if (v == null) {
-      return 0;
-    }
-    try {
-      return Math.max(0, Long.parseLong(v));
-    } catch (NumberFormatException ex) {
-      return 0;
-    }
+    return EventIndex.samplingIntervalNanos(e);
   }
 
   /**

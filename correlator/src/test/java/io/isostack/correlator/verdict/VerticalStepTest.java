@@ -297,6 +297,35 @@ class VerticalStepTest {
             tuple(IsolationLayer.HOST, "disk-latency", 100 * MS));
   }
 
+  private static KernelEvent sampledThrottle(double atMs, double stallMs, long intervalNanos) {
+    return KernelEvent.builder(EventName.CPU_THROTTLED, "node-1")
+        .interval(ms(atMs - stallMs), ms(atMs))
+        .cgroup(0, "/demo-backend")
+        .value(13, "1")
+        .attrs(Map.of("interval_ns", Long.toString(intervalNanos)))
+        .build();
+  }
+
+  @Test
+  void sampledStallExplainsTheShareOfItsIntervalInsideTheSpan() {
+    add(attach(4242, "/demo-backend"), sampledThrottle(700, 400, 1000 * MS));
+
+    Finding f = correlate(hop(backend()));
+
+    assertThat(f.cause()).isEqualTo("cpu-throttle");
+    assertThat(f.explainedNanos()).isEqualTo(280 * MS);
+  }
+
+  @Test
+  void sampleTakenAfterTheSpanExplainsTheShareOfItsIntervalInsideTheSpan() {
+    add(attach(4242, "/demo-backend"), sampledThrottle(1500, 400, 1000 * MS));
+
+    Finding f = correlate(hop(backend()));
+
+    assertThat(f.cause()).isEqualTo("cpu-throttle");
+    assertThat(f.explainedNanos()).isEqualTo(200 * MS);
+  }
+
   @Test
   void eventsLostNearTheSpanLowerConfidence() {
     add(runq(100, 900), lost("node-1", 1500, 5));
