@@ -17,12 +17,12 @@ import java.util.function.Predicate;
  * <p>Learned from every event that carries a pid together with a cgroup or container field, from
  * {@code cgroup.attach} records (a process joined a cgroup) and from {@code process.exec} records,
  * which end one identity of a reused pid and start the next. What an event says is kept in the
- * identity its pid had at the event's time (as far as the execs learned so far tell), and a span is
- * answered with the identity its pid had when the span started: a reuse of the pid after the span
- * neither unlearns the span's cgroup nor lends it the next process's. This is how a span's {@code
- * process.pid} reaches a cgroup's {@code cpu.throttled} events, and how a containerised span (whose
- * pid is in its own namespace) reaches its processes' host pids (docs/METHOD.md §5). Not
- * thread-safe.
+ * identity its pid had at the event's time (what events after an exec taught before the exec itself
+ * was learned moves to the identity the exec starts), and a span is answered with the identity its
+ * pid had when the span started: a reuse of the pid after the span neither unlearns the span's
+ * cgroup nor lends it the next process's. This is how a span's {@code process.pid} reaches a
+ * cgroup's {@code cpu.throttled} events, and how a containerised span (whose pid is in its own
+ * namespace) reaches its processes' host pids (docs/METHOD.md §5). Not thread-safe.
  */
 public final class ProcessDirectory {
   /**
@@ -41,6 +41,14 @@ public final class ProcessDirectory {
     long cgroupId;
     String containerKey;
     String podUid;
+
+    /** When each field was last changed: the time of the event that taught it. */
+    long commAt;
+
+    long cgroupPathAt;
+    long cgroupIdAt;
+    long containerKeyAt;
+    long podUidAt;
 
     ProcessInfo(long since) {
       this.since = since;
@@ -77,26 +85,33 @@ public final class ProcessDirectory {
       }
       info = startIdentity(key, Long.MIN_VALUE);
     }
-    if (e.comm() != null && (info.comm == null || e.pid() == e.tid())) {
+    if (e.comm() != null
+        && (info.comm == null || e.pid() == e.tid())
+        && !e.comm().equals(info.comm)) {
       info.comm = e.comm();
+      info.commAt = at;
     }
     if (e.cgroupPath() != null && !e.cgroupPath().equals(info.cgroupPath)) {
       info.cgroupPath = e.cgroupPath();
+      info.cgroupPathAt = at;
       byCgroup
           .computeIfAbsent(EntityKey.cgroup(e.host(), e.cgroupPath()), k -> new LinkedHashSet<>())
           .add(key);
     }
     if (e.cgroupId() != 0 && e.cgroupId() != info.cgroupId) {
       info.cgroupId = e.cgroupId();
+      info.cgroupIdAt = at;
     }
     String container = CgroupNames.containerKey(containerIdOf(e));
     if (container != null && !container.equals(info.containerKey)) {
       info.containerKey = container;
+      info.containerKeyAt = at;
       byContainer.computeIfAbsent(container, k -> new LinkedHashSet<>()).add(key);
     }
     String pod = e.podUid() != null ? e.podUid() : CgroupNames.podUid(e.cgroupPath());
     if (pod != null && !pod.equals(info.podUid)) {
       info.podUid = pod;
+      info.podUidAt = at;
       byPod.computeIfAbsent(pod, k -> new LinkedHashSet<>()).add(key);
     }
   }
@@ -152,10 +167,45 @@ public final class ProcessDirectory {
     }
     ProcessInfo info = new ProcessInfo(since);
     identities.add(i, info);
+    if (i > 0) {
+      takeOver(identities.get(i - 1), info);
+    }
     if (identities.size() > MAX_EXECS_PER_PID + 1) {
       identities.remove(0);
     }
     return info;
+  }
+
+  /**
+   * Moves to a new identity what its predecessor was taught by events at or after the exec that
+   * starts it: they were learned before the exec was, and are the next process's.
+   */
+  private static void takeOver(ProcessInfo previous, ProcessInfo next) {
+    if (previous.comm != null && previous.commAt >= next.since) {
+      next.comm = previous.comm;
+      next.commAt = previous.commAt;
+      previous.comm = null;
+    }
+    if (previous.cgroupPath != null && previous.cgroupPathAt >= next.since) {
+      next.cgroupPath = previous.cgroupPath;
+      next.cgroupPathAt = previous.cgroupPathAt;
+      previous.cgroupPath = null;
+    }
+    if (previous.cgroupId != 0 && previous.cgroupIdAt >= next.since) {
+      next.cgroupId = previous.cgroupId;
+      next.cgroupIdAt = previous.cgroupIdAt;
+      previous.cgroupId = 0;
+    }
+    if (previous.containerKey != null && previous.containerKeyAt >= next.since) {
+      next.containerKey = previous.containerKey;
+      next.containerKeyAt = previous.containerKeyAt;
+      previous.containerKey = null;
+    }
+    if (previous.podUid != null && previous.podUidAt >= next.since) {
+      next.podUid = previous.podUid;
+      next.podUidAt = previous.podUidAt;
+      previous.podUid = null;
+    }
   }
 
   /** The container id of an event: its own field, else the one in its cgroup path. */

@@ -209,6 +209,28 @@ class ProcessDirectoryTest {
   }
 
   @Test
+  void whatTheNextProcessTaughtBeforeItsExecWasLearnedMovesToTheNextIdentity() {
+    directory.learn(attach(4242, 8812, "/demo-backend"));
+    directory.learn(
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+            .at(ms(800))
+            .task(4242, 4242, "cron")
+            .cgroup(0, "/system.slice/cron.service")
+            .build());
+
+    directory.learn(exec(4242, 700, "cron"));
+
+    ProcessDirectory.ProcessInfo before = directory.process(PID_4242, ms(600));
+    ProcessDirectory.ProcessInfo after = directory.process(PID_4242, ms(800));
+    assertThat(before.cgroupPath).isNull();
+    assertThat(before.cgroupId).isEqualTo(8812);
+    assertThat(before.comm).isNull();
+    assertThat(after.cgroupPath).isEqualTo("/system.slice/cron.service");
+    assertThat(after.cgroupId).isZero();
+    assertThat(after.comm).isEqualTo("cron");
+  }
+
+  @Test
   void momentAtTheExecBelongsToTheNewIdentity() {
     directory.learn(attach(4242, 0, "/demo-backend"));
     directory.learn(exec(4242, 700, "cron"));

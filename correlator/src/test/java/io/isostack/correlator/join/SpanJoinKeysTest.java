@@ -189,6 +189,21 @@ class SpanJoinKeysTest {
   }
 
   @Test
+  void cgroupOfTheNextProcessLearnedBeforeItsExecIsNotTheEarlierSpans() {
+    directory.learn(
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+            .at(ms(5001))
+            .task(4242, 4242, "cron")
+            .cgroup(0, "/system.slice/cron.service")
+            .build());
+    exec(4242, 5000, "cron");
+
+    SpanJoinKeys keys = resolve(span(1).pid(4242).at(0, 1000).build());
+
+    assertThat(keys.keys()).containsExactly(EntityKey.process("node-1", 4242));
+  }
+
+  @Test
   void containerOfAPidReusedAfterTheSpanStillHoldsThatPid() {
     learn("node-1", 5000, 5000, "java", 0, CONTAINER_CGROUP);
     exec(5000, 5000, "cron");
