@@ -18,6 +18,7 @@
 #                   interval, time_ns = the sample time (end of the interval),
 #                   attrs.interval_ns = time since the previous sample, attrs.cfs_quota_us /
 #                   attrs.cfs_period_us = the limit read at this sample (-1 = no limit).
+#   producer.start  once at start: attrs.covers = "cgroup-cpu" (docs/EVENTS.md)
 #   cgroup.attach   one record per pid in cgroup.procs at start, then one per pid that
 #                   APPEARED since the previous sample (pids that left are not reported).
 #                   time_ns is when the sampler saw it (up to one interval after the move).
@@ -118,6 +119,8 @@ check_members() {
 now_ns
 read_stat || { echo "cgroup-sampler: no nr_throttled in $dir/cpu.stat" >&2; exit 1; }
 prev_nr="$nr_throttled"; prev_ns="$throttled_ns"; prev_t="$now"
+printf '{"event.name":"producer.start","host.name":%s,"clock":"realtime","time_ns":%s,"cgroup.path":%s,"attrs":{"covers":"cgroup-cpu"},"source":"cgroup-sampler"}\n' \
+  "$j_host" "$now" "$j_path"
 check_members
 
 while :; do

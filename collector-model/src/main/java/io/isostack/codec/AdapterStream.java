@@ -12,14 +12,15 @@ import java.util.function.Consumer;
  * <p>Besides the {@link ReadSummary} counts it holds {@link #skipped()}: records the producer wrote
  * correctly but that map to no event the engine uses (a {@code tcpstates} change other than {@code
  * SYN_SENT -> ESTABLISHED}, a Tetragon kprobe without a mapping, an Inspektor Gadget top array...).
- * Skipped records are neither emitted nor rejected. Not thread-safe.
+ * Skipped records are neither emitted nor rejected; they are counted by reason in {@link
+ * ReadSummary#skipped()}. Not thread-safe.
  */
 public final class AdapterStream {
   private final String source;
   long lines;
   private long records;
   private long rejected;
-  private long skipped;
+  private final SkipCounts skipped = new SkipCounts();
   private long lost;
   private long latestEpochNanos = Long.MIN_VALUE;
 
@@ -40,7 +41,7 @@ public final class AdapterStream {
 
   /** Records read correctly but deliberately not mapped to an event; see the type's Javadoc. */
   public long skipped() {
-    return skipped;
+    return skipped.total();
   }
 
   /**
@@ -53,7 +54,7 @@ public final class AdapterStream {
 
   /** The counts so far ({@code records} = events emitted, {@code lost} = producer-lost events). */
   public ReadSummary summary() {
-    return new ReadSummary(lines, records, rejected, lost);
+    return new ReadSummary(lines, records, rejected, lost, skipped.snapshot());
   }
 
   void emit(KernelEvent e, Consumer<KernelEvent> out) {
@@ -69,8 +70,19 @@ public final class AdapterStream {
     rejects.rejected(new Rejection(source, lineNo, reason, message));
   }
 
-  void skip() {
-    skipped++;
+  /** Counts a record skipped for {@code reason} (a {@link SkipReason} code or a format's own). */
+  void skip(String reason) {
+    skipped.add(reason);
+  }
+
+  /** Counts a line the caller dropped as too long and rejects it. */
+  void tooLong(long lineNo, int maxLineBytes, RejectListener rejects) {
+    lines++;
+    reject(
+        lineNo,
+        RejectReason.LINE_TOO_LONG,
+        "line longer than " + maxLineBytes + " bytes skipped",
+        rejects);
   }
 
   /**

@@ -8,10 +8,10 @@ import java.util.Objects;
  * One input named on the command line: a format (or null to detect it from the content) and a path
  * ({@code -} for standard input).
  *
- * @param format the format, or null to detect it with {@link InputFormat#detect}
+ * @param format the format, or null to detect it with {@link FormatReaders#detect}
  * @param path the file, or {@code -} for standard input
  */
-public record InputSpec(InputFormat format, Path path) {
+public record InputSpec(FormatReader<?> format, Path path) {
 
   /** Validates: path is required. */
   public InputSpec {
@@ -37,14 +37,14 @@ public record InputSpec(InputFormat format, Path path) {
     if (arg == null || arg.isBlank()) {
       throw new IllegalArgumentException("input '" + arg + "': expected [FORMAT:]PATH");
     }
-    InputFormat format = null;
+    FormatReader<?> format = null;
     String path = arg;
     // The longest format name that prefixes the argument wins: libbpf:runqslower:/x names the
     // format libbpf:runqslower.
-    for (InputFormat f : InputFormat.values()) {
-      String prefix = f.cliName() + ":";
+    for (FormatReader<?> f : FormatReaders.all()) {
+      String prefix = f.name() + ":";
       if (arg.startsWith(prefix)
-          && (format == null || f.cliName().length() > format.cliName().length())) {
+          && (format == null || f.name().length() > format.name().length())) {
         format = f;
         path = arg.substring(prefix.length());
       }

@@ -119,7 +119,7 @@ public final class InspektorGadgetReader extends JsonEventAdapter {
     }
     if (name == null) {
       if (container == null || pid <= 0 || container.equals(placed.get(host + '/' + pid))) {
-        stream.skip();
+        stream.skip(SkipReason.NOT_EVIDENCE);
         return;
       }
       if (placed.size() >= MAX_PLACED) {

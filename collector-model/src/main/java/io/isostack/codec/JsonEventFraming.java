@@ -9,6 +9,7 @@ import io.isostack.model.KernelEvent;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.util.function.Consumer;
@@ -21,11 +22,13 @@ import java.util.function.Consumer;
  * pretty-printed documents ({@code -o jsonpretty}, docs samples), each top-level value one record,
  * parsed one at a time, dated in rejections by the line where it starts. A top-level array (an
  * Inspektor Gadget top/profile interval) is counted as skipped. In line mode a line that is not
- * JSON is rejected and reading goes on; in document mode a syntax error ends the input.
+ * JSON is rejected and reading goes on, unless it is producer text ({@link ProducerNoise}: a {@code
+ * WARNING:} line of standard error merged in), which is counted as skipped ({@code producer-text});
+ * in document mode a syntax error ends the input.
  */
 final class JsonEventFraming {
   static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final int MARK_LIMIT = 16 * 1024 * 1024;
+  static final int MARK_LIMIT = 16 * 1024 * 1024;
 
   /** Maps one JSON object to events; throws {@link BadRecord} to reject it. */
   interface Mapper {
@@ -68,12 +71,17 @@ final class JsonEventFraming {
     }
   }
 
-  private static boolean firstLineIsComplete(InputStream in) throws IOException {
+  /**
+   * Whether the first non-blank line of {@code in} that is not producer noise is one complete JSON
+   * value (JSON Lines).
+   */
+  static boolean firstLineIsComplete(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     int b;
     while ((b = in.read()) >= 0 && line.length() < MARK_LIMIT - 1) {
       if (b == '\n') {
-        if (!line.toString().isBlank()) {
+        String l = line.toString().strip();
+        if (!l.isEmpty() && !ProducerNoise.isNoise(l)) {
           break;
         }
         line.setLength(0);
@@ -110,6 +118,10 @@ final class JsonEventFraming {
     if (LineSplitter.isBlank(buf, off, len)) {
       return;
     }
+    if (isProducerText(buf, off, len)) {
+      stream.skip(SkipReason.PRODUCER_TEXT);
+      return;
+    }
     JsonNode node;
     try {
       node = MAPPER.readTree(buf, off, len);
@@ -121,6 +133,18 @@ final class JsonEventFraming {
       return;
     }
     record(node, lineNo, stream, mapper, out, rejects);
+  }
+
+  /** A line that is no JSON but a producer banner or diagnostic ({@link ProducerNoise}). */
+  private static boolean isProducerText(byte[] buf, int off, int len) {
+    int s = off;
+    while (s < off + len && (buf[s] == ' ' || buf[s] == '\t')) {
+      s++;
+    }
+    return s < off + len
+        && buf[s] != '{'
+        && buf[s] != '['
+        && ProducerNoise.isNoise(new String(buf, s, off + len - s, StandardCharsets.UTF_8).strip());
   }
 
   private static void readDocuments(
@@ -152,7 +176,7 @@ final class JsonEventFraming {
       Consumer<KernelEvent> out,
       RejectListener rejects) {
     if (node == null || node.isArray()) {
-      stream.skip();
+      stream.skip(SkipReason.ARRAY_RECORD);
       return;
     }
     if (!node.isObject()) {

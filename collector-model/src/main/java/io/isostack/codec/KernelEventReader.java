@@ -23,7 +23,11 @@ import java.util.function.Consumer;
  * lost_events} becomes a {@code producer.lost} event whose {@code value} is the number of lost
  * events and whose time is the latest event time seen so far in the same stream (see {@link
  * StreamState}); every other record type ({@code attached_probes}, {@code map}, {@code hist},
- * {@code time}...) is skipped without rejection. Any other line is one canonical object.
+ * {@code stats}, {@code time}, {@code syscall}...) is counted as skipped by type ({@code
+ * bpftrace-map}...). A line that is not JSON but producer text ({@link ProducerNoise}: bpftrace's
+ * {@code Attaching N probes...}, {@code WARNING:} lines) is counted as skipped ({@code
+ * producer-text}). Any other line is one canonical object. A canonical {@code producer.lost} event
+ * adds its {@code value} to {@link ReadSummary#lost()}, as a {@code lost_events} record does.
  *
  * <p>{@code clock.sync} records update the shared {@link ClockConverter} and are not emitted.
  * Boottime and monotonic times are converted to the Unix epoch; an event whose host has no offset
@@ -78,6 +82,23 @@ public final class KernelEventReader {
       InputStream in, String source, Consumer<KernelEvent> out, RejectListener rejects)
       throws IOException {
     StreamState state = new StreamState(source);
+    read(in, state, out, rejects);
+    return state.summary();
+  }
+
+  /**
+   * Reads a whole stream into the given state, line by line, until its end. Does not close {@code
+   * in}.
+   *
+   * @param in the bytes
+   * @param state the stream's state, fed in order
+   * @param out receives each event, in input order (not sorted by time)
+   * @param rejects receives each rejected record
+   * @throws IOException if reading {@code in} fails (data errors never throw)
+   */
+  public void read(
+      InputStream in, StreamState state, Consumer<KernelEvent> out, RejectListener rejects)
+      throws IOException {
     LineSplitter lines = new LineSplitter(64 * 1024, MAX_LINE_BYTES);
     lines.split(
         in,
@@ -89,16 +110,9 @@ public final class KernelEventReader {
 
           @Override
           public void tooLong(long lineNo, int maxLineBytes) {
-            state.lines++;
-            reject(
-                state,
-                lineNo,
-                RejectReason.LINE_TOO_LONG,
-                "line longer than " + maxLineBytes + " bytes skipped",
-                rejects);
+            state.tooLong(lineNo, maxLineBytes, rejects);
           }
         });
-    return state.summary();
   }
 
   /**
@@ -123,6 +137,11 @@ public final class KernelEventReader {
       RejectListener rejects) {
     stream.lines++;
     if (LineSplitter.isBlank(buf, off, len)) {
+      return;
+    }
+    String skip = textSkipReason(buf, off, len);
+    if (skip != null) {
+      stream.skipped.add(skip);
       return;
     }
     try {
@@ -214,7 +233,38 @@ public final class KernelEventReader {
       } else {
         lost(lostEvents, stream, out);
       }
+    } else {
+      stream.skipped.add(SkipReason.BPFTRACE_PREFIX + (type == null ? "untyped" : type));
     }
+  }
+
+  /**
+   * Why a line that does not start with a JSON object is skipped, or null when it is not: producer
+   * text ({@link ProducerNoise}) is {@code producer-text}; bpftrace's plain-text map printout at
+   * exit ({@code @name: value}, {@code @name[key]: value}, histogram buckets {@code [a, b) n
+   * |@@@|}) is {@code bpftrace-map} or {@code bpftrace-hist}, the reasons its {@code -f json}
+   * records get.
+   */
+  private static String textSkipReason(byte[] buf, int off, int len) {
+    int s = off;
+    int e = off + len;
+    while (s < e && (buf[s] == ' ' || buf[s] == '\t')) {
+      s++;
+    }
+    while (e > s && (buf[e - 1] == ' ' || buf[e - 1] == '\t' || buf[e - 1] == '\r')) {
+      e--;
+    }
+    if (s == e || buf[s] == '{') {
+      return null;
+    }
+    if (buf[s] == '@') {
+      return SkipReason.BPFTRACE_PREFIX + "map";
+    }
+    if (buf[s] == '[' && buf[e - 1] == '|') {
+      return SkipReason.BPFTRACE_PREFIX + "hist";
+    }
+    String text = new String(buf, s, e - s, StandardCharsets.UTF_8);
+    return ProducerNoise.isNoise(text) ? SkipReason.PRODUCER_TEXT : null;
   }
 
   private void copyData(JsonParser p) throws IOException {
@@ -294,12 +344,27 @@ public final class KernelEventReader {
       out.accept(lostEvent(n, event.endEpochNanos(), stream));
       stream.events++;
     }
+    if (event.name() == EventName.PRODUCER_LOST) {
+      stream.lost += lostCount(event);
+    }
     if (!stream.seenEvent || event.endEpochNanos() > stream.latestEpochNanos) {
       stream.latestEpochNanos = event.endEpochNanos();
       stream.seenEvent = true;
     }
     stream.events++;
     out.accept(event);
+  }
+
+  /**
+   * The number of events a canonical {@code producer.lost} says were lost: its {@code value}, or 1
+   * when it has none (docs/EVENTS.md: the value is the count of lost events).
+   */
+  private static long lostCount(KernelEvent e) {
+    double v = e.value();
+    if (Double.isNaN(v)) {
+      return 1;
+    }
+    return v <= 0 ? 0 : (long) Math.min(v, Long.MAX_VALUE);
   }
 
   private void lost(long n, StreamState stream, Consumer<KernelEvent> out) {
@@ -355,6 +420,7 @@ public final class KernelEventReader {
     private long rejected;
     private long lost;
     private long pendingLost;
+    private final SkipCounts skipped = new SkipCounts();
     private boolean seenEvent;
     private long latestEpochNanos;
 
@@ -383,7 +449,17 @@ public final class KernelEventReader {
 
     /** The counts so far. */
     public ReadSummary summary() {
-      return new ReadSummary(lines, events, rejected, lost);
+      return new ReadSummary(lines, events, rejected, lost, skipped.snapshot());
+    }
+
+    void tooLong(long lineNo, int maxLineBytes, RejectListener rejects) {
+      lines++;
+      reject(
+          this,
+          lineNo,
+          RejectReason.LINE_TOO_LONG,
+          "line longer than " + maxLineBytes + " bytes skipped",
+          rejects);
     }
   }
 }

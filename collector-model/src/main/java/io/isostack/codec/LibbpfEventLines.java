@@ -38,7 +38,8 @@ final class LibbpfEventLines {
     String[] v = layout.split(line);
     if (v == null || (time >= 0 && !looksLikeTime(v[time]))) {
       if (stream.tool == LibbpfToolsReader.Tool.EXECSNOOP) {
-        stream.counts.skip(); // continuation of the previous record's ARGS
+        stream.counts.skip(
+            "execsnoop-args-continuation"); // continuation of the previous record's ARGS
         return;
       }
       stream.counts.reject(
@@ -61,7 +62,7 @@ final class LibbpfEventLines {
             default -> null;
           };
       if (e == null) {
-        stream.counts.skip();
+        stream.counts.skip(stream.tool.toolName() + "-not-evidence");
       } else {
         stream.counts.emit(e, out);
       }

@@ -224,12 +224,12 @@ final class LibbpfHistograms {
       return;
     }
     if (stream.tool == LibbpfToolsReader.Tool.CPUDIST) {
-      stream.counts.skip();
+      stream.counts.skip("cpudist-bucket");
       return;
     }
     if (intervalEnd == TextNumbers.INVALID) {
       if (intervalRejected) {
-        stream.counts.skip();
+        stream.counts.skip("undated-histogram");
       } else {
         intervalRejected = true;
         stream.counts.reject(

@@ -56,10 +56,11 @@ import java.util.function.Consumer;
  *
  * <p><b>Framing.</b> One tool per stream; the tool is given or detected from the header line (or,
  * for histograms, the {@code Tracing ...} banner). Lines starting with {@code #}, banners and blank
- * lines are ignored; {@code lost N events on CPU #c} lines (stderr merged) add to {@link
- * ReadSummary#lost()} and emit {@code producer.lost}. Lines that fit no layout are rejected with
- * their line number ({@code unknown-layout}, {@code invalid-value}, {@code missing-time-anchor});
- * reading goes on. Not thread-safe: one reader per thread.
+ * lines are ignored; other producer text ({@link ProducerNoise}: {@code ^C}, {@code WARNING:}) is
+ * counted as skipped ({@code producer-text}); {@code lost N events on CPU #c} lines (stderr merged)
+ * add to {@link ReadSummary#lost()} and emit {@code producer.lost}. Lines that fit no layout are
+ * rejected with their line number ({@code unknown-layout}, {@code invalid-value}, {@code
+ * missing-time-anchor}); reading goes on. Not thread-safe: one reader per thread.
  */
 public final class LibbpfToolsReader {
 
@@ -262,6 +263,10 @@ public final class LibbpfToolsReader {
     }
     if (trimmed.startsWith("Tracing ")) {
       stream.banner(trimmed);
+      return;
+    }
+    if (ProducerNoise.isNoise(trimmed)) {
+      stream.counts.skip(SkipReason.PRODUCER_TEXT); // ^C, WARNING: and libbpf: lines
       return;
     }
     if (stream.layout == null && stream.histograms == null) {

@@ -21,8 +21,13 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Turns OTLP log records that carry canonical kernel-event fields (docs/EVENTS.md: "the same fields
- * may arrive as OTLP log records") into {@link KernelEvent}s.
+ * Turns OTLP log records into {@link KernelEvent}s: records that carry canonical kernel-event
+ * fields (docs/EVENTS.md: "the same fields may arrive as OTLP log records") become that event;
+ * every other record (a runtime's or kernel's plain log line) becomes a {@code log} event ({@link
+ * OtlpPlainLog}) whose {@code attrs.message} the docs/METHOD.md §3.1 keyword rules read.
+ *
+ * <p>A record is canonical when it has an {@code event.name} attribute, a non-empty {@code
+ * event_name} field, or an {@code event.name} key in a key-value-list body.
  *
  * <p>Per record: the attributes are the canonical fields ({@code pid}, {@code dur_ns}, {@code
  * attrs} as a key-value list...); the event's name is the {@code event.name} attribute, else the
@@ -76,8 +81,9 @@ public final class OtlpLogEvents {
     KernelEventReader.StreamState state = new KernelEventReader.StreamState(source);
     long recordNo = 0;
     for (ResourceLogs rl : request.getResourceLogsList()) {
+      List<KeyValue> resource = rl.getResource().getAttributesList();
       String resourceHost = null;
-      for (KeyValue kv : rl.getResource().getAttributesList()) {
+      for (KeyValue kv : resource) {
         if ("host.name".equals(kv.getKey()) && kv.getValue().hasStringValue()) {
           resourceHost = kv.getValue().getStringValue();
         }
@@ -85,12 +91,25 @@ public final class OtlpLogEvents {
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         for (LogRecord r : sl.getLogRecordsList()) {
           recordNo++;
-          encode(r, resourceHost);
+          if (isCanonical(r)) {
+            encode(r, resourceHost);
+          } else {
+            OtlpPlainLog.encode(r, resource, buffer);
+          }
           reader.decodeLine(buffer.array(), 0, buffer.size(), state, recordNo, out, rejects);
         }
       }
     }
     return state.summary();
+  }
+
+  /** Whether a record names a canonical event: an {@code event.name} attribute or event name. */
+  private static boolean isCanonical(LogRecord r) {
+    if (!r.getEventName().isEmpty() || has(r.getAttributesList(), "event.name")) {
+      return true;
+    }
+    return r.getBody().hasKvlistValue()
+        && has(r.getBody().getKvlistValue().getValuesList(), "event.name");
   }
 
   private void encode(LogRecord r, String resourceHost) {
@@ -132,7 +151,7 @@ public final class OtlpLogEvents {
     }
   }
 
-  private static void value(JsonGenerator g, AnyValue v) throws IOException {
+  static void value(JsonGenerator g, AnyValue v) throws IOException {
     switch (v.getValueCase()) {
       case STRING_VALUE -> g.writeString(v.getStringValue());
       case BOOL_VALUE -> g.writeBoolean(v.getBoolValue());
@@ -176,7 +195,7 @@ public final class OtlpLogEvents {
   }
 
   /** A reusable in-memory byte sink whose array is read without a copy. */
-  private static final class Bytes extends ByteArrayOutputStream {
+  static final class Bytes extends ByteArrayOutputStream {
     Bytes() {
       super(512);
     }

@@ -103,7 +103,7 @@ public final class TetragonReader extends JsonEventAdapter {
       b = null;
     }
     if (b == null) {
-      stream.skip();
+      stream.skip(SkipReason.NOT_EVIDENCE);
     } else {
       stream.emit(b.build(), out);
     }

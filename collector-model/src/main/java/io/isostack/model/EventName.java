@@ -45,7 +45,12 @@ public enum EventName {
   /** Project addition: a process started ({@code pid}, {@code comm}); ends pid reuse ambiguity. */
   PROCESS_EXEC("process.exec"),
   /** Project addition: a process exited ({@code pid}). */
-  PROCESS_EXIT("process.exit");
+  PROCESS_EXIT("process.exit"),
+  /**
+   * Project addition: a producer started ({@code attrs.covers}: the comma-separated evidence
+   * families it observes on its host from then on, e.g. {@code scheduler}; docs/EVENTS.md).
+   */
+  PRODUCER_START("producer.start");
 
   private static final Map<String, EventName> BY_WIRE = new HashMap<>();
 

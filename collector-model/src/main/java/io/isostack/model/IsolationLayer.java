@@ -3,10 +3,10 @@ package io.isostack.model;
 /**
  * The isolation layer a slow span's time is attributed to (docs/METHOD.md §2).
  *
- * <p>{@link #APPLICATION} is not a kernel layer: it is the verdict when kernel evidence explains
- * too little of a slow hop's time, so the time was spent in the application itself. The network is
- * not a layer of its own: it is a slice of one of these layers, carried by a separate flag on a
- * finding.
+ * <p>{@link #APPLICATION} is not a kernel layer: it is the verdict when the kernel was observed and
+ * its evidence explains too little of a slow hop's time, so the time was spent in the application
+ * itself; {@link #UNKNOWN} is the verdict when it was not observed. The network is not a layer of
+ * its own: it is a slice of one of these layers, carried by a separate flag on a finding.
  */
 public enum IsolationLayer {
   /** L-0: hardware assist (VT-x, AMD-V, SEV; SR-IOV VFs in its network slice). */
@@ -21,8 +21,14 @@ public enum IsolationLayer {
   L4("L-4", "sandbox"),
   /** The node's own devices: block devices and filesystems. */
   HOST("host", "host devices"),
-  /** Time spent in the application itself, not explained by kernel evidence. */
-  APPLICATION("application", "application");
+  /** Time spent in the application itself, not explained by kernel evidence that was observed. */
+  APPLICATION("application", "application"),
+  /**
+   * Not a layer: the verdict when the kernel was not observed where the time could have been lost
+   * (no producer watched the hop's scheduler, or its flow), so neither a layer nor the application
+   * can be named (docs/METHOD.md §6).
+   */
+  UNKNOWN("unknown", "not observed");
 
   private final String code;
   private final String title;
@@ -34,7 +40,7 @@ public enum IsolationLayer {
 
   /**
    * The short code used in reports and rule files: {@code L-0}…{@code L-4}, {@code host}, {@code
-   * application}.
+   * application}, {@code unknown}.
    */
   public String code() {
     return code;

@@ -80,7 +80,8 @@ class TetragonReaderTest {
         .containsExactly(
             tuple(EventName.PROCESS_EXEC, 52699), tuple(EventName.PROCESS_EXIT, 51583));
     assertThat(stream.skipped()).isEqualTo(1); // __x64_sys_setgid without a negative return
-    assertThat(stream.summary()).isEqualTo(new ReadSummary(3, 2, 0, 0));
+    assertThat(stream.summary())
+        .isEqualTo(new ReadSummary(3, 2, 0, 0, java.util.Map.of("not-evidence", 1L)));
   }
 
   @Test
@@ -143,6 +144,7 @@ class TetragonReaderTest {
             tuple(6L, RejectReason.INVALID_JSON),
             tuple(7L, RejectReason.INVALID_VALUE),
             tuple(9L, RejectReason.MISSING_FIELD));
-    assertThat(stream.summary()).isEqualTo(new ReadSummary(9, 5, 3, 17));
+    assertThat(stream.summary())
+        .isEqualTo(new ReadSummary(9, 5, 3, 17, java.util.Map.of("not-evidence", 1L)));
   }
 }

@@ -1,10 +1,14 @@
 package io.isostack.correlator.cli;
 
 import io.isostack.clock.ClockConverter;
+import io.isostack.clock.ClockDomain;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.rules.RuleTable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -36,6 +40,16 @@ final class AnalysisOptions {
   long slowThresholdNanos;
 
   @Option(
+      names = "--slow-request",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Duration of a trace's root span at or above which the request is slow: the hops"
+              + " holding at least 20 % of its critical path are analysed even when none is"
+              + " slow alone (default: the --slow-threshold).")
+  Long slowRequestNanos;
+
+  @Option(
       names = "--skew",
       paramLabel = "DURATION",
       defaultValue = "2ms",
@@ -52,6 +66,15 @@ final class AnalysisOptions {
               + " a clock.sync record, e.g. boottime=1795265109394948433.")
   List<String> clockOffsets = new ArrayList<>();
 
+  @Option(
+      names = "--boot-time",
+      paramLabel = "TIME",
+      description =
+          "When the default host booted, as RFC 3339 (2026-12-01T19:54:06Z) or seconds since the"
+              + " epoch (btime of /proc/stat): places boot-relative times (dmesg [seconds],"
+              + " dmesg --json) of hosts without a clock.sync record or journal.")
+  String bootTime;
+
   /**
    * The rule table: {@code --rules}, else the default.
    *
@@ -62,10 +85,16 @@ final class AnalysisOptions {
     return rules == null ? RuleTable.defaults() : RuleTable.load(rules);
   }
 
-  /** The analysis tunables with {@code --slow-threshold}, {@code --skew} and the default host. */
+  /**
+   * The analysis tunables with {@code --slow-threshold}, {@code --slow-request} (default: the slow
+   * threshold), {@code --skew} and the default host.
+   *
+   * @throws IllegalArgumentException naming the setting whose value is out of range
+   */
   AnalyzerSettings analyzerOptions(String defaultHost) {
     return AnalyzerSettings.defaults()
         .withSlowThreshold(slowThresholdNanos)
+        .withSlowRequest(slowRequestNanos != null ? slowRequestNanos : slowThresholdNanos)
         .withSkew(skewNanos)
         .withDefaultHost(defaultHost);
   }
@@ -79,5 +108,36 @@ final class AnalysisOptions {
     for (String o : clockOffsets) {
       clocks.setUserOffset(ClockConverter.parseOffsetOption(o));
     }
+    if (bootTime != null) {
+      clocks.setUserOffset(ClockDomain.BOOTTIME, bootEpochNanos(bootTime));
+    }
+  }
+
+  /**
+   * Parses {@code --boot-time}: RFC 3339 with an offset, or decimal seconds since the epoch.
+   *
+   * @return nanoseconds since the Unix epoch: the boottime clock's offset {@code REALTIME -
+   *     BOOTTIME}
+   * @throws IllegalArgumentException naming the option and the value when it is neither
+   */
+  static long bootEpochNanos(String value) {
+    String v = value.strip();
+    try {
+      Instant t =
+          v.matches("\\d+(\\.\\d{1,9})?") ? seconds(v) : OffsetDateTime.parse(v).toInstant();
+      return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    } catch (DateTimeException | ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "--boot-time: expected RFC 3339 (2026-12-01T19:54:06Z) or epoch seconds, not '"
+              + value
+              + "'",
+          e);
+    }
+  }
+
+  private static Instant seconds(String v) {
+    java.math.BigDecimal s = new java.math.BigDecimal(v);
+    return Instant.ofEpochSecond(
+        s.longValue(), s.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
   }
 }

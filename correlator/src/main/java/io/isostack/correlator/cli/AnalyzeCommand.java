@@ -11,6 +11,7 @@ import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.receiver.InputLoader;
 import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.report.AnalysisReport;
+import io.isostack.correlator.report.CompletenessText;
 import io.isostack.correlator.report.HtmlReportRenderer;
 import io.isostack.correlator.report.JsonReportRenderer;
 import io.isostack.correlator.report.TextReportRenderer;
@@ -81,6 +82,13 @@ final class AnalyzeCommand implements Callable<Integer> {
       defaultValue = "text",
       description = "text, json or html (default: ${DEFAULT-VALUE}).")
   Format format;
+
+  @Option(
+      names = "--check",
+      description =
+          "Print only the completeness of the input (docs/METHOD.md §6): which signals were"
+              + " present, whether each slow span reached kernel evidence, and what to add.")
+  boolean check;
 
   @Option(
       names = {"-o", "--output"},
@@ -197,7 +205,13 @@ final class AnalyzeCommand implements Callable<Integer> {
             analyzer.traceCount(),
             analyzer.duplicateSpanCount(),
             analyzer.eventsIndexed(),
-            analyzer.eventsOutsideWindows());
+            analyzer.eventsOutsideWindows(),
+            analyzer.completeness(findings));
+    if (check) {
+      PrintWriter out = spec.commandLine().getOut();
+      CompletenessText.render(report.completeness(), out);
+      return analyzer.spanCount() == 0 ? 1 : 0;
+    }
     write(report);
     if (exporter != null) {
       exporter.exportAll(findings);

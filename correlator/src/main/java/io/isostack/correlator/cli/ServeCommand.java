@@ -88,18 +88,21 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--events",
       arity = "1..*",
-      paramLabel = "FILE",
+      paramLabel = "[FORMAT:]FILE",
       description =
           "Kernel-event files or FIFOs to follow from their start as they grow (tail -F);"
-              + " - reads standard input.")
+              + " - reads standard input. FORMAT is an event format of analyze (events, tetragon,"
+              + " ig, libbpf:TOOL...; default: detected from an existing file, else events), read line"
+              + " by line.")
   List<String> events = new ArrayList<>();
 
   @Option(
       names = "--producer",
-      paramLabel = "COMMAND",
+      paramLabel = "[FORMAT:]COMMAND",
       description =
-          "A command run with /bin/sh -c whose standard output is a kernel-event stream, e.g."
-              + " \"bpftrace -q -f json samples/ebpf/sched.bt $(hostname)\"; repeatable.")
+          "A command run with /bin/sh -c whose standard output is kernel events in FORMAT"
+              + " (default events), e.g. \"bpftrace -q -f json samples/ebpf/sched.bt $(hostname)\""
+              + " or \"tetragon:tetra getevents -o json\"; repeatable.")
   List<String> producers = new ArrayList<>();
 
   @Option(

@@ -13,6 +13,7 @@ final class SettingFlags {
   private static final Map<String, String> FLAGS =
       Map.ofEntries(
           Map.entry("slowThresholdNanos", "--slow-threshold"),
+          Map.entry("slowRequestNanos", "--slow-request"),
           Map.entry("skewNanos", "--skew"),
           Map.entry("traceIdleNanos", "--trace-idle"),
           Map.entry("traceTimeoutNanos", "--trace-timeout"),

@@ -36,6 +36,10 @@ public final class LiveTraces {
   private long late;
   private long evicted;
 
+  /**
+   * Creates an empty buffer holding at most {@code maxTraces} traces (and remembering as many
+   * evaluated trace ids).
+   */
   public LiveTraces(int maxTraces) {
     this.maxTraces = maxTraces;
     this.evaluated =
@@ -49,6 +53,11 @@ public final class LiveTraces {
         };
   }
 
+  /**
+   * Adds a span at engine time {@code now} (nanoseconds since the Unix epoch); a span of an
+   * evaluated trace is counted as late, and the oldest pending trace is evicted when the buffer is
+   * full.
+   */
   public void add(SpanView span, long now) {
     if (evaluated.containsKey(span.traceId())) {
       late++;

@@ -1,5 +1,6 @@
 package io.isostack.correlator.detect;
 
+import io.isostack.model.SpanView;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -7,8 +8,9 @@ import java.util.Map;
 
 /**
  * Baselines for live mode: the median of the last {@value #SAMPLES} self times of each operation,
- * for at most {@code maxOperations} operations (the least recently updated is forgotten first). Not
- * thread-safe: used by the engine thread only.
+ * and of the last durations of each request's root operation ({@link #record(Trace)}), for at most
+ * {@code maxOperations} keys (the least recently updated is forgotten first). Not thread-safe: used
+ * by the engine thread only.
  */
 public final class RollingBaselines implements Baselines {
   static final int SAMPLES = 101;
@@ -16,6 +18,10 @@ public final class RollingBaselines implements Baselines {
   private final Map<String, long[]> rings;
   private final Map<String, Integer> counts = new HashMap<>();
 
+  /**
+   * Creates the baselines, keeping at most {@code maxOperations} operations (the least recently
+   * seen is forgotten first).
+   */
   public RollingBaselines(int maxOperations) {
     this.rings =
         new LinkedHashMap<>(16, 0.75f, true) {
@@ -39,7 +45,21 @@ public final class RollingBaselines implements Baselines {
     ring[(n - 1) % SAMPLES] = selfNanos;
   }
 
+  /**
+   * Records a trace once it has been evaluated: every span's self time, and the duration of each
+   * root span as a request of its root operation, in nanoseconds.
+   */
+  public void record(Trace trace) {
+    for (SpanView s : trace.spans()) {
+      record(SlowSpanDetector.operation(s), trace.selfTime(s).totalNanos());
+      if (s.isRoot()) {
+        record(SlowRequests.operation(s), s.durationNanos());
+      }
+    }
+  }
+
   @Override
+  /** The median self time of {@code operation}, nanoseconds, or -1 when too few were seen. */
   public long median(String operation) {
     Integer n = counts.get(operation);
     if (n == null || n < SlowSpanDetector.BASELINE_MIN_SAMPLES) {

@@ -15,7 +15,11 @@ import java.util.Map;
  * input and this span's self time is at least {@link #BASELINE_FACTOR} times their median and at
  * least {@code baselineFloorNanos}. The baseline can only add slow hops, never remove one that is
  * above the threshold: in an incident recording every request may be slow (docs/METHOD.md §4,
- * "every span slower"). Not thread-safe.
+ * "every span slower"). Then slow requests, not only slow spans: in a trace whose root lasts at
+ * least {@code slowRequestNanos} (or well above the median of its root operation), the hops that
+ * hold at least a fifth of the request's critical path are slow hops too, and every hop of such a
+ * request carries the request's duration and its share of it ({@code SlowRequests}). A span is
+ * never reported twice. Not thread-safe.
  */
 public final class SlowSpanDetector {
   /** Fewest spans of one operation for its median to count as a baseline. */
@@ -26,24 +30,40 @@ public final class SlowSpanDetector {
 
   private final long thresholdNanos;
   private final long baselineFloorNanos;
+  private final SlowRequests requests;
+
+  /**
+   * Creates a detector whose request threshold is the span threshold.
+   *
+   * @param thresholdNanos self time at or above which a span is always slow, and duration at or
+   *     above which a request is slow, nanoseconds, > 0
+   * @param baselineFloorNanos self time below which the baseline rule never fires, nanoseconds
+   * @throws IllegalArgumentException if the threshold is not positive
+   */
+  public SlowSpanDetector(long thresholdNanos, long baselineFloorNanos) {
+    this(thresholdNanos, baselineFloorNanos, thresholdNanos);
+  }
 
   /**
    * Creates a detector.
    *
    * @param thresholdNanos self time at or above which a span is always slow, nanoseconds, > 0
    * @param baselineFloorNanos self time below which the baseline rule never fires, nanoseconds
-   * @throws IllegalArgumentException if the threshold is not positive
+   * @param slowRequestNanos root duration at or above which a request is slow, nanoseconds, > 0
+   * @throws IllegalArgumentException if a threshold is not positive
    */
-  public SlowSpanDetector(long thresholdNanos, long baselineFloorNanos) {
+  public SlowSpanDetector(long thresholdNanos, long baselineFloorNanos, long slowRequestNanos) {
     if (thresholdNanos <= 0) {
       throw new IllegalArgumentException("slow threshold must be positive: " + thresholdNanos);
     }
     this.thresholdNanos = thresholdNanos;
     this.baselineFloorNanos = baselineFloorNanos;
+    this.requests = new SlowRequests(slowRequestNanos);
   }
 
   /**
-   * Finds the slow hops of all traces, with baselines taken from the same traces (offline mode).
+   * Finds the slow hops of all traces, with baselines (span self times, request durations) taken
+   * from the same traces (offline mode).
    *
    * @param traces the assembled traces
    * @return the slow hops, in no particular order
@@ -53,14 +73,10 @@ public final class SlowSpanDetector {
     Map<String, Integer> counts = new HashMap<>();
     for (Trace trace : traces) {
       for (SpanView span : trace.spans()) {
-        String op = operation(span);
-        int n = counts.merge(op, 1, Integer::sum);
-        long[] arr = selfByOperation.computeIfAbsent(op, k -> new long[8]);
-        if (n > arr.length) {
-          arr = Arrays.copyOf(arr, arr.length * 2);
-          selfByOperation.put(op, arr);
+        sample(selfByOperation, counts, operation(span), trace.selfTime(span).totalNanos());
+        if (span.isRoot()) {
+          sample(selfByOperation, counts, SlowRequests.operation(span), span.durationNanos());
         }
-        arr[n - 1] = trace.selfTime(span).totalNanos();
       }
     }
     Map<String, Long> medians = new HashMap<>();
@@ -79,12 +95,25 @@ public final class SlowSpanDetector {
     return hops;
   }
 
+  private static void sample(
+      Map<String, long[]> byOperation, Map<String, Integer> counts, String op, long nanos) {
+    int n = counts.merge(op, 1, Integer::sum);
+    long[] arr = byOperation.computeIfAbsent(op, k -> new long[8]);
+    if (n > arr.length) {
+      arr = Arrays.copyOf(arr, arr.length * 2);
+      byOperation.put(op, arr);
+    }
+    arr[n - 1] = nanos;
+  }
+
   /**
    * Finds the slow hops of one trace against given baselines (live mode).
    *
    * @param trace the trace
-   * @param baselines the median self time per operation
-   * @return its slow hops
+   * @param baselines the median self time per operation, and the median duration per request root
+   *     operation
+   * @return its slow hops: by threshold or baseline in span order, then those added by a slow
+   *     request
    */
   public List<SlowSpan> detect(Trace trace, Baselines baselines) {
     List<SlowSpan> hops = new ArrayList<>();
@@ -100,7 +129,7 @@ public final class SlowSpanDetector {
         hops.add(new SlowSpan(trace, span, self, "baseline", median));
       }
     }
-    return hops;
+    return requests.apply(trace, hops, baselines);
   }
 
   /** The operation of a span: service, name and kind. */

@@ -5,6 +5,7 @@ import io.isostack.correlator.detect.SlowSpan;
 import io.isostack.correlator.detect.SlowSpanDetector;
 import io.isostack.correlator.detect.TraceAssembler;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.EventIndex;
 import io.isostack.correlator.join.EventRouter;
 import io.isostack.correlator.join.HostActivity;
@@ -13,14 +14,18 @@ import io.isostack.correlator.join.ProcessDirectory;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.verdict.VerticalStep;
 import io.isostack.model.EventName;
+import io.isostack.model.EvidenceFamily;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One offline analysis: spans first, then kernel events, then findings.
@@ -37,7 +42,8 @@ public final class Analyzer {
   private final TraceAssembler traces = new TraceAssembler();
   private final ProcessDirectory processes = new ProcessDirectory();
   private final InterfaceDirectory interfaces = new InterfaceDirectory();
-  private final EventRouter router = new EventRouter(processes, interfaces);
+  private final Coverage coverage = new Coverage();
+  private final EventRouter router = new EventRouter(processes, interfaces, coverage);
   private final EventIndex index = new EventIndex();
   private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
   private final Map<String, Intervals> interest = new HashMap<>();
@@ -77,7 +83,10 @@ public final class Analyzer {
   public List<SlowSpan> finishSpans() {
     if (hops == null) {
       hops =
-          new SlowSpanDetector(options.slowThresholdNanos(), options.baselineFloorNanos())
+          new SlowSpanDetector(
+                  options.slowThresholdNanos(),
+                  options.baselineFloorNanos(),
+                  options.slowRequestNanos())
               .detect(traces.traces());
       Map<String, List<long[]>> windows = new HashMap<>();
       for (SlowSpan h : hops) {
@@ -154,7 +163,8 @@ public final class Analyzer {
   /**
    * Runs the vertical step for every slow hop.
    *
-   * @return one finding per slow hop, ordered by the time they explain, largest first
+   * @return one finding per slow hop (each in its slow request, if any), ordered by the time they
+   *     explain, largest first
    */
   public List<Finding> findings() {
     finishSpans();
@@ -162,10 +172,17 @@ public final class Analyzer {
     HostActivity activity = new HostActivity(hops, options.defaultHost());
     VerticalStep correlator =
         new VerticalStep(
-            rules, options.vertical(), index, processes, interfaces, activity, lostByHost);
+            rules,
+            options.vertical(),
+            index,
+            processes,
+            interfaces,
+            coverage,
+            activity,
+            lostByHost);
     List<Finding> findings = new ArrayList<>(hops.size());
     for (SlowSpan hop : hops) {
-      findings.add(correlator.correlate(hop));
+      findings.add(correlator.correlate(hop).withRequest(hop.requestNanos(), hop.requestShare()));
     }
     findings.sort(
         Comparator.comparingLong(Finding::explainedNanos)
@@ -173,6 +190,27 @@ public final class Analyzer {
             .thenComparing(f -> f.span().traceId())
             .thenComparing(f -> f.span().spanId()));
     return findings;
+  }
+
+  /**
+   * The completeness of the analysed input (docs/METHOD.md §6): which signals were present and
+   * whether each slow span could be followed down to kernel evidence.
+   *
+   * @param findings the findings of {@link #findings()}
+   */
+  public Completeness completeness(List<Finding> findings) {
+    Map<EvidenceFamily, Long> events = new EnumMap<>(EvidenceFamily.class);
+    Set<EvidenceFamily> watched = EnumSet.noneOf(EvidenceFamily.class);
+    coverage
+        .totals()
+        .forEach(
+            (family, total) -> {
+              events.put(family, total.events());
+              if (total.watched()) {
+                watched.add(family);
+              }
+            });
+    return Completeness.of(spanCount(), traceCount(), events, watched, findings);
   }
 
   /** Distinct spans added. */

@@ -9,6 +9,10 @@ import io.isostack.correlator.verdict.VerticalStepSettings;
  * @param baselineFloorNanos self time below which the baseline rule never fires; default half the
  *     slow threshold (125 ms): on a busy node, shorter deviations from the median are scheduling
  *     jitter, not incidents
+ * @param slowRequestNanos duration of a trace's root span at or above which the request is slow and
+ *     its time is attributed along its critical path (docs/METHOD.md §1, §4 step 1); default the
+ *     slow threshold (250 ms): a request that lasts as long as one hop must lose to be slow is
+ *     slow, wherever its time went, and one latency budget serves both
  * @param skewNanos clock-skew tolerance added on both sides of a span's window when joining kernel
  *     events; default 2 ms (NTP on one node keeps REALTIME within about a millisecond)
  * @param minExplainedFraction fraction of the self time the top cause must explain for a kernel
@@ -23,6 +27,7 @@ import io.isostack.correlator.verdict.VerticalStepSettings;
 public record AnalyzerSettings(
     long slowThresholdNanos,
     long baselineFloorNanos,
+    long slowRequestNanos,
     long skewNanos,
     double minExplainedFraction,
     long hostWideWindowNanos,
@@ -46,6 +51,9 @@ public record AnalyzerSettings(
     if (slowThresholdNanos <= 0) {
       throw new IllegalArgumentException(
           "slowThresholdNanos must be positive: " + slowThresholdNanos);
+    }
+    if (slowRequestNanos <= 0) {
+      throw new IllegalArgumentException("slowRequestNanos must be positive: " + slowRequestNanos);
     }
     vertical(
         skewNanos,
@@ -88,6 +96,7 @@ public record AnalyzerSettings(
     return new AnalyzerSettings(
         DEFAULT_SLOW_THRESHOLD_NANOS,
         DEFAULT_SLOW_THRESHOLD_NANOS / 2,
+        DEFAULT_SLOW_THRESHOLD_NANOS,
         DEFAULT_SKEW_NANOS,
         0.2,
         10_000_000_000L,
@@ -96,11 +105,29 @@ public record AnalyzerSettings(
         "unknown");
   }
 
-  /** A copy with another slow threshold, and the baseline floor at half of it. */
+  /**
+   * A copy with another slow threshold, the baseline floor at half of it and the slow-request
+   * threshold equal to it (the default; {@link #withSlowRequest} after this sets another).
+   */
   public AnalyzerSettings withSlowThreshold(long nanos) {
     return new AnalyzerSettings(
         nanos,
         nanos / 2,
+        nanos,
+        skewNanos,
+        minExplainedFraction,
+        hostWideWindowNanos,
+        hostWideMinHops,
+        maxEvidencePerLink,
+        defaultHost);
+  }
+
+  /** A copy with another slow-request threshold (a root span's duration, nanoseconds). */
+  public AnalyzerSettings withSlowRequest(long nanos) {
+    return new AnalyzerSettings(
+        slowThresholdNanos,
+        baselineFloorNanos,
+        nanos,
         skewNanos,
         minExplainedFraction,
         hostWideWindowNanos,
@@ -114,6 +141,7 @@ public record AnalyzerSettings(
     return new AnalyzerSettings(
         slowThresholdNanos,
         baselineFloorNanos,
+        slowRequestNanos,
         nanos,
         minExplainedFraction,
         hostWideWindowNanos,
@@ -127,6 +155,7 @@ public record AnalyzerSettings(
     return new AnalyzerSettings(
         slowThresholdNanos,
         baselineFloorNanos,
+        slowRequestNanos,
         skewNanos,
         minExplainedFraction,
         hostWideWindowNanos,

@@ -5,6 +5,7 @@ import io.isostack.correlator.detect.RollingBaselines;
 import io.isostack.correlator.detect.SlowSpan;
 import io.isostack.correlator.detect.SlowSpanDetector;
 import io.isostack.correlator.detect.Trace;
+import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.EventRouter;
 import io.isostack.correlator.join.HostActivity;
 import io.isostack.correlator.join.InterfaceDirectory;
@@ -70,7 +71,8 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
   // Engine-thread state.
   private final ProcessDirectory processes = new ProcessDirectory();
   private final InterfaceDirectory interfaces = new InterfaceDirectory();
-  private final EventRouter router = new EventRouter(processes, interfaces);
+  private final Coverage coverage = new Coverage();
+  private final EventRouter router = new EventRouter(processes, interfaces, coverage);
   private final SlicedEventIndex index = new SlicedEventIndex(SLICE_NANOS, router);
   private final LiveTraces traces;
   private final RollingBaselines baselines = new RollingBaselines(10_000);
@@ -113,7 +115,10 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.traces = new LiveTraces(options.maxTraces());
     this.detector =
-        new SlowSpanDetector(analysis.slowThresholdNanos(), analysis.baselineFloorNanos());
+        new SlowSpanDetector(
+            analysis.slowThresholdNanos(),
+            analysis.baselineFloorNanos(),
+            analysis.slowRequestNanos());
     this.snapshot = buildStats();
   }
 
@@ -347,20 +352,29 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
         hops.add(hop);
         completedAt.add(c.completedEpochNanos());
       }
-      for (SpanView s : c.trace().spans()) {
-        baselines.record(SlowSpanDetector.operation(s), c.trace().selfTime(s).totalNanos());
-      }
+      baselines.record(c.trace());
       tracesEvaluated.incrementAndGet();
     }
     recentHops.addAll(hops);
     HostActivity activity = new HostActivity(List.copyOf(recentHops), analysis.defaultHost());
     VerticalStep correlator =
         new VerticalStep(
-            rules, analysis.vertical(), index, processes, interfaces, activity, lostByHost);
+            rules,
+            analysis.vertical(),
+            index,
+            processes,
+            interfaces,
+            coverage,
+            activity,
+            lostByHost);
     for (int i = 0; i < hops.size(); i++) {
       publish(
           new LiveFinding(
-              correlator.correlate(hops.get(i)), completedAt.get(i), clock.getAsLong()));
+              correlator
+                  .correlate(hops.get(i))
+                  .withRequest(hops.get(i).requestNanos(), hops.get(i).requestShare()),
+              completedAt.get(i),
+              clock.getAsLong()));
     }
   }
 

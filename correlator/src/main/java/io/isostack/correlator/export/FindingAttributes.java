@@ -38,6 +38,10 @@ final class FindingAttributes {
   static final AttributeKey<String> SLOW_REASON = AttributeKey.stringKey("isostack.slow_reason");
   static final AttributeKey<Double> BASELINE_DURATION =
       AttributeKey.doubleKey("isostack.baseline.duration");
+  static final AttributeKey<Double> REQUEST_DURATION =
+      AttributeKey.doubleKey("isostack.request.duration");
+  static final AttributeKey<Double> REQUEST_SHARE =
+      AttributeKey.doubleKey("isostack.request.share");
   static final AttributeKey<String> DETAIL = AttributeKey.stringKey("isostack.detail");
   static final AttributeKey<String> REMEDIATION = AttributeKey.stringKey("isostack.remediation");
   static final AttributeKey<String> METHOD = AttributeKey.stringKey("isostack.method");
@@ -99,9 +103,12 @@ final class FindingAttributes {
     return nanos / 1e9;
   }
 
-  /** Whether a finding is about a kernel layer (L-0..L-4 or host) rather than the application. */
+  /**
+   * Whether a finding is about a kernel layer (L-0..L-4 or host) rather than the application or an
+   * unobserved kernel.
+   */
   static boolean isKernel(Finding f) {
-    return f.layer() != IsolationLayer.APPLICATION;
+    return f.layer() != IsolationLayer.APPLICATION && f.layer() != IsolationLayer.UNKNOWN;
   }
 
   /** The attributes of a finding's log record, and of its re-emitted span. */
@@ -117,6 +124,10 @@ final class FindingAttributes {
     b.put(SLOW_REASON, f.slowReason());
     if (f.baselineNanos() >= 0) {
       b.put(BASELINE_DURATION, seconds(f.baselineNanos()));
+    }
+    if (f.inSlowRequest()) {
+      b.put(REQUEST_DURATION, seconds(f.requestNanos()));
+      b.put(REQUEST_SHARE, Math.round(f.requestShare() * 1000) / 1000.0);
     }
     putIfSet(b, DETAIL, f.detail());
     putIfSet(b, REMEDIATION, f.remediation());

@@ -1,9 +1,14 @@
 package io.isostack.correlator.finding;
 
 import io.isostack.correlator.detect.SlowSpanDetector;
+import io.isostack.model.EvidenceFamily;
 import io.isostack.model.IsolationLayer;
+import io.isostack.model.Observation;
 import io.isostack.model.SpanView;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,7 +17,8 @@ import java.util.Objects;
  * @param span the slow span
  * @param path the spans from the trace's root down to it
  * @param selfNanos the span's self time, nanoseconds
- * @param slowReason {@code threshold} or {@code baseline} (see {@link SlowSpanDetector})
+ * @param slowReason {@code threshold}, {@code baseline} or {@code request} (see {@link
+ *     SlowSpanDetector})
  * @param baselineNanos median self time of the same operation, or -1
  * @param layer the layer the time was lost in, {@link IsolationLayer#APPLICATION} when the kernel
  *     explains too little of it
@@ -31,6 +37,12 @@ import java.util.Objects;
  *     L-1, L-0, host)
  * @param evidence the joined events, in chain order then time order, at most a bounded number per
  *     link
+ * @param coverage for every evidence family, whether it was observed on the span's host during its
+ *     window (docs/METHOD.md §6)
+ * @param requestNanos the duration of the slow request (the trace's root span) this hop belongs to,
+ *     nanoseconds; -1 when its request is not slow
+ * @param requestShare the share of that request the hop's self time on its critical path holds,
+ *     0..1; 0 when the hop is off the critical path or its request is not slow
  */
 public record Finding(
     SpanView span,
@@ -50,13 +62,28 @@ public record Finding(
     String method,
     List<String> notes,
     List<ChainLink> chain,
-    List<Evidence> evidence) {
+    List<Evidence> evidence,
+    Map<EvidenceFamily, Observation> coverage,
+    long requestNanos,
+    double requestShare) {
 
   /** The cause code of a finding whose time the kernel does not explain. */
   public static final String APPLICATION_CAUSE = "application";
 
   /** How reports print {@link #APPLICATION_CAUSE}. */
   public static final String APPLICATION_TITLE = "time in the application";
+
+  /** The cause code of an {@link IsolationLayer#UNKNOWN} finding: the kernel was not observed. */
+  public static final String UNOBSERVED_CAUSE = "unobserved";
+
+  /** How reports print {@link #UNOBSERVED_CAUSE}. */
+  public static final String UNOBSERVED_TITLE = "not observed";
+
+  /** The cause code of a client span's uncovered time without flow evidence. */
+  public static final String WIRE_TIME_CAUSE = "wire-time";
+
+  /** How reports print {@link #WIRE_TIME_CAUSE}. */
+  public static final String WIRE_TIME_TITLE = "time on the wire";
 
   /** Validates required fields and copies the lists. */
   public Finding {
@@ -67,9 +94,96 @@ public record Finding(
     if (confidence < 0 || confidence > 1) {
       throw new IllegalArgumentException("confidence out of 0..1: " + confidence);
     }
+    if (!(requestShare >= 0 && requestShare <= 1)) {
+      throw new IllegalArgumentException("requestShare out of 0..1: " + requestShare);
+    }
     path = List.copyOf(path);
     notes = List.copyOf(notes);
     chain = List.copyOf(chain);
     evidence = List.copyOf(evidence);
+    EnumMap<EvidenceFamily, Observation> copy = new EnumMap<>(EvidenceFamily.class);
+    copy.putAll(coverage);
+    coverage = Collections.unmodifiableMap(copy);
+  }
+
+  /** A finding outside any slow request ({@code requestNanos} -1, {@code requestShare} 0). */
+  public Finding(
+      SpanView span,
+      List<SpanView> path,
+      long selfNanos,
+      String slowReason,
+      long baselineNanos,
+      IsolationLayer layer,
+      boolean network,
+      String cause,
+      String causeTitle,
+      double confidence,
+      long explainedNanos,
+      String detail,
+      String explanation,
+      String remediation,
+      String method,
+      List<String> notes,
+      List<ChainLink> chain,
+      List<Evidence> evidence,
+      Map<EvidenceFamily, Observation> coverage) {
+    this(
+        span,
+        path,
+        selfNanos,
+        slowReason,
+        baselineNanos,
+        layer,
+        network,
+        cause,
+        causeTitle,
+        confidence,
+        explainedNanos,
+        detail,
+        explanation,
+        remediation,
+        method,
+        notes,
+        chain,
+        evidence,
+        coverage,
+        -1,
+        0);
+  }
+
+  /**
+   * A copy placed in its slow request: the request's duration and the share of it this hop holds.
+   *
+   * @param requestNanos the root span's duration, nanoseconds, or -1 when the request is not slow
+   * @param requestShare 0..1
+   */
+  public Finding withRequest(long requestNanos, double requestShare) {
+    return new Finding(
+        span,
+        path,
+        selfNanos,
+        slowReason,
+        baselineNanos,
+        layer,
+        network,
+        cause,
+        causeTitle,
+        confidence,
+        explainedNanos,
+        detail,
+        explanation,
+        remediation,
+        method,
+        notes,
+        chain,
+        evidence,
+        coverage,
+        requestNanos,
+        requestShare);
+  }
+
+  /** Whether this hop belongs to a slow request ({@link #requestNanos} is known). */
+  public boolean inSlowRequest() {
+    return requestNanos >= 0;
   }
 }

@@ -1,7 +1,9 @@
 package io.isostack.correlator.finding;
 
 import io.isostack.model.IsolationLayer;
+import io.isostack.model.Observation;
 import io.isostack.model.SpanView;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,15 +29,61 @@ public final class FindingText {
   }
 
   /**
+   * How much of its slow request a hop explains, as a clause for the line under the verdict: {@code
+   * , 70 % of the 288 ms request}, {@code , off the critical path of the 288 ms request}, or empty
+   * when the hop's request is not slow. The share is the hop's self time on the request's critical
+   * path over the root span's duration.
+   */
+  public static String requestClause(Finding f) {
+    if (!f.inSlowRequest()) {
+      return "";
+    }
+    String request = Durations.human(f.requestNanos()) + " request";
+    if (f.requestShare() <= 0) {
+      return ", off the critical path of the " + request;
+    }
+    return String.format(Locale.ROOT, ", %.0f %% of the %s", f.requestShare() * 100, request);
+  }
+
+  /**
    * A layer as reports name it: {@code L-3 container}, {@code L-2 paravirtualization network
-   * slice}, {@code host}, {@code application} (the layer names of docs/METHOD.md §2).
+   * slice}, {@code host}, {@code application}, {@code unknown} (the layer names of docs/METHOD.md
+   * §2).
    */
   public static String layerName(IsolationLayer layer, boolean network) {
-    if (layer == IsolationLayer.APPLICATION) {
-      return "application";
+    if (layer == IsolationLayer.APPLICATION || layer == IsolationLayer.UNKNOWN) {
+      return layer.code();
     }
     String name = layer == IsolationLayer.HOST ? "host" : layer.code() + " " + layer.title();
     return network ? name + " network slice" : name;
+  }
+
+  /**
+   * What was observed for a finding, e.g. {@code observed: scheduler, cgroup-cpu; partly: logs; not
+   * observed: syscalls, network}; an empty group is left out.
+   */
+  public static String coverage(Finding f) {
+    List<String> groups = new ArrayList<>();
+    for (Observation o : Observation.values()) {
+      List<String> names = new ArrayList<>();
+      f.coverage()
+          .forEach(
+              (family, seen) -> {
+                if (seen == o) {
+                  names.add(family.wire());
+                }
+              });
+      if (!names.isEmpty()) {
+        String label =
+            switch (o) {
+              case OBSERVED -> "observed";
+              case PARTIAL -> "partly";
+              case NOT_OBSERVED -> "not observed";
+            };
+        groups.add(label + ": " + String.join(", ", names));
+      }
+    }
+    return String.join("; ", groups);
   }
 
   /**

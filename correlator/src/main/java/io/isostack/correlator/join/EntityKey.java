@@ -61,6 +61,7 @@ public record EntityKey(Kind kind, String host, Object id) {
     return new EntityKey(Kind.ENDPOINT, null, endpoint);
   }
 
+  /** The key of host-wide events of {@code host} (block devices, NICs, host logs). */
   public static EntityKey host(String host) {
     return new EntityKey(Kind.HOST, host, "");
   }

@@ -47,20 +47,24 @@ public final class EventRouter {
           EventName.NET_INTERFACE,
           EventName.PROCESS_EXEC,
           EventName.PROCESS_EXIT,
-          EventName.PRODUCER_LOST);
+          EventName.PRODUCER_LOST,
+          EventName.PRODUCER_START);
 
   private final ProcessDirectory processes;
   private final InterfaceDirectory interfaces;
+  private final Coverage coverage;
 
   /**
    * Creates a router feeding the given directories.
    *
    * @param processes learns pid → cgroup/container
    * @param interfaces learns address → device → driver
+   * @param coverage learns what was watched, where and since when
    */
-  public EventRouter(ProcessDirectory processes, InterfaceDirectory interfaces) {
+  public EventRouter(ProcessDirectory processes, InterfaceDirectory interfaces, Coverage coverage) {
     this.processes = processes;
     this.interfaces = interfaces;
+    this.coverage = coverage;
   }
 
   /**
@@ -72,6 +76,7 @@ public final class EventRouter {
   public boolean learn(KernelEvent e) {
     processes.learn(e);
     interfaces.learn(e);
+    coverage.learn(e);
     return !DIRECTORY_ONLY.contains(e.name());
   }
 

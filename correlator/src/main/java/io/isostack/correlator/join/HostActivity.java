@@ -16,6 +16,10 @@ public final class HostActivity {
   private final Map<String, long[][]> byHost = new HashMap<>();
   private final Map<String, Long> maxDur = new HashMap<>();
 
+  /**
+   * Indexes the start times of {@code hops} by host; spans without {@code host.name} count for
+   * {@code defaultHost}.
+   */
   public HostActivity(List<SlowSpan> hops, String defaultHost) {
     Map<String, List<long[]>> lists = new HashMap<>();
     for (SlowSpan h : hops) {

@@ -2,10 +2,8 @@ package io.isostack.correlator.join;
 
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -14,54 +12,118 @@ import java.util.function.Predicate;
  * What the kernel events say about processes: which cgroup, container and pod a host pid belongs
  * to, and its task name.
  *
- * <p>Learned from every event that carries a pid together with a cgroup or container field, from
- * {@code cgroup.attach} records (a process joined a cgroup) and from {@code process.exec} records,
- * which end one identity of a reused pid and start the next. What an event says is kept in the
- * identity its pid had at the event's time (what events after an exec taught before the exec itself
- * was learned moves to the identity the exec starts), and a span is answered with the identity its
- * pid had when the span started: a reuse of the pid after the span neither unlearns the span's
- * cgroup nor lends it the next process's. This is how a span's {@code process.pid} reaches a
- * cgroup's {@code cpu.throttled} events, and how a containerised span (whose pid is in its own
- * namespace) reaches its processes' host pids (docs/METHOD.md §5). Not thread-safe.
+ * <p>Learned from every event that carries a pid together with a cgroup or container field, and
+ * from {@code cgroup.attach} records (a process joined a cgroup). A pid's {@code process.exec} and
+ * {@code process.exit} records end one identity of that pid and start another: what was learned
+ * before belongs to the old process, what comes after to the one that reused the pid, whatever
+ * order the records arrive in. This is how a span's {@code process.pid} reaches a cgroup's {@code
+ * cpu.throttled} events, and how a containerised span (whose pid is in its own namespace) reaches
+ * its processes' host pids (docs/METHOD.md §5). Not thread-safe.
  */
 public final class ProcessDirectory {
+  /** The most identity changes remembered per pid (a pid is rarely reused more often). */
+  private static final int MAX_CHANGES_PER_PID = 16;
+
   /**
-   * The most exec times remembered per pid, and identities kept past the first (a pid is rarely
-   * reused more often in a window).
+   * What is known about one identity of a host pid. Each field keeps the earliest time an event
+   * taught its value, so that what was taught only after an exec or exit that is read late can move
+   * to the identity it starts.
    */
-  private static final int MAX_EXECS_PER_PID = 16;
-
-  /** What is known about one host process: one identity of a pid, until the next exec. */
   static final class ProcessInfo {
-    /** The exec that started this identity, or {@link Long#MIN_VALUE} when none was seen. */
-    final long since;
-
     String comm;
     String cgroupPath;
     long cgroupId;
     String containerKey;
     String podUid;
 
-    /** When each field was last changed: the time of the event that taught it. */
-    long commAt;
+    long commSince;
+    long cgroupPathSince;
+    long cgroupIdSince;
+    long containerKeySince;
+    long podUidSince;
 
-    long cgroupPathAt;
-    long cgroupIdAt;
-    long containerKeyAt;
-    long podUidAt;
-
-    ProcessInfo(long since) {
-      this.since = since;
+    /**
+     * Moves out of this identity, into a new one, the values that only events at or after {@code t}
+     * taught; null when there are none. A value also taught before {@code t} stays.
+     */
+    ProcessInfo splitAt(long t) {
+      ProcessInfo next = new ProcessInfo();
+      boolean moved = false;
+      if (comm != null && commSince >= t) {
+        next.comm = comm;
+        next.commSince = commSince;
+        comm = null;
+        moved = true;
+      }
+      if (cgroupPath != null && cgroupPathSince >= t) {
+        next.cgroupPath = cgroupPath;
+        next.cgroupPathSince = cgroupPathSince;
+        cgroupPath = null;
+        moved = true;
+      }
+      if (cgroupId != 0 && cgroupIdSince >= t) {
+        next.cgroupId = cgroupId;
+        next.cgroupIdSince = cgroupIdSince;
+        cgroupId = 0;
+        moved = true;
+      }
+      if (containerKey != null && containerKeySince >= t) {
+        next.containerKey = containerKey;
+        next.containerKeySince = containerKeySince;
+        containerKey = null;
+        moved = true;
+      }
+      if (podUid != null && podUidSince >= t) {
+        next.podUid = podUid;
+        next.podUidSince = podUidSince;
+        podUid = null;
+        moved = true;
+      }
+      return moved ? next : null;
     }
   }
 
-  /** The identities of each pid, in the order of the execs that started them. */
-  private final Map<EntityKey, List<ProcessInfo>> processes = new HashMap<>();
+  /**
+   * The identities of one pid: {@code infos[i]} holds from {@code changes[i - 1]} (inclusive) to
+   * {@code changes[i]} (exclusive), nanoseconds since the Unix epoch; {@code infos[0]} from the
+   * beginning of time.
+   */
+  private static final class Identities {
+    long[] changes = new long[0];
+    ProcessInfo[] infos = new ProcessInfo[1];
 
+    int at(long epochNanos) {
+      int i = 0;
+      while (i < changes.length && changes[i] <= epochNanos) {
+        i++;
+      }
+      return i;
+    }
+
+    /** Ends the identity holding at {@code t} there; a new, empty one starts. */
+    void change(long t) {
+      int i = at(t);
+      if ((i > 0 && changes[i - 1] == t) || changes.length >= MAX_CHANGES_PER_PID) {
+        return;
+      }
+      long[] c = new long[changes.length + 1];
+      System.arraycopy(changes, 0, c, 0, i);
+      c[i] = t;
+      System.arraycopy(changes, i, c, i + 1, changes.length - i);
+      ProcessInfo[] n = new ProcessInfo[infos.length + 1];
+      System.arraycopy(infos, 0, n, 0, i + 1);
+      System.arraycopy(infos, i + 1, n, i + 2, infos.length - i - 1);
+      // Events after t read before this change taught the identity that held then: theirs moves.
+      n[i + 1] = infos[i] == null ? null : infos[i].splitAt(t);
+      changes = c;
+      infos = n;
+    }
+  }
+
+  private final Map<EntityKey, Identities> processes = new HashMap<>();
   private final Map<String, Set<EntityKey>> byContainer = new HashMap<>();
   private final Map<String, Set<EntityKey>> byPod = new HashMap<>();
   private final Map<EntityKey, Set<EntityKey>> byCgroup = new HashMap<>();
-  private final Map<EntityKey, long[]> execTimes = new HashMap<>();
 
   /**
    * Learns from one event; events without a pid teach nothing.
@@ -73,139 +135,80 @@ public final class ProcessDirectory {
       return;
     }
     EntityKey key = EntityKey.process(e.host(), e.pid());
-    long at = e.endEpochNanos();
-    if (e.name() == EventName.PROCESS_EXEC) {
-      rememberExec(key, at);
-      startIdentity(key, at);
-    }
-    ProcessInfo info = process(key, at);
-    if (info == null) {
-      if (e.comm() == null && e.cgroupPath() == null && e.containerId() == null) {
+    long t = e.endEpochNanos();
+    boolean change = e.name() == EventName.PROCESS_EXEC || e.name() == EventName.PROCESS_EXIT;
+    Identities ids = processes.get(key);
+    if (ids == null) {
+      if (!change && e.comm() == null && e.cgroupPath() == null && e.containerId() == null) {
         return;
       }
-      info = startIdentity(key, Long.MIN_VALUE);
+      ids = new Identities();
+      processes.put(key, ids);
     }
-    if (e.comm() != null
-        && (info.comm == null || e.pid() == e.tid())
-        && !e.comm().equals(info.comm)) {
+    if (change) {
+      ids.change(e.name() == EventName.PROCESS_EXIT ? t + 1 : t);
+    }
+    int i = ids.at(t);
+    ProcessInfo info = ids.infos[i];
+    if (info == null) {
+      info = new ProcessInfo();
+      ids.infos[i] = info;
+    }
+    if (e.comm() != null && (info.comm == null || e.pid() == e.tid())) {
+      info.commSince = since(e.comm().equals(info.comm), info.commSince, t);
       info.comm = e.comm();
-      info.commAt = at;
     }
-    if (e.cgroupPath() != null && !e.cgroupPath().equals(info.cgroupPath)) {
-      info.cgroupPath = e.cgroupPath();
-      info.cgroupPathAt = at;
-      byCgroup
-          .computeIfAbsent(EntityKey.cgroup(e.host(), e.cgroupPath()), k -> new LinkedHashSet<>())
-          .add(key);
+    if (e.cgroupPath() != null) {
+      boolean same = e.cgroupPath().equals(info.cgroupPath);
+      info.cgroupPathSince = since(same, info.cgroupPathSince, t);
+      if (!same) {
+        info.cgroupPath = e.cgroupPath();
+        byCgroup
+            .computeIfAbsent(EntityKey.cgroup(e.host(), e.cgroupPath()), k -> new LinkedHashSet<>())
+            .add(key);
+      }
     }
-    if (e.cgroupId() != 0 && e.cgroupId() != info.cgroupId) {
+    if (e.cgroupId() != 0) {
+      info.cgroupIdSince = since(e.cgroupId() == info.cgroupId, info.cgroupIdSince, t);
       info.cgroupId = e.cgroupId();
-      info.cgroupIdAt = at;
     }
     String container = CgroupNames.containerKey(containerIdOf(e));
-    if (container != null && !container.equals(info.containerKey)) {
-      info.containerKey = container;
-      info.containerKeyAt = at;
-      byContainer.computeIfAbsent(container, k -> new LinkedHashSet<>()).add(key);
+    if (container != null) {
+      boolean same = container.equals(info.containerKey);
+      info.containerKeySince = since(same, info.containerKeySince, t);
+      if (!same) {
+        info.containerKey = container;
+        byContainer.computeIfAbsent(container, k -> new LinkedHashSet<>()).add(key);
+      }
     }
     String pod = e.podUid() != null ? e.podUid() : CgroupNames.podUid(e.cgroupPath());
-    if (pod != null && !pod.equals(info.podUid)) {
-      info.podUid = pod;
-      info.podUidAt = at;
-      byPod.computeIfAbsent(pod, k -> new LinkedHashSet<>()).add(key);
+    if (pod != null) {
+      boolean same = pod.equals(info.podUid);
+      info.podUidSince = since(same, info.podUidSince, t);
+      if (!same) {
+        info.podUid = pod;
+        byPod.computeIfAbsent(pod, k -> new LinkedHashSet<>()).add(key);
+      }
     }
   }
 
-  private void rememberExec(EntityKey key, long epochNanos) {
-    long[] times = execTimes.get(key);
-    if (times == null) {
-      execTimes.put(key, new long[] {epochNanos});
-    } else if (times.length < MAX_EXECS_PER_PID) {
-      long[] more = java.util.Arrays.copyOf(times, times.length + 1);
-      more[times.length] = epochNanos;
-      java.util.Arrays.sort(more);
-      execTimes.put(key, more);
-    }
+  /** The earliest time a value was taught: {@code t} for a new one, else the earlier of both. */
+  private static long since(boolean same, long since, long t) {
+    return same ? Math.min(since, t) : t;
   }
 
   /**
-   * Whether the process was replaced between two moments: a {@code process.exec} of its pid lies in
-   * {@code (min(a, b), max(a, b)]}. An event on the other side of an exec belongs to another
-   * process that reused the pid (or to the same process after an exec), not to a span's process.
+   * Whether the pid changed identity between two moments: a {@code process.exec} or {@code
+   * process.exit} of it lies between them. An event on the other side belongs to another process
+   * that reused the pid (or to the same process after an exec), not to a span's process.
    *
    * @param processKey a key of kind PROCESS
    * @param a one moment, nanoseconds since the Unix epoch
    * @param b the other moment
    */
-  public boolean execBetween(EntityKey processKey, long a, long b) {
-    long[] times = execTimes.get(processKey);
-    if (times == null) {
-      return false;
-    }
-    long lo = Math.min(a, b);
-    long hi = Math.max(a, b);
-    for (long t : times) {
-      if (t > lo && t <= hi) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The identity of a pid that starts at {@code since}, added in exec order if it is new; the
-   * oldest identity is dropped when a pid has more than {@link #MAX_EXECS_PER_PID}.
-   */
-  private ProcessInfo startIdentity(EntityKey key, long since) {
-    List<ProcessInfo> identities = processes.computeIfAbsent(key, k -> new ArrayList<>(1));
-    int i = 0;
-    while (i < identities.size() && identities.get(i).since < since) {
-      i++;
-    }
-    if (i < identities.size() && identities.get(i).since == since) {
-      return identities.get(i);
-    }
-    ProcessInfo info = new ProcessInfo(since);
-    identities.add(i, info);
-    if (i > 0) {
-      takeOver(identities.get(i - 1), info);
-    }
-    if (identities.size() > MAX_EXECS_PER_PID + 1) {
-      identities.remove(0);
-    }
-    return info;
-  }
-
-  /**
-   * Moves to a new identity what its predecessor was taught by events at or after the exec that
-   * starts it: they were learned before the exec was, and are the next process's.
-   */
-  private static void takeOver(ProcessInfo previous, ProcessInfo next) {
-    if (previous.comm != null && previous.commAt >= next.since) {
-      next.comm = previous.comm;
-      next.commAt = previous.commAt;
-      previous.comm = null;
-    }
-    if (previous.cgroupPath != null && previous.cgroupPathAt >= next.since) {
-      next.cgroupPath = previous.cgroupPath;
-      next.cgroupPathAt = previous.cgroupPathAt;
-      previous.cgroupPath = null;
-    }
-    if (previous.cgroupId != 0 && previous.cgroupIdAt >= next.since) {
-      next.cgroupId = previous.cgroupId;
-      next.cgroupIdAt = previous.cgroupIdAt;
-      previous.cgroupId = 0;
-    }
-    if (previous.containerKey != null && previous.containerKeyAt >= next.since) {
-      next.containerKey = previous.containerKey;
-      next.containerKeyAt = previous.containerKeyAt;
-      previous.containerKey = null;
-    }
-    if (previous.podUid != null && previous.podUidAt >= next.since) {
-      next.podUid = previous.podUid;
-      next.podUidAt = previous.podUidAt;
-      previous.podUid = null;
-    }
+  public boolean identityChangedBetween(EntityKey processKey, long a, long b) {
+    Identities ids = processes.get(processKey);
+    return ids != null && ids.at(a) != ids.at(b);
   }
 
   /** The container id of an event: its own field, else the one in its cgroup path. */
@@ -213,56 +216,44 @@ public final class ProcessDirectory {
     return e.containerId() != null ? e.containerId() : CgroupNames.containerId(e.cgroupPath());
   }
 
-  /** What is known about a host process in its latest identity, or null. */
-  ProcessInfo process(EntityKey processKey) {
-    List<ProcessInfo> identities = processes.get(processKey);
-    return identities == null ? null : identities.get(identities.size() - 1);
+  /**
+   * What is known about the process a host pid was at a moment, or null.
+   *
+   * @param epochNanos the moment, nanoseconds since the Unix epoch (e.g. a span's start)
+   */
+  ProcessInfo process(EntityKey processKey, long epochNanos) {
+    Identities ids = processes.get(processKey);
+    return ids == null ? null : ids.infos[ids.at(epochNanos)];
   }
 
   /**
-   * What is known about a host process as it was at one moment: the identity started by the last
-   * exec of its pid at or before it, or null.
-   *
-   * @param processKey a key of kind PROCESS
-   * @param epochNanos the moment, nanoseconds since the Unix epoch
+   * Host processes in a container (by container key) at a moment: pids whose identity then was seen
+   * in it, not a pid that another process reused before or after.
    */
-  ProcessInfo process(EntityKey processKey, long epochNanos) {
-    List<ProcessInfo> identities = processes.get(processKey);
-    if (identities == null) {
-      return null;
-    }
-    for (int i = identities.size() - 1; i >= 0; i--) {
-      if (identities.get(i).since <= epochNanos) {
-        return identities.get(i);
-      }
-    }
-    return null;
-  }
-
-  /** Host processes in a container (by container key) at a moment. */
   Set<EntityKey> processesOfContainer(String containerKey, long epochNanos) {
     return at(byContainer.get(containerKey), epochNanos, i -> containerKey.equals(i.containerKey));
   }
 
-  /** Host processes in a pod at a moment. */
+  /** Host processes in a pod at a moment, as {@link #processesOfContainer}. */
   Set<EntityKey> processesOfPod(String podUid, long epochNanos) {
     return at(byPod.get(podUid), epochNanos, i -> podUid.equals(i.podUid));
   }
 
-  /** Host processes in a cgroup (key of kind CGROUP) at a moment. */
+  /**
+   * Host processes in a cgroup (key of kind CGROUP) at a moment, as {@link #processesOfContainer}.
+   */
   Set<EntityKey> processesOfCgroup(EntityKey cgroupKey, long epochNanos) {
     return at(byCgroup.get(cgroupKey), epochNanos, i -> cgroupKey.id().equals(i.cgroupPath));
   }
 
-  /** The processes of a set whose identity at a moment satisfies a test. */
-  private Set<EntityKey> at(Set<EntityKey> seen, long epochNanos, Predicate<ProcessInfo> test) {
+  private Set<EntityKey> at(Set<EntityKey> seen, long epochNanos, Predicate<ProcessInfo> then) {
     if (seen == null) {
       return Set.of();
     }
     Set<EntityKey> out = new LinkedHashSet<>();
     for (EntityKey k : seen) {
       ProcessInfo info = process(k, epochNanos);
-      if (info != null && test.test(info)) {
+      if (info != null && then.test(info)) {
         out.add(k);
       }
     }

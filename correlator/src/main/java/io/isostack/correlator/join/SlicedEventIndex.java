@@ -20,6 +20,10 @@ public final class SlicedEventIndex implements EventSource {
   private final EventRouter router;
   private long events;
 
+  /**
+   * Creates an empty index whose slices each cover {@code sliceNanos} of event time; {@code router}
+   * says under which keys an event is found.
+   */
   public SlicedEventIndex(long sliceNanos, EventRouter router) {
     if (sliceNanos <= 0) {
       throw new IllegalArgumentException("sliceNanos must be positive");

@@ -73,11 +73,18 @@ public final class SpanJoinKeys {
     return sandbox;
   }
 
+  /**
+   * Resolves the join keys of {@code span} in {@code trace} (docs/METHOD.md §5).
+   *
+   * @param defaultHost the host of a span without {@code host.name}
+   * @param directory what is known of processes and cgroups: pid to cgroup, container to pids
+   */
   public static SpanJoinKeys resolve(
       Trace trace, SpanView span, String defaultHost, ProcessDirectory directory) {
     SpanJoinKeys h = new SpanJoinKeys(span.host() != null ? span.host() : defaultHost);
     boolean containerised = span.containerId() != null || span.podUid() != null;
-    // The identities of the host pids as they were when the span started (a pid may be reused).
+    // The identities of the host pids as they were when the span started (a pid may be reused):
+    // a container's or pod's pids are those that were in it then.
     long at = span.startEpochNanos();
     if (span.pid() > 0 && !containerised) {
       h.processKeys.add(EntityKey.process(h.host, span.pid()));
@@ -97,7 +104,7 @@ public final class SpanJoinKeys {
     for (EntityKey p : h.processKeys) {
       ProcessDirectory.ProcessInfo info = directory.process(p, at);
       if (info == null) {
-        continue;
+        continue; // unknown then
       }
       if (info.comm != null) {
         comms.add(info.comm);
@@ -202,6 +209,11 @@ public final class SpanJoinKeys {
     return flow != null ? flow.local().address() : null;
   }
 
+  /**
+   * Whether a process or executable name is a sandbox's (gVisor {@code runsc}, its Sentry {@code
+   * runsc-sandbox}, Firecracker, Kata, a WebAssembly runtime): its syscalls are served by the
+   * sandbox (L-4).
+   */
   public static boolean isSandbox(String name) {
     if (name == null) {
       return false;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -30,7 +31,11 @@ import java.util.function.ToLongFunction;
  *       producer reported lost (bpftrace {@code lost_events}, carried as {@code producer.lost});
  *   <li>{@code correlator.records.rejected} (counter, records; {@code reason}): every {@link
  *       RejectReason} code registered at zero, from {@link RejectTally}; {@code other} sums any
- *       code not in that list.
+ *       code not in that list;
+ *   <li>{@code correlator.records.skipped} (counter, records; {@code reason}): records read
+ *       correctly but skipped ({@link io.isostack.codec.SkipReason}: {@code producer-text}, {@code
+ *       bpftrace-map}...), from {@link RejectTally#skippedCounts()}; one counter per reason as it
+ *       is first seen, at most {@value #MAX_SKIP_REASONS}, then {@code other}.
  * </ul>
  *
  * <p>Tag values are a closed set, so cardinality is bounded by the configuration: {@code source} is
@@ -58,6 +63,9 @@ public final class IngestMetrics implements MeterBinder {
           RejectReason.MISSING_TIME_ANCHOR,
           RejectReason.UNKNOWN_LAYOUT);
   static final String OTHER_REASON = "other";
+
+  /** The most skip reasons given a counter of their own; later ones are summed in {@code other}. */
+  static final int MAX_SKIP_REASONS = 64;
 
   private final ReceiveTally received;
   private final RejectTally rejects;
@@ -105,6 +113,36 @@ public final class IngestMetrics implements MeterBinder {
       rejected(registry, reason, rejects, t -> t.count(reason));
     }
     rejected(registry, OTHER_REASON, rejects, IngestMetrics::otherRejections);
+    Set<String> skipReasons = ConcurrentHashMap.newKeySet();
+    rejects.onNewSkipReason(
+        reason -> {
+          if (skipReasons.size() < MAX_SKIP_REASONS && skipReasons.add(reason)) {
+            skipped(registry, reason, rejects, t -> t.skippedCount(reason));
+          } else if (!skipReasons.contains(reason) && skipReasons.add(OTHER_REASON)) {
+            skipped(registry, OTHER_REASON, rejects, t -> otherSkips(t, skipReasons));
+          }
+        });
+  }
+
+  private static long otherSkips(RejectTally rejects, Set<String> registered) {
+    long n = 0;
+    for (Map.Entry<String, Long> e : rejects.skippedCounts().entrySet()) {
+      if (!registered.contains(e.getKey())) {
+        n += e.getValue();
+      }
+    }
+    return n;
+  }
+
+  private static <T> void skipped(
+      MeterRegistry registry, String reason, T state, ToLongFunction<T> value) {
+    FunctionCounter.builder("correlator.records.skipped", state, value::applyAsLong)
+        .description(
+            "Records the inputs read correctly but skipped: no evidence (bpftrace map/hist"
+                + " records, producer banners, unmapped producer events), by reason")
+        .baseUnit("records")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   /**

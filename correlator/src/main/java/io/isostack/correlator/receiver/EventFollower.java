@@ -1,8 +1,6 @@
 package io.isostack.correlator.receiver;
 
-import io.isostack.codec.KernelEventReader;
 import io.isostack.codec.ReadSummary;
-import io.isostack.codec.RejectListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -44,17 +42,16 @@ public final class EventFollower implements AutoCloseable {
    * Creates a follower; {@link #start()} starts it.
    *
    * @param path the file or FIFO, or null for standard input
-   * @param reader the decoder of lines (used by this follower's thread only)
-   * @param rejects receives rejected records
+   * @param input the format of the lines and the reader settings
+   * @param rejects counts rejected and skipped records
    * @param sink receives the batches
    */
-  public EventFollower(
-      Path path, KernelEventReader reader, RejectListener rejects, EventBatchSink sink) {
+  public EventFollower(Path path, EventInput input, RejectTally rejects, EventBatchSink sink) {
     this.path = path;
     this.source = path == null ? "stdin" : path.toString();
     this.decoder =
         new EventStreamDecoder(
-            Objects.requireNonNull(reader, "reader"), source, rejects, sink, MAX_BATCH);
+            Objects.requireNonNull(input, "input"), source, rejects, rejects, sink, MAX_BATCH);
     this.thread = new Thread(this::run, "events " + source);
     thread.setDaemon(true);
   }

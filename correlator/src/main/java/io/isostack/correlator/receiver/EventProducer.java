@@ -1,8 +1,6 @@
 package io.isostack.correlator.receiver;
 
-import io.isostack.codec.KernelEventReader;
 import io.isostack.codec.ReadSummary;
-import io.isostack.codec.RejectListener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one kernel-event producer ({@code --producer "bpftrace -q -f json sched.bt node-1"}) with
- * {@code /bin/sh -c}, reads its standard output as a canonical event stream (bare or
- * bpftrace-wrapped lines) and logs its standard error at debug level (bpftrace warns about
- * RLIMIT_MEMLOCK there). Its exit is logged and counted; it is not restarted.
+ * {@code /bin/sh -c}, reads its standard output in its {@link EventInput}'s format (by default the
+ * canonical event stream, bare or bpftrace-wrapped lines) and logs its standard error at debug
+ * level (bpftrace warns about RLIMIT_MEMLOCK there). Its exit is logged and counted; it is not
+ * restarted.
  *
  * <p>{@link #close()} sends SIGTERM to it and its descendants, waits up to {@value #STOP_MILLIS}
  * ms, then kills them. Thread-safe.
@@ -38,15 +37,15 @@ public final class EventProducer implements AutoCloseable {
    * Creates a producer; {@link #start()} runs it.
    *
    * @param command the shell command
-   * @param reader the decoder of its lines (used by its reading thread only)
-   * @param rejects receives rejected records
+   * @param input the format of its output and the reader settings
+   * @param rejects counts rejected and skipped records
    * @param sink receives the batches
    */
-  public EventProducer(
-      String command, KernelEventReader reader, RejectListener rejects, EventBatchSink sink) {
+  public EventProducer(String command, EventInput input, RejectTally rejects, EventBatchSink sink) {
     this.command = Objects.requireNonNull(command, "command");
     this.decoder =
-        new EventStreamDecoder(reader, "producer '" + command + "'", rejects, sink, MAX_BATCH);
+        new EventStreamDecoder(
+            input, "producer '" + command + "'", rejects, rejects, sink, MAX_BATCH);
   }
 
   /**

@@ -2,19 +2,22 @@ package io.isostack.correlator.receiver;
 
 import io.isostack.codec.KernelEventReader;
 import io.isostack.codec.ReadSummary;
+import io.isostack.codec.RecordStream;
 import io.isostack.codec.RejectListener;
-import io.isostack.codec.RejectReason;
-import io.isostack.codec.Rejection;
 import io.isostack.model.KernelEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Frames the bytes of one live kernel-event stream into lines, decodes each with {@link
- * KernelEventReader#decodeLine} and hands the events on in batches of at most {@link #maxBatch}.
- * The owner calls {@link #flush()} whenever the stream has nothing more to read right now, so that
- * a batch never waits for more input: latency stays as low as the input's own.
+ * Frames the bytes of one live kernel-event stream into lines, decodes each with the {@link
+ * RecordStream} of its {@link EventInput} (the same reader {@code analyze} uses for that format)
+ * and hands the events on in batches of at most {@link #maxBatch}. Skipped records are added to the
+ * {@link RejectTally} at each flush. The owner calls {@link #flush()} whenever the stream has
+ * nothing more to read right now, so that a batch never waits for more input: latency stays as low
+ * as the input's own.
  *
  * <p>A partial last line is held until its newline arrives (a file being appended to), or until
  * {@link #endOfStream()}. Lines longer than {@link KernelEventReader#MAX_LINE_BYTES} are skipped
@@ -22,12 +25,12 @@ import java.util.List;
  * {@link #lines()}, {@link #bytes()} and {@link #counts()} may be read from other threads.
  */
 final class EventStreamDecoder {
-  private final KernelEventReader reader;
-  private final KernelEventReader.StreamState state;
-  private final RejectListener rejects;
+  private final RecordStream stream;
+  private final RejectTally tally;
   private final EventBatchSink sink;
   private final int maxBatch;
   private final List<KernelEvent> batch = new ArrayList<>();
+  private Map<String, Long> skippedFlushed = Map.of();
   private byte[] line = new byte[8192];
   private int lineLen;
   private boolean skipping;
@@ -35,15 +38,27 @@ final class EventStreamDecoder {
   private volatile long bytes; // one writer: the stream's thread
   private volatile ReadSummary counts = new ReadSummary(0, 0, 0, 0);
 
+  /**
+   * @param input the format and reader settings
+   * @param source the stream's name, used in rejections
+   * @param rejects receives rejected records
+   * @param tally counts the skipped records (may be the same object as {@code rejects})
+   * @param sink receives the batches
+   * @param maxBatch the largest batch handed on
+   */
   EventStreamDecoder(
-      KernelEventReader reader,
+      EventInput input,
       String source,
       RejectListener rejects,
+      RejectTally tally,
       EventBatchSink sink,
       int maxBatch) {
-    this.reader = reader;
-    this.state = new KernelEventReader.StreamState(source);
-    this.rejects = rejects;
+    this.stream = input.open(source, batch::add, rejects);
+    if (!stream.lineFramed()) {
+      throw new IllegalArgumentException(
+          source + ": format " + input.format().name() + " cannot be read line by line");
+    }
+    this.tally = tally;
     this.sink = sink;
     this.maxBatch = maxBatch;
   }
@@ -68,6 +83,7 @@ final class EventStreamDecoder {
     if (lineLen > 0 || skipping) {
       endLine();
     }
+    stream.finish();
     flush();
   }
 
@@ -78,7 +94,15 @@ final class EventStreamDecoder {
       batch.clear();
       sink.put(out);
     }
-    counts = state.summary(); // every event decoded so far has been handed on
+    ReadSummary now = stream.summary(); // every event decoded so far has been handed on
+    Map<String, Long> skipped = now.skipped();
+    if (!skipped.equals(skippedFlushed)) {
+      Map<String, Long> delta = new TreeMap<>();
+      skipped.forEach((r, n) -> delta.put(r, n - skippedFlushed.getOrDefault(r, 0L)));
+      tally.skipped(delta);
+      skippedFlushed = skipped;
+    }
+    counts = now;
   }
 
   /** The lines read so far. */
@@ -119,12 +143,7 @@ final class EventStreamDecoder {
     lineNo++;
     if (skipping) {
       skipping = false;
-      rejects.rejected(
-          new Rejection(
-              state.source(),
-              lineNo,
-              RejectReason.LINE_TOO_LONG,
-              "line longer than " + KernelEventReader.MAX_LINE_BYTES + " bytes skipped"));
+      stream.lineTooLong(KernelEventReader.MAX_LINE_BYTES);
       return;
     }
     int len = lineLen;
@@ -132,7 +151,7 @@ final class EventStreamDecoder {
       len--;
     }
     lineLen = 0;
-    reader.decodeLine(line, 0, len, state, lineNo, batch::add, rejects);
+    stream.line(line, 0, len);
     if (batch.size() >= maxBatch) {
       flush();
     }

@@ -37,6 +37,9 @@ record HttpBody(byte[] bytes, int length) {
     }
   }
 
+  /** The most of a refused body read and discarded before answering 413: 4 MiB. */
+  static final long SWALLOW_BYTES = 4L * 1024 * 1024;
+
   /**
    * Reads the body of a request (blocking).
    *
@@ -49,6 +52,9 @@ record HttpBody(byte[] bytes, int length) {
       throws IOException, TooLargeException, UnsupportedEncodingException {
     long declared = request.getLength();
     if (declared > maxBytes) {
+      try (InputStream raw = Content.Source.asInputStream(request)) {
+        swallow(raw);
+      }
       throw new TooLargeException(
           "request body of " + declared + " bytes exceeds the limit of " + maxBytes + " bytes");
     }
@@ -65,12 +71,36 @@ record HttpBody(byte[] bytes, int length) {
     }
     try (InputStream raw = Content.Source.asInputStream(request)) {
       InputStream in = gzip ? new GZIPInputStream(new Capped(raw, maxBytes)) : raw;
-      return readCapped(in, maxBytes, gzip ? " after decompression" : "");
+      try {
+        return readCapped(in, maxBytes, gzip ? " after decompression" : "");
+      } catch (TooLargeException e) {
+        swallow(raw);
+        throw e;
+      }
     } catch (IOException e) {
       if (e.getCause() instanceof TooLargeException t) {
         throw t;
       }
       throw e;
+    }
+  }
+
+  /**
+   * Reads and discards what is left of a refused body, up to {@value #SWALLOW_BYTES} bytes, so that
+   * closing the connection after the 413 does not reset it while the client is still sending: a TCP
+   * reset discards the answer before the client reads it (RFC 9112 §9.6, "tear-down"). Larger
+   * remainders are left unread and the connection is closed.
+   */
+  private static void swallow(InputStream raw) {
+    byte[] buf = new byte[8192];
+    long left = SWALLOW_BYTES;
+    try {
+      int n;
+      while (left > 0 && (n = raw.read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // The client gave up sending: nothing left to protect.
     }
   }
 

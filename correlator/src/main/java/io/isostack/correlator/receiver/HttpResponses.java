@@ -9,10 +9,13 @@ import org.eclipse.jetty.util.Callback;
 /** Writes whole responses. Stateless. */
 public final class HttpResponses {
   static final String PROTOBUF = "application/x-protobuf";
+
+  /** The JSON content type. */
   public static final String JSON = "application/json";
 
   private HttpResponses() {}
 
+  /** Writes a whole response of {@code status} with the given body and content type. */
   public static void send(
       Response response, Callback callback, int status, String contentType, byte[] body) {
     response.setStatus(status);
@@ -21,6 +24,9 @@ public final class HttpResponses {
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 
+  /**
+   * Writes a whole plain-text (UTF-8) response of {@code status}, the text followed by a newline.
+   */
   public static void text(Response response, Callback callback, int status, String text) {
     send(
         response,

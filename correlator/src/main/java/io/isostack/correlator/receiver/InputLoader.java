@@ -1,13 +1,14 @@
 package io.isostack.correlator.receiver;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.codec.EventReaders;
-import io.isostack.codec.InputFormat;
+import io.isostack.codec.FormatReader;
+import io.isostack.codec.FormatReaders;
+import io.isostack.codec.InputHead;
 import io.isostack.codec.InputSpec;
 import io.isostack.codec.LibbpfToolsReader;
-import io.isostack.codec.OtlpJsonTraceReader;
-import io.isostack.codec.OtlpProtoTraceReader;
+import io.isostack.codec.ReadContext;
 import io.isostack.codec.ReadSummary;
+import io.isostack.codec.RecordStream;
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.Rejection;
 import io.isostack.model.KernelEvent;
@@ -32,7 +33,10 @@ import java.util.zip.GZIPInputStream;
  * InputSummary} and skipped; the others are still read. Not thread-safe.
  */
 public final class InputLoader {
-  private static final int HEAD_BYTES = 64 * 1024;
+  private static final int HEAD_BYTES = InputHead.MAX_BYTES;
+
+  /** The default host given to trace readers: spans name their host in their resource. */
+  private static final String NO_HOST = "unknown";
 
   private final ClockConverter clocks;
   private final LibbpfToolsReader.Options libbpf;
@@ -102,10 +106,9 @@ public final class InputLoader {
         true,
         (in, format, source) -> {
           ReadSummary s =
-              format == InputFormat.OTLP_PROTO
-                  ? new OtlpProtoTraceReader().read(in, source, out, summary)
-                  : new OtlpJsonTraceReader().read(in, source, out, summary);
+              open(FormatReaders.trace(format.name()), source, NO_HOST, out, summary, in);
           summary.spans(source, s.records());
+          summary.skipped(s.skipped());
         });
   }
 
@@ -122,13 +125,34 @@ public final class InputLoader {
         false,
         (in, format, source) -> {
           ReadSummary s =
-              EventReaders.read(
-                  format, in, source, clocks, defaultHost, libbpf, out, clockAware(source));
+              open(
+                  FormatReaders.event(format.name()),
+                  source,
+                  defaultHost,
+                  out,
+                  clockAware(source),
+                  in);
           summary.events(source, s.records());
+          summary.skipped(s.skipped());
           if (s.lost() > 0) {
             summary.lost(source, s.lost());
           }
         });
+  }
+
+  private <T> ReadSummary open(
+      FormatReader<T> format,
+      String source,
+      String defaultHost,
+      Consumer<? super T> out,
+      RejectListener rejects,
+      InputStream in)
+      throws IOException {
+    ReadContext context = ReadContext.of(clocks, defaultHost, Clock.systemUTC()).withLibbpf(libbpf);
+    RecordStream stream = format.open(source, context, out, rejects);
+    stream.read(in);
+    stream.finish();
+    return stream.summary();
   }
 
   private RejectListener clockAware(String source) {
@@ -145,7 +169,7 @@ public final class InputLoader {
   }
 
   private interface Body {
-    void read(InputStream in, InputFormat format, String source) throws IOException;
+    void read(InputStream in, FormatReader<?> format, String source) throws IOException;
   }
 
   private void read(InputSpec spec, boolean traces, Body body) {
@@ -157,20 +181,21 @@ public final class InputLoader {
       if (isGzip(in)) {
         data = new BufferedInputStream(new GZIPInputStream(in), HEAD_BYTES);
       }
-      InputFormat format = spec.format() != null ? spec.format() : detect(data);
+      FormatReader<?> format = spec.format();
       if (format == null) {
-        fail(
-            source,
-            "cannot tell the format from the content; name it as FORMAT:PATH"
-                + " with FORMAT one of otlp-json, otlp-proto, events");
-        return;
+        FormatReaders.Detected d = detect(data);
+        if (d.format() == null) {
+          fail(source, d.describe(source));
+          return;
+        }
+        format = d.format();
       }
-      boolean isTraces = !format.carriesEvents();
+      boolean isTraces = FormatReaders.trace(format.name()) != null;
       if (isTraces != traces) {
         fail(
             source,
             "this looks like "
-                + format.cliName()
+                + format.name()
                 + " data; pass it with "
                 + (isTraces ? "--traces" : "--events"));
         return;
@@ -181,14 +206,6 @@ public final class InputLoader {
     } catch (IOException e) {
       fail(source, e.getMessage() == null ? e.toString() : e.getMessage());
     }
-  }
-
-  private static String formatNames() {
-    StringBuilder b = new StringBuilder();
-    for (InputFormat f : InputFormat.values()) {
-      b.append(b.length() == 0 ? "" : ", ").append(f.cliName());
-    }
-    return b.toString();
   }
 
   private InputStream counting(InputStream raw, String source, long total) {
@@ -229,10 +246,10 @@ public final class InputLoader {
     return a == 0x1f && b == 0x8b;
   }
 
-  private static InputFormat detect(InputStream in) throws IOException {
+  private static FormatReaders.Detected detect(InputStream in) throws IOException {
     in.mark(HEAD_BYTES);
     byte[] head = in.readNBytes(HEAD_BYTES);
     in.reset();
-    return InputFormat.detect(head, head.length);
+    return FormatReaders.detect(InputHead.of(head, head.length));
   }
 }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * What was read: spans and events per source, records rejected by reason with the first few
- * examples (file and line), events lost by producers.
+ * examples (file and line), records skipped by reason (read correctly but carrying no evidence:
+ * {@link io.isostack.codec.SkipReason}), events lost by producers.
  *
  * <p>Thread-safe: readers on several threads may report into one summary.
  */
@@ -22,6 +23,7 @@ public final class InputSummary implements RejectListener {
   private final Map<String, Long> eventsBySource = new TreeMap<>();
   private final Map<String, Long> rejectedByReason = new TreeMap<>();
   private final Map<String, Long> lostBySource = new TreeMap<>();
+  private final Map<String, Long> skippedByReason = new TreeMap<>();
   private final List<Rejection> examples = new ArrayList<>();
   private final List<String> unreadable = new ArrayList<>();
 
@@ -38,6 +40,11 @@ public final class InputSummary implements RejectListener {
   /** Counts events a producer reported lost. */
   public synchronized void lost(String source, long count) {
     lostBySource.merge(source, count, Long::sum);
+  }
+
+  /** Counts records skipped on purpose, by reason code ({@code ReadSummary#skipped()}). */
+  public synchronized void skipped(Map<String, Long> byReason) {
+    byReason.forEach((reason, n) -> skippedByReason.merge(reason, n, Long::sum));
   }
 
   /** Records an input that could not be opened or read at all, with the reason. */
@@ -66,6 +73,16 @@ public final class InputSummary implements RejectListener {
   /** Rejected records per reason code. */
   public synchronized Map<String, Long> rejectedByReason() {
     return Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));
+  }
+
+  /** Skipped records per reason code. */
+  public synchronized Map<String, Long> skippedByReason() {
+    return Collections.unmodifiableMap(new TreeMap<>(skippedByReason));
+  }
+
+  /** Total records skipped. */
+  public synchronized long skippedTotal() {
+    return skippedByReason.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** Events lost per producer source. */

@@ -1,11 +1,11 @@
 package io.isostack.correlator.receiver;
 
-import io.isostack.clock.ClockConverter;
-import io.isostack.codec.KernelEventReader;
 import io.isostack.codec.OtlpJsonTraceReader;
 import io.isostack.codec.OtlpLogEvents;
 import io.isostack.codec.OtlpLogEventsJson;
 import io.isostack.codec.OtlpProtoTraceReader;
+import io.isostack.codec.ReadContext;
+import io.isostack.codec.RecordStream;
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
@@ -37,8 +37,7 @@ public final class LiveIngest {
 
   private final SpanConsumer spanConsumer;
   private final EventConsumer eventConsumer;
-  private final ClockConverter clocks;
-  private final String defaultHost;
+  private final ReadContext context;
   private final RejectTally tally;
   private final ReceiveTally received = new ReceiveTally();
 
@@ -47,20 +46,18 @@ public final class LiveIngest {
    *
    * @param spanConsumer where spans go
    * @param eventConsumer where kernel events go
-   * @param clocks clock offsets, shared with the event followers
-   * @param defaultHost the host of events without {@code host.name}
-   * @param tally counts every rejection
+   * @param context clock offsets (shared with the event followers), the host of events without
+   *     {@code host.name}, time anchors
+   * @param tally counts every rejection and skipped record
    */
   public LiveIngest(
       SpanConsumer spanConsumer,
       EventConsumer eventConsumer,
-      ClockConverter clocks,
-      String defaultHost,
+      ReadContext context,
       RejectTally tally) {
     this.spanConsumer = Objects.requireNonNull(spanConsumer, "spanConsumer");
     this.eventConsumer = Objects.requireNonNull(eventConsumer, "eventConsumer");
-    this.clocks = Objects.requireNonNull(clocks, "clocks");
-    this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
+    this.context = Objects.requireNonNull(context, "context");
     this.tally = Objects.requireNonNull(tally, "tally");
   }
 
@@ -120,7 +117,8 @@ public final class LiveIngest {
     received.add(channel, 0, bytes, 0);
     Collector c = new Collector();
     List<KernelEvent> events = new ArrayList<>();
-    new OtlpLogEvents(clocks, defaultHost).convert(request, source, events::add, c);
+    new OtlpLogEvents(context.clocks(), context.defaultHost())
+        .convert(request, source, events::add, c);
     return offerEvents(events, c, "log records", channel);
   }
 
@@ -137,28 +135,28 @@ public final class LiveIngest {
   }
 
   /**
-   * Kernel events of a body of canonical JSON lines (bare or bpftrace-wrapped).
+   * Kernel events of a body of lines in an event format ({@code POST
+   * /v1/kernel-events?format=NAME}), read by the same reader as {@code analyze} and {@code
+   * --events}.
    *
-   * @return invalid when no line held a valid event and some were rejected
+   * @param format the format's name, or null for the canonical stream (bare or bpftrace-wrapped)
+   * @return invalid when the format is unknown, or when no line held a valid event and some were
+   *     rejected
    */
-  public IngestResult kernelEvents(byte[] body, int len, String source) {
+  public IngestResult kernelEvents(byte[] body, int len, String format, String source) {
     received.add(Channel.KERNEL_EVENTS, 0, len, 0);
+    EventInput input;
+    try {
+      input = EventInput.named(format, context);
+    } catch (IllegalArgumentException e) {
+      return IngestResult.invalid(e.getMessage());
+    }
     Collector c = new Collector();
     List<KernelEvent> events = new ArrayList<>();
-    EventStreamDecoder d =
-        new EventStreamDecoder(
-            new KernelEventReader(clocks, defaultHost),
-            source,
-            c,
-            events::addAll,
-            Integer.MAX_VALUE);
-    try {
-      d.feed(body, 0, len);
-      d.endOfStream();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return IngestResult.refused(0);
-    }
+    RecordStream stream = input.open(source, events::add, c);
+    stream.message(body, 0, len);
+    stream.finish();
+    tally.skipped(stream.summary().skipped());
     if (events.isEmpty() && c.rejected > 0) {
       return new IngestResult(
           IngestResult.Outcome.INVALID, 0, c.rejected, c.message("lines"), c.errors);

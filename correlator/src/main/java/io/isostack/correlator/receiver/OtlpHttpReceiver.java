@@ -42,6 +42,12 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   private final LiveIngest ingest;
   private final long maxBodyBytes;
 
+  /**
+   * Creates the receiver.
+   *
+   * @param ingest where decoded requests go
+   * @param maxBodyBytes the largest body accepted, compressed or after decompression (413 above)
+   */
   public OtlpHttpReceiver(LiveIngest ingest, long maxBodyBytes) {
     this.ingest = ingest;
     this.maxBodyBytes = maxBodyBytes;
@@ -84,7 +90,9 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
     }
     String source = "otlp-http " + path;
     if (kernel) {
-      kernelEvents(ingest.kernelEvents(body.bytes(), body.length(), source), response, callback);
+      String format = Request.extractQueryParameters(request).getValue("format");
+      kernelEvents(
+          ingest.kernelEvents(body.bytes(), body.length(), format, source), response, callback);
     } else if (path.equals(TRACES)) {
       traces(body, json, source, response, callback);
     } else {
@@ -152,6 +160,9 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       g.writeStartObject();
       g.writeNumberField("accepted", r.accepted());
       g.writeNumberField("rejected", r.rejected());
+      if (r.outcome() == IngestResult.Outcome.INVALID && r.errors().isEmpty()) {
+        g.writeStringField("message", r.message()); // nothing was decoded: say why
+      }
       g.writeArrayFieldStart("errors");
       for (Rejection x : r.errors()) {
         g.writeStartObject();

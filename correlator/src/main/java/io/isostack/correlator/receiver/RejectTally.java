@@ -2,18 +2,23 @@ package io.isostack.correlator.receiver;
 
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.Rejection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts the records live inputs reject, by reason, and logs them once per burst: the first
- * rejection of a burst is logged with its message, later ones are only counted until {@value
- * #BURST_SECONDS} s have passed, when one line sums them up. Data errors never stop an input.
+ * Counts the records live inputs reject, by reason, and the records they skip on purpose (well
+ * formed, no evidence: {@link io.isostack.codec.SkipReason}), by reason. Rejections are logged once
+ * per burst: the first rejection of a burst is logged with its message, later ones are only counted
+ * until {@value #BURST_SECONDS} s have passed, when one line sums them up. Data errors never stop
+ * an input.
  *
  * <p>Thread-safe: every receiver and follower shares one tally.
  */
@@ -23,6 +28,8 @@ public final class RejectTally implements RejectListener {
   private static final long BURST_NANOS = BURST_SECONDS * 1_000_000_000L;
 
   private final Map<String, LongAdder> byReason = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> skippedByReason = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> skipReasonListeners = new CopyOnWriteArrayList<>();
   private final LongSupplier nanoTime;
   private long burstStart;
   private boolean inBurst;
@@ -78,5 +85,52 @@ public final class RejectTally implements RejectListener {
     Map<String, Long> out = new TreeMap<>();
     byReason.forEach((k, v) -> out.put(k, v.sum()));
     return out;
+  }
+
+  /**
+   * Counts {@code n} records skipped for {@code reason}; a reason seen for the first time is told
+   * to the {@link #onNewSkipReason} listeners first.
+   */
+  public void skipped(String reason, long n) {
+    LongAdder a = skippedByReason.get(reason);
+    if (a == null) {
+      LongAdder created = new LongAdder();
+      a = skippedByReason.putIfAbsent(reason, created);
+      if (a == null) {
+        a = created;
+        for (Consumer<String> l : skipReasonListeners) {
+          l.accept(reason);
+        }
+      }
+    }
+    a.add(n);
+  }
+
+  /** Counts the skipped records of one read, by reason ({@code ReadSummary#skipped()}). */
+  public void skipped(Map<String, Long> byReason) {
+    byReason.forEach(this::skipped);
+  }
+
+  /** The skipped records so far with one reason; 0 if none. */
+  public long skippedCount(String reason) {
+    LongAdder n = skippedByReason.get(reason);
+    return n == null ? 0 : n.sum();
+  }
+
+  /** The skipped records so far, by reason, sorted by reason. */
+  public Map<String, Long> skippedCounts() {
+    Map<String, Long> out = new TreeMap<>();
+    skippedByReason.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  /**
+   * Calls {@code listener} with every skip reason seen so far and, from then on, with each new one
+   * (on the thread of the input that skipped it): how {@code /metrics} registers one counter per
+   * reason.
+   */
+  public void onNewSkipReason(Consumer<String> listener) {
+    skipReasonListeners.add(listener);
+    skippedByReason.keySet().forEach(listener);
   }
 }

@@ -70,10 +70,14 @@ final class Html {
       case L0 -> "#dc2626";
       case HOST -> "#92400e";
       case APPLICATION -> "#6b7280";
+      case UNKNOWN -> "#a1a1aa";
     };
   }
 
-  /** A CSS-safe token for the layer: {@code L4}…{@code L0}, {@code host}, {@code application}. */
+  /**
+   * A CSS-safe token for the layer: {@code L4}…{@code L0}, {@code host}, {@code application},
+   * {@code unknown}.
+   */
   static String token(IsolationLayer layer) {
     return layer.code().replace("-", "");
   }

@@ -61,6 +61,15 @@ final class HtmlFindingCard {
                 + " of "
                 + Html.duration(s.durationNanos())
                 + slowBecause(f)));
+    if (f.inSlowRequest()) {
+      fact(
+          o,
+          "share of the request",
+          meter(f.requestShare())
+              + " "
+              + esc(FindingText.requestClause(f).substring(2))
+              + (f.requestShare() > 0 ? " (its self time on the critical path)" : ""));
+    }
     fact(o, "span", "<code>" + esc(s.traceId()) + "</code> / <code>" + esc(s.spanId()) + "</code>");
     fact(o, "started", esc(Html.dateTime(s.startEpochNanos())));
     o.append("</dl>\n<p class=\"explanation\">")
@@ -168,6 +177,9 @@ final class HtmlFindingCard {
   }
 
   private static String slowBecause(Finding f) {
+    if ("request".equals(f.slowReason())) {
+      return ", a large share of a slow request's critical path";
+    }
     if ("baseline".equals(f.slowReason())) {
       return ", over its baseline " + Html.duration(f.baselineNanos());
     }

@@ -3,11 +3,14 @@ package io.isostack.correlator.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.isostack.codec.Rejection;
+import io.isostack.correlator.engine.Completeness;
 import io.isostack.correlator.finding.ChainLink;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.receiver.InputSummary;
+import io.isostack.model.EvidenceFamily;
 import io.isostack.model.KernelEvent;
+import io.isostack.model.Observation;
 import io.isostack.model.SpanView;
 import java.io.IOException;
 import java.io.Writer;
@@ -42,6 +45,9 @@ public final class JsonReportRenderer {
       }
       g.writeEndArray();
       input(g, report);
+      if (report.completeness() != null) {
+        completeness(g, report.completeness());
+      }
       g.writeEndObject();
     }
     out.write('\n');
@@ -80,6 +86,8 @@ public final class JsonReportRenderer {
     g.writeNumberField("selfNanos", f.selfNanos());
     g.writeStringField("slowReason", f.slowReason());
     g.writeNumberField("baselineNanos", f.baselineNanos());
+    g.writeNumberField("requestNanos", f.requestNanos());
+    g.writeNumberField("requestShare", Math.round(f.requestShare() * 1000) / 1000.0);
     g.writeStringField("layer", f.layer().code());
     g.writeStringField("layerTitle", f.layer().title());
     g.writeBooleanField("network", f.network());
@@ -96,6 +104,11 @@ public final class JsonReportRenderer {
       g.writeString(n);
     }
     g.writeEndArray();
+    g.writeObjectFieldStart("coverage");
+    for (Map.Entry<EvidenceFamily, Observation> c : f.coverage().entrySet()) {
+      g.writeStringField(c.getKey().wire(), c.getValue().wire());
+    }
+    g.writeEndObject();
     g.writeArrayFieldStart("chain");
     for (ChainLink c : f.chain()) {
       chainLink(g, c);
@@ -162,6 +175,38 @@ public final class JsonReportRenderer {
     g.writeEndObject();
   }
 
+  /**
+   * {@code "completeness":{"spans":…,"traces":…,"kernelEvents":{"scheduler":…},"watched":[…],
+   * "slowHops":…,"drilledDown":…,"unobserved":…,"toAdd":[{"family":…,"producer":…}]}}.
+   */
+  private static void completeness(JsonGenerator g, Completeness c) throws IOException {
+    g.writeObjectFieldStart("completeness");
+    g.writeNumberField("spans", c.spans());
+    g.writeNumberField("traces", c.traces());
+    g.writeObjectFieldStart("kernelEvents");
+    for (Map.Entry<EvidenceFamily, Long> e : c.eventsByFamily().entrySet()) {
+      g.writeNumberField(e.getKey().wire(), e.getValue());
+    }
+    g.writeEndObject();
+    g.writeArrayFieldStart("watched");
+    for (EvidenceFamily f : c.watched()) {
+      g.writeString(f.wire());
+    }
+    g.writeEndArray();
+    g.writeNumberField("slowHops", c.slowHops());
+    g.writeNumberField("drilledDown", c.drilledDown());
+    g.writeNumberField("unobserved", c.unobserved());
+    g.writeArrayFieldStart("toAdd");
+    for (EvidenceFamily f : c.toAdd()) {
+      g.writeStartObject();
+      g.writeStringField("family", f.wire());
+      g.writeStringField("producer", f.producer());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
   private static void input(JsonGenerator g, AnalysisReport r) throws IOException {
     InputSummary in = r.input();
     g.writeObjectFieldStart("input");
@@ -190,6 +235,10 @@ public final class JsonReportRenderer {
       g.writeEndObject();
     }
     g.writeEndArray();
+    g.writeEndObject();
+    g.writeObjectFieldStart("skipped");
+    g.writeNumberField("total", in.skippedTotal());
+    counts(g, "byReason", in.skippedByReason());
     g.writeEndObject();
     g.writeObjectFieldStart("lost");
     g.writeNumberField("total", in.lostTotal());

@@ -44,6 +44,10 @@ public final class TextReportRenderer {
       out.println();
     }
     input(report, out);
+    if (report.completeness() != null) {
+      out.println();
+      CompletenessText.render(report.completeness(), out);
+    }
     out.flush();
   }
 
@@ -69,12 +73,16 @@ public final class TextReportRenderer {
     out.println(FindingText.verdict(f));
     out.printf(
         Locale.ROOT,
-        "  trace %s span %s, self time %s (%s%s)%n",
+        "  trace %s span %s, self time %s (%s%s)%s%n",
         s.traceId(),
         s.spanId(),
         Durations.human(f.selfNanos()),
         f.slowReason(),
-        f.baselineNanos() >= 0 ? ", baseline " + Durations.human(f.baselineNanos()) : "");
+        f.baselineNanos() >= 0 ? ", baseline " + Durations.human(f.baselineNanos()) : "",
+        FindingText.requestClause(f));
+    if (!f.coverage().isEmpty()) {
+      out.println("  kernel " + FindingText.coverage(f));
+    }
     if (!f.chain().isEmpty()) {
       out.println("  evidence chain (horizontal first, then L-3 → L-4 → L-2 → L-1 → L-0 → host):");
       int i = 1;
@@ -151,6 +159,13 @@ public final class TextReportRenderer {
       for (Rejection x : in.rejectedExamples()) {
         out.println("  " + x);
       }
+    }
+    if (in.skippedTotal() > 0) {
+      out.println(
+          "Skipped "
+              + in.skippedTotal()
+              + " records that carry no evidence: "
+              + in.skippedByReason());
     }
     for (String u : in.unreadable()) {
       out.println("Could not read " + u);

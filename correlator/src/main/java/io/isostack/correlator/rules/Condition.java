@@ -19,7 +19,9 @@ import java.util.Set;
  * @param reasonPrefixes prefixes of which one must start {@code attrs.reason}, case-insensitive, or
  *     null
  * @param sandbox required sandbox context, or null
- * @param cpuQuota required CPU-quota context, or null
+ * @param cpuQuota required CPU-quota context (throttled), or null
+ * @param cpuLimit required CPU-limit context (the cgroup has a CFS quota, throttled or not), or
+ *     null
  * @param deviceKinds allowed device kinds, or null
  * @param minValue the event's {@code value} must be at least this, or null
  */
@@ -31,12 +33,13 @@ public record Condition(
     List<String> reasonPrefixes,
     Boolean sandbox,
     Boolean cpuQuota,
+    Boolean cpuLimit,
     Set<DeviceKind> deviceKinds,
     Double minValue) {
 
   /** A condition that always holds. */
   public static final Condition ALWAYS =
-      new Condition(null, null, null, null, null, null, null, null, null);
+      new Condition(null, null, null, null, null, null, null, null, null, null);
 
   private static final Map<String, String> ERRNO_NAMES =
       Map.of("1", "EPERM", "13", "EACCES", "110", "ETIMEDOUT", "111", "ECONNREFUSED", "4", "EINTR");
@@ -69,6 +72,9 @@ public record Condition(
     if (cpuQuota != null && cpuQuota != context.cpuQuota()) {
       return false;
     }
+    if (cpuLimit != null && cpuLimit != context.cpuLimit()) {
+      return false;
+    }
     if (deviceKinds != null && !deviceKinds.contains(context.deviceKind())) {
       return false;
     }
@@ -77,7 +83,7 @@ public record Condition(
 
   /** Whether the condition depends on the hop's context (not only on the event). */
   public boolean usesContext() {
-    return sandbox != null || cpuQuota != null || deviceKinds != null;
+    return sandbox != null || cpuQuota != null || cpuLimit != null || deviceKinds != null;
   }
 
   static String errnoName(String errno) {

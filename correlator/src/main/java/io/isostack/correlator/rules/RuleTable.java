@@ -174,7 +174,7 @@ public final class RuleTable {
         throw new IllegalArgumentException("field 'layer': " + e.getMessage(), e);
       }
       Weight w = constant(Weight.class, weight, "weight");
-      if ((w == Weight.INSTANT || w == Weight.BACKOFF) && instantNanos == 0) {
+      if ((w == Weight.INSTANT || w == Weight.BACKOFF || w == Weight.LOG) && instantNanos == 0) {
         throw new IllegalArgumentException(
             "field 'instantNanos' is required for weight '" + weight + "'");
       }
@@ -210,6 +210,7 @@ public final class RuleTable {
     @JsonProperty List<String> reasonPrefix;
     @JsonProperty Boolean sandbox;
     @JsonProperty Boolean cpuQuota;
+    @JsonProperty Boolean cpuLimit;
     @JsonProperty List<String> deviceKind;
     @JsonProperty Double minValue;
 
@@ -229,6 +230,7 @@ public final class RuleTable {
           reasonPrefix == null ? null : List.copyOf(reasonPrefix),
           sandbox,
           cpuQuota,
+          cpuLimit,
           kinds,
           minValue);
     }

@@ -18,6 +18,14 @@ public enum Weight {
    * instantNanos} (TCP_RTO_MIN for a first retransmit). The waits are then counted like intervals.
    */
   BACKOFF,
+  /**
+   * A log line (docs/METHOD.md §3.1): explains {@code instantNanos} of the self time when it was
+   * written on the span's entity or host within the span's window, like {@link #INSTANT}; a verdict
+   * decided by log lines alone gets a lower confidence than one decided by kernel intervals ({@code
+   * LOG_CONFIDENCE_FACTOR} of the vertical step), since a keyword says what failed but not how long
+   * it took.
+   */
+  LOG,
   /** Corroborating evidence only: it explains no time by itself but raises confidence. */
   NONE
 }

@@ -23,8 +23,8 @@ import org.eclipse.jetty.util.Fields;
  * The read-only API: {@code GET /healthz} always; with {@code --api}, {@code GET
  * /api/findings?limit=N} (the recent findings, newest first, each the object {@code analyze
  * --format json} writes plus {@code traceCompletedUnixNano} and {@code publishedUnixNano}) and
- * {@code GET /api/stats} (the engine's counters, rejections by reason, producers). Other paths are
- * left to the next handler. Thread-safe.
+ * {@code GET /api/stats} (the engine's counters, rejections and skipped records by reason,
+ * producers). Other paths are left to the next handler. Thread-safe.
  */
 final class ApiHandler extends Handler.Abstract {
   static final int DEFAULT_LIMIT = 100;
@@ -101,6 +101,8 @@ final class ApiHandler extends Handler.Abstract {
     ObjectNode o = MAPPER.valueToTree(engine.stats());
     ObjectNode rejected = o.putObject("rejectedByReason");
     rejects.counts().forEach(rejected::put);
+    ObjectNode skipped = o.putObject("skippedByReason");
+    rejects.skippedCounts().forEach(skipped::put);
     ArrayNode ps = o.putArray("producers");
     for (EventProducer p : producers) {
       ObjectNode n = ps.addObject();

@@ -1,16 +1,18 @@
 package io.isostack.correlator.server;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.ReadContext;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.metrics.ServeMetrics;
 import io.isostack.correlator.receiver.EventFollower;
+import io.isostack.correlator.receiver.EventInput;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.OtlpGrpcReceiver;
 import io.isostack.correlator.receiver.RejectTally;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,8 +36,10 @@ public final class LiveServer implements AutoCloseable {
    * @param httpPort the OTLP/HTTP (and API) port; 0 picks a free one, -1 turns it off
    * @param maxBodyBytes the largest request accepted, after decompression
    * @param api whether {@code /api/*} is served on the HTTP port
-   * @param events kernel-event files or FIFOs to follow; {@code -} is standard input
-   * @param producers shell commands whose standard output is a kernel-event stream
+   * @param events kernel-event files or FIFOs to follow, as {@code [FORMAT:]PATH} ({@link
+   *     EventInput#parse}); {@code -} is standard input
+   * @param producers shell commands whose standard output is kernel events, as {@code
+   *     [FORMAT:]COMMAND}
    * @param defaultHost the host of events without {@code host.name}
    */
   public record Settings(
@@ -103,20 +107,18 @@ public final class LiveServer implements AutoCloseable {
   public LiveServer(
       LiveAnalyzer engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
     this.engine = Objects.requireNonNull(engine, "engine");
-    LiveIngest ingest = new LiveIngest(engine, engine, clocks, settings.defaultHost(), rejects);
-    for (String command : settings.producers()) {
-      producers.add(
-          new EventProducer(
-              command,
-              new KernelEventReader(clocks, settings.defaultHost()),
-              rejects,
-              engine::putEvents));
+    ReadContext context = ReadContext.of(clocks, settings.defaultHost(), Clock.systemUTC());
+    LiveIngest ingest = new LiveIngest(engine, engine, context, rejects);
+    for (String value : settings.producers()) {
+      EventInput.Target t = EventInput.parse(value, context);
+      producers.add(new EventProducer(t.target(), t.input(), rejects, engine::putEvents));
     }
-    for (String e : settings.events()) {
+    for (String value : settings.events()) {
+      EventInput.Target t = EventInput.parseFile(value, context);
       followers.add(
           new EventFollower(
-              e.equals("-") ? null : Path.of(e),
-              new KernelEventReader(clocks, settings.defaultHost()),
+              t.target().equals("-") ? null : Path.of(t.target()),
+              t.input(),
               rejects,
               engine::putEvents));
     }

@@ -8,6 +8,7 @@ import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.join.DeviceKind;
 import io.isostack.correlator.rules.RuleContext;
+import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
 import java.util.ArrayList;
@@ -23,7 +24,13 @@ final class FindingBuilder {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
   private static final double CORROBORATION_BONUS = 0.1;
   private static final double LOST_EVENTS_FACTOR = 0.7;
-  private static final double UNKNOWN_DEVICE_FACTOR = 0.8;
+  static final double UNKNOWN_DEVICE_FACTOR = 0.8;
+
+  /**
+   * Confidence factor of a verdict whose only evidence is log lines (weight {@code log}): a keyword
+   * names what failed, not how long it took.
+   */
+  static final double LOG_CONFIDENCE_FACTOR = 0.6;
 
   private FindingBuilder() {}
 
@@ -33,6 +40,7 @@ final class FindingBuilder {
       RuleContext context,
       List<String> notes,
       long lostEvents,
+      Observed observed,
       VerticalStepSettings options,
       List<IsolationLayer> drillOrder) {
     long self = hop.selfNanos();
@@ -61,31 +69,8 @@ final class FindingBuilder {
     double lostFactor = lostEvents > 0 ? LOST_EVENTS_FACTOR : 1.0;
     boolean kernel = top != null && top.explainedNanos >= options.minExplainedFraction() * self;
     if (!kernel) {
-      long explainedByAny = explainedByAll(candidates, hop.self());
-      double confidence = clamp((1.0 - (double) explainedByAny / Math.max(1, self)) * lostFactor);
-      return new Finding(
-          hop.span(),
-          hop.trace().pathTo(hop.span()),
-          self,
-          hop.reason(),
-          hop.baselineNanos(),
-          IsolationLayer.APPLICATION,
-          false,
-          Finding.APPLICATION_CAUSE,
-          Finding.APPLICATION_TITLE,
-          confidence,
-          self - explainedByAny,
-          "kernel evidence explains "
-              + Durations.human(explainedByAny)
-              + " of "
-              + Durations.human(self)
-              + " self time",
-          "The time was spent in the application itself: no kernel signal explains enough of it.",
-          "Profile the application (CPU profile, locks, waits on other services).",
-          "§1 (look horizontally first, then vertically), §4 step 1",
-          notes,
-          chain,
-          evidence);
+      return new UnexplainedTime(hop, explainedByAll(candidates, hop.self()), observed, notes)
+          .finding(context, lostFactor, chain, evidence);
     }
     double confidence = (double) top.explainedNanos / Math.max(1, self);
     long sameLayerSignals =
@@ -98,6 +83,10 @@ final class FindingBuilder {
       confidence += CORROBORATION_BONUS;
     }
     confidence *= lostFactor;
+    if (top.signals.equals(java.util.Set.of(EventName.LOG.wire()))) {
+      confidence *= LOG_CONFIDENCE_FACTOR;
+      notes.add("decided by log lines only: a keyword says what failed, not how long it took");
+    }
     if (top.layer == context.deviceKind().layer()
         && top.rule.layer() == null
         && context.deviceKind() == DeviceKind.UNKNOWN) {
@@ -121,7 +110,8 @@ final class FindingBuilder {
         top.leadRule().method(),
         notes,
         chain,
-        evidence);
+        evidence,
+        observed.coverage());
   }
 
   /** The candidate explaining the most time; on a tie the first in drill-down order. */
@@ -225,7 +215,7 @@ final class FindingBuilder {
     return unit == null || unit.equals("1") ? n : n + " " + unit;
   }
 
-  private static double clamp(double c) {
+  static double clamp(double c) {
     return Math.max(0.0, Math.min(0.99, c));
   }
 }

@@ -5,6 +5,7 @@ import io.isostack.correlator.detect.SlowSpan;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.join.CgroupNames;
+import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.DeviceKind;
 import io.isostack.correlator.join.EntityKey;
 import io.isostack.correlator.join.EventIndex;
@@ -20,6 +21,7 @@ import io.isostack.correlator.rules.Weight;
 import io.isostack.model.EventName;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanKind;
 import io.isostack.model.SpanView;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,16 +63,30 @@ public final class VerticalStep {
   private final EventSource index;
   private final ProcessDirectory processes;
   private final InterfaceDirectory interfaces;
+  private final Coverage coverage;
   private final HostActivity activity;
   private final Map<String, List<KernelEvent>> lostByHost;
   private final ToIntFunction<Rule> ruleOrder;
 
+  /**
+   * Creates the step over one analysis's state.
+   *
+   * @param rules the rule table
+   * @param options the tunables
+   * @param index the kernel events, by entity key and time
+   * @param processes what is known of processes and cgroups
+   * @param interfaces network devices and their kinds
+   * @param coverage what was watched on each host, and which cgroups have a CPU limit
+   * @param activity the slow spans by host, for host-wide evidence
+   * @param lostByHost {@code producer.lost} events by host
+   */
   public VerticalStep(
       RuleTable rules,
       VerticalStepSettings options,
       EventSource index,
       ProcessDirectory processes,
       InterfaceDirectory interfaces,
+      Coverage coverage,
       HostActivity activity,
       Map<String, List<KernelEvent>> lostByHost) {
     this.rules = rules;
@@ -78,6 +94,7 @@ public final class VerticalStep {
     this.index = index;
     this.processes = processes;
     this.interfaces = interfaces;
+    this.coverage = coverage;
     this.activity = activity;
     this.lostByHost = lostByHost;
     Map<String, Integer> order = new HashMap<>();
@@ -87,6 +104,7 @@ public final class VerticalStep {
     this.ruleOrder = r -> order.getOrDefault(r.id(), Integer.MAX_VALUE);
   }
 
+  /** The finding for one slow span. */
   public Finding correlate(SlowSpan hop) {
     SpanView span = hop.span();
     SpanJoinKeys entity = SpanJoinKeys.resolve(hop.trace(), span, options.defaultHost(), processes);
@@ -141,7 +159,7 @@ public final class VerticalStep {
           }
         }
         case BACKOFF -> c.addInterval(Math.max(start, from), Math.min(e.endEpochNanos(), to));
-        case INSTANT -> c.addInstant(contribution);
+        case INSTANT, LOG -> c.addInstant(contribution);
         case NONE -> {}
       }
       c.add(
@@ -167,8 +185,17 @@ public final class VerticalStep {
       notes.add(
           "many hops on host " + entity.host() + " are slow at once: host-wide evidence joined");
     }
+    Observed observed =
+        new Observed(coverage.of(entity.host(), from, to), isWireTime(hop), entity.host());
     return FindingBuilder.build(
-        hop, candidates.values(), context, notes, lost(entity, from, to), options, DRILL_ORDER);
+        hop,
+        candidates.values(),
+        context,
+        notes,
+        lost(entity, from, to),
+        observed,
+        options,
+        DRILL_ORDER);
   }
 
   private Map<KernelEvent, String> gather(SpanJoinKeys entity, long from, long to) {
@@ -201,8 +228,8 @@ public final class VerticalStep {
           if (endpoint && !e.host().equals(entity.host())) {
             return;
           }
-          // A pid reused by another process between the span and the event is not the span's.
-          if (process && processes.execBetween(key, from, e.endEpochNanos())) {
+          // A pid that changed identity between the span and the event is not the span's process.
+          if (process && processes.identityChangedBetween(key, from, e.endEpochNanos())) {
             return;
           }
           joined.putIfAbsent(e, join);
@@ -245,13 +272,31 @@ public final class VerticalStep {
         && (e.name() == EventName.SCHED_RUNQ_LATENCY || e.name() == EventName.SCHED_OFFCPU);
   }
 
+  /**
+   * Whether the span's self time is wire time: a client span whose server-side child is traced, so
+   * that what the child does not cover was spent on the wire or in the peer's kernel
+   * (docs/METHOD.md §4 step 1).
+   */
+  private static boolean isWireTime(SlowSpan hop) {
+    SpanView span = hop.span();
+    if (span.kind() != SpanKind.CLIENT) {
+      return false;
+    }
+    for (SpanView child : hop.trace().children(span)) {
+      if (child.kind() == SpanKind.SERVER) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean isPeer(String join) {
     return join.startsWith("peer");
   }
 
   /**
-   * The context of one side of the hop: the span's own entity, or the peer it called. Sandbox and
-   * CPU quota come from that side's events; the device is the same for both.
+   * The context of one side of the hop: the span's own entity, or the peer it called. Sandbox, CPU
+   * quota and CPU limit come from that side's events and keys; the device is the same for both.
    */
   private RuleContext context(SpanJoinKeys entity, Map<KernelEvent, String> joined, boolean peer) {
     boolean sandbox = !peer && entity.sandbox();
@@ -299,12 +344,13 @@ public final class VerticalStep {
                 socketDevice != null
                     ? socketDevice
                     : sandbox ? DeviceKind.SANDBOX_NETSTACK : DeviceKind.UNKNOWN);
-    return new RuleContext(sandbox, cpuQuota, device);
+    boolean cpuLimit = coverage.cpuLimited(peer ? entity.peerKeys() : entity.keys());
+    return new RuleContext(sandbox, cpuQuota, cpuLimit, device);
   }
 
   private boolean admissible(Rule rule, String join, SpanJoinKeys entity, boolean hostWide) {
-    if (!"host".equals(join)) {
-      return true;
+    if (!"host".equals(join) || rule.weight() == Weight.LOG) {
+      return true; // the hop's own events, and log lines of its host in its window
     }
     return switch (rule.join()) {
       case ENTITY -> false;
@@ -340,7 +386,8 @@ public final class VerticalStep {
         long overlap = self.overlap(start, e.endEpochNanos());
         yield overlap > 0 ? overlap : -1;
       }
-      case INSTANT -> self.near(e.endEpochNanos(), options.skewNanos()) ? rule.instantNanos() : -1;
+      case INSTANT, LOG ->
+          self.near(e.endEpochNanos(), options.skewNanos()) ? rule.instantNanos() : -1;
       case NONE ->
           self.near(e.endEpochNanos(), options.skewNanos())
                   || self.overlap(e.startEpochNanos(), e.endEpochNanos()) > 0

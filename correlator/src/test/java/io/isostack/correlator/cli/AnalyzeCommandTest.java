@@ -143,6 +143,82 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void zeroSlowRequestIsAUsageErrorNamingTheFlag() {
+    Result r = analyze("--traces", HEALTHY + "traces.jsonl", "--slow-request", "0ms");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--slow-request must be positive").doesNotContain("Nanos");
+  }
+
+  @Test
+  void slowRequestBelowTheRequestsDurationsAnalysesTheHopsHoldingMostOfThem() throws Exception {
+    // The healthy sample's item requests last 20-41 ms; three last 35 ms or more, and in each the
+    // api's GET /api/items holds over two thirds of the request.
+    Result byDefault = analyze("--traces", HEALTHY + "traces.jsonl", "--format", "json");
+    Result lowered =
+        analyze("--traces", HEALTHY + "traces.jsonl", "--format", "json", "--slow-request", "35ms");
+
+    assertThat(lowered.exitCode()).as(lowered.err()).isZero();
+    JsonNode before = new ObjectMapper().readTree(byDefault.out()).get("findings");
+    JsonNode after = new ObjectMapper().readTree(lowered.out()).get("findings");
+    assertThat(before)
+        .noneSatisfy(f -> assertThat(f.get("slowReason").asText()).isEqualTo("request"));
+    List<JsonNode> items = new ArrayList<>();
+    after.forEach(
+        f -> {
+          if (f.get("slowReason").asText().equals("request")
+              && f.get("name").asText().equals("GET /api/items")) {
+            items.add(f);
+          }
+        });
+    assertThat(items)
+        .hasSize(3)
+        .allSatisfy(
+            f -> {
+              assertThat(f.get("service").asText()).isEqualTo("api");
+              assertThat(f.get("requestNanos").asLong()).isGreaterThanOrEqualTo(35_000_000L);
+              assertThat(f.get("requestShare").asDouble()).isGreaterThan(0.66);
+            });
+  }
+
+  @Test
+  void checkPrintsOnlyTheCompletenessOfTheRealRecording() {
+    String real = "../samples/data/real-cpu-throttle/";
+    Result r =
+        analyze(
+            "--check",
+            "--traces",
+            real + "traces.jsonl",
+            "--events",
+            real + "events-sched.jsonl",
+            real + "events-cgroup.jsonl");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .startsWith("Completeness (docs/METHOD.md §6):")
+        .contains("traces: 426 spans in 142 traces")
+        .contains("kernel events: scheduler ")
+        .contains("drill-down from trace id to kernel evidence: 82 of 82 slow hops")
+        .contains("syscalls: samples/ebpf/syscalls.bt")
+        .doesNotContain("slow hops:")
+        .doesNotContain("CPU throttling");
+  }
+
+  @Test
+  void jsonReportStatesWhatToAddWhenNoKernelEventWasRead() throws Exception {
+    Result r = analyze("--format", "json", "--traces", HEALTHY + "traces.jsonl");
+
+    assertThat(r.exitCode()).isZero();
+    com.fasterxml.jackson.databind.JsonNode c =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("completeness");
+    assertThat(c.get("watched")).isEmpty();
+    assertThat(c.get("toAdd")).hasSize(8);
+    assertThat(c.get("slowHops").asInt()).isEqualTo(1);
+    assertThat(c.get("unobserved").asInt()).isEqualTo(1);
+    assertThat(c.get("drilledDown").asInt()).isZero();
+  }
+
+  @Test
   void malformedClockOffsetIsAUsageError() {
     Result r = analyze("--traces", HEALTHY + "traces.jsonl", "--clock-offset", "boottime=soon");
 
@@ -165,7 +241,12 @@ class AnalyzeCommandTest {
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.err()).contains(events).contains("--clock-offset").contains("clock.sync");
-    assertThat(r.out()).contains("backend GET /pay 1.41 s: application");
+    // Every event was rejected: the kernel was not observed, so the verdict says so.
+    assertThat(r.out())
+        .contains("backend GET /pay 1.41 s: unknown, not observed (no scheduler events")
+        .contains("confidence 0.00")
+        .contains("samples/ebpf/sched.bt")
+        .doesNotContain("Profile the application");
   }
 
   @Test

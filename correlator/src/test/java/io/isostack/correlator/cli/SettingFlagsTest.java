@@ -21,6 +21,13 @@ class SettingFlagsTest {
   }
 
   @Test
+  void slowRequestBecomesItsFlag() {
+    String message = catchMessage(() -> AnalyzerSettings.defaults().withSlowRequest(-1));
+
+    assertThat(SettingFlags.describe(message)).isEqualTo("--slow-request must be positive: -1");
+  }
+
+  @Test
   void bothSettingsOfAComparisonBecomeFlags() {
     String message =
         catchMessage(() -> new LiveSettings(AnalyzerSettings.defaults(), 10, 5, 0, 1_000, 1, 1, 1));

@@ -5,6 +5,7 @@ import static io.isostack.correlator.testing.SpanBuilder.span;
 import static io.isostack.correlator.testing.SpanBuilder.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
@@ -58,6 +59,15 @@ class AnalyzerTest {
         .task(pid, pid, "backend")
         .cgroup(0, cgroupPath)
         .source("agent:cgroup")
+        .build();
+  }
+
+  /** A producer that declares it watches {@code families} on node-1 from a minute before t=0. */
+  private static KernelEvent watching(String families) {
+    return event(EventName.PRODUCER_START)
+        .at(ms(-60_000))
+        .attrs(Map.of("covers", families))
+        .source("bpftrace:sched.bt")
         .build();
   }
 
@@ -134,7 +144,9 @@ class AnalyzerTest {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.layer()).isEqualTo(IsolationLayer.APPLICATION);
+              // Nothing joined, and no scheduler was watched: not observed, not "application".
+              assertThat(f.layer()).isEqualTo(IsolationLayer.UNKNOWN);
+              assertThat(f.cause()).isEqualTo("unobserved");
               assertThat(f.evidence()).isEmpty();
             });
   }
@@ -186,8 +198,9 @@ class AnalyzerTest {
               assertThat(f.evidence())
                   .extracting(Evidence::event)
                   .containsExactlyInAnyOrder(inContainer, samePidNoCgroup);
-              assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
-              assertThat(f.cause()).isEqualTo("runqueue-latency");
+              // The container's cgroup has no CPU limit: the node's CPUs were busy.
+              assertThat(f.layer()).isEqualTo(IsolationLayer.HOST);
+              assertThat(f.cause()).isEqualTo("cpu-saturation");
               assertThat(f.explainedNanos()).isEqualTo(500 * MS);
             });
   }
@@ -227,6 +240,75 @@ class AnalyzerTest {
                   .extracting(Evidence::join)
                   .isEqualTo("container");
             });
+  }
+
+  /**
+   * A 288 ms request none of whose spans crosses the 250 ms threshold: 7 ms in the root, 80 ms of
+   * wire time in the client span, 201 ms in the backend's server span (the shape issue 9 found in a
+   * real CPU-quota recording).
+   */
+  private static List<SpanView> requestSpreadOverTwoHops() {
+    return List.of(
+        span(1).op("frontend", "GET /checkout", SpanKind.SERVER).pid(4120).at(0, 288).build(),
+        span(2)
+            .parent(1)
+            .op("frontend", "GET /pay", SpanKind.CLIENT)
+            .pid(4120)
+            .attr("server.address", "backend")
+            .attr("server.port", 8080)
+            .at(3, 284)
+            .build(),
+        span(3).parent(2).op("backend", "GET /pay", SpanKind.SERVER).pid(4242).at(43, 244).build());
+  }
+
+  @Test
+  void slowRequestSpreadOverTwoHopsFindsTheThrottledServerSpanWithItsShare() {
+    List<Finding> findings =
+        analyze(
+            requestSpreadOverTwoHops(),
+            List.of(attach(4242, "/demo-backend"), throttled("/demo-backend", 45, 240)));
+
+    List<Finding> server =
+        findings.stream().filter(f -> f.span().service().equals("backend")).toList();
+    assertThat(server)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.slowReason()).isEqualTo("request");
+              assertThat(f.selfNanos()).isEqualTo(201 * MS);
+              assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+              assertThat(f.cause()).isEqualTo("cpu-throttle");
+              assertThat(f.explainedNanos()).isEqualTo(195 * MS);
+              assertThat(f.requestNanos()).isEqualTo(288 * MS);
+              assertThat(f.requestShare()).isCloseTo(201.0 / 288, within(1e-9));
+            });
+    // The wire time holds 28 % of the request: analysed too, once, with its own share.
+    assertThat(findings)
+        .filteredOn(f -> f.span().kind() == SpanKind.CLIENT)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.slowReason()).isEqualTo("request");
+              assertThat(f.requestShare()).isCloseTo(80.0 / 288, within(1e-9));
+            });
+    assertThat(findings).hasSize(2);
+  }
+
+  @Test
+  void slowRequestThresholdAboveTheRequestLeavesItUnanalysed() {
+    Analyzer strict =
+        new Analyzer(
+            RULES, AnalyzerSettings.defaults().withDefaultHost("node-1").withSlowRequest(300 * MS));
+    requestSpreadOverTwoHops().forEach(strict::addSpan);
+
+    assertThat(strict.finishSpans()).isEmpty();
+  }
+
+  @Test
+  void nonPositiveSlowRequestIsRejectedNamingTheSetting() {
+    assertThatThrownBy(() -> AnalyzerSettings.defaults().withSlowRequest(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("slowRequestNanos must be positive: 0");
   }
 
   /** frontend GET /checkout → frontend GET /pay (CLIENT, no local port) → backend GET /pay. */
@@ -295,7 +377,9 @@ class AnalyzerTest {
         .satisfies(
             f -> {
               assertThat(f.evidence()).isEmpty();
-              assertThat(f.layer()).isEqualTo(IsolationLayer.APPLICATION);
+              // The flow was watched and nothing was caught on it: weaker wire-time evidence.
+              assertThat(f.cause()).isEqualTo("wire-time");
+              assertThat(f.network()).isTrue();
             });
   }
 
@@ -411,7 +495,8 @@ class AnalyzerTest {
   void hostWideBlockIoDoesNotJoinASingleSlowHop() {
     SpanView only = span(1).op("api", "GET /a", SpanKind.SERVER).pid(4388).at(0, 600).build();
 
-    List<Finding> findings = analyze(List.of(only), List.of(blockIo(10, 590)));
+    List<Finding> findings =
+        analyze(List.of(only), List.of(watching("scheduler"), blockIo(10, 590)));
 
     assertThat(findings)
         .singleElement()
@@ -441,7 +526,9 @@ class AnalyzerTest {
   @Test
   void hostWideBlockIoDoesNotJoinSlowHopsFarApartInTime() {
     List<Finding> findings =
-        analyze(twoSlowCalls(60_000), List.of(blockIo(10, 590), blockIo(60_010, 60_590)));
+        analyze(
+            twoSlowCalls(60_000),
+            List.of(watching("scheduler"), blockIo(10, 590), blockIo(60_010, 60_590)));
 
     assertThat(findings)
         .hasSize(2)
@@ -507,7 +594,7 @@ class AnalyzerTest {
 
     List<Finding> findings = analyze(List.of(noHost), List.of(runq(4388, 4390, 100, 500)));
 
-    assertThat(findings).singleElement().extracting(Finding::cause).isEqualTo("runqueue-latency");
+    assertThat(findings).singleElement().extracting(Finding::cause).isEqualTo("cpu-saturation");
   }
 
   @Test
@@ -584,7 +671,7 @@ class AnalyzerTest {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.cause()).isEqualTo("runqueue-latency");
+              assertThat(f.cause()).isEqualTo("cpu-saturation");
               assertThat(f.explainedNanos()).isEqualTo(300 * MS);
               assertThat(f.evidence()).extracting(e -> e.event().tid()).containsOnly(4260);
             });

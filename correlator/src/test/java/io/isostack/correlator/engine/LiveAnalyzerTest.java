@@ -106,6 +106,49 @@ class LiveAnalyzerTest {
   }
 
   @Test
+  void slowRequestSpreadOverTwoHopsIsAnalysedLiveWithItsShare() {
+    LiveAnalyzer l = live(options());
+    events(l, ms(300), attach(), throttled(45, 240));
+    // 288 ms: 7 ms in the root, 80 ms of wire time, 201 ms in the throttled server span.
+    spans(
+        l,
+        ms(300),
+        span(1)
+            .trace(traceId(1))
+            .op("frontend", "GET /checkout", SpanKind.SERVER)
+            .at(0, 288)
+            .build(),
+        span(2)
+            .trace(traceId(1))
+            .parent(1)
+            .op("frontend", "GET /pay", SpanKind.CLIENT)
+            .at(3, 284)
+            .build(),
+        span(3)
+            .trace(traceId(1))
+            .parent(2)
+            .op("backend", "GET /pay", SpanKind.SERVER)
+            .pid(4242)
+            .at(43, 244)
+            .build());
+
+    now.set(ms(1200));
+    l.tick(ms(1200));
+
+    assertThat(published)
+        .filteredOn(f -> f.finding().span().service().equals("backend"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.finding().slowReason()).isEqualTo("request");
+              assertThat(f.finding().cause()).isEqualTo("cpu-throttle");
+              assertThat(f.finding().requestNanos()).isEqualTo(288 * MS);
+              assertThat(f.finding().requestShare()).isBetween(0.69, 0.70);
+            });
+    assertThat(published).hasSize(2);
+  }
+
+  @Test
   void waitsTheEventLatenessWhenNoNewerEventShowsTheyAreIn() {
     LiveAnalyzer l = live(options());
     events(l, ms(1400), attach(), throttled(0, 1300));

@@ -141,6 +141,11 @@ class AnalyzeOtlpExportTest {
             .isCloseTo(f.get("explainedNanos").asLong() / 1e9, within(1e-9));
         assertThat(a.get("isostack.span.self.duration").getDoubleValue())
             .isCloseTo(f.get("selfNanos").asLong() / 1e9, within(1e-9));
+        assertThat(a.get("isostack.request.duration").getDoubleValue())
+            .isCloseTo(f.get("requestNanos").asLong() / 1e9, within(1e-9));
+        assertThat(a.get("isostack.request.share").getDoubleValue())
+            .isEqualTo(f.get("requestShare").asDouble())
+            .isPositive();
         assertThat(a.get("isostack.span.service.name").getStringValue())
             .isEqualTo(f.get("service").asText());
         assertThat(a.get("isostack.span.name").getStringValue()).isEqualTo(f.get("name").asText());

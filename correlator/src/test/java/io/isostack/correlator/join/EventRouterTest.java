@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.model.Endpoint;
 import io.isostack.model.EventName;
+import io.isostack.model.EvidenceFamily;
 import io.isostack.model.FlowKey;
 import io.isostack.model.KernelEvent;
+import io.isostack.model.Observation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ class EventRouterTest {
 
   private final ProcessDirectory processes = new ProcessDirectory();
   private final InterfaceDirectory interfaces = new InterfaceDirectory();
-  private final EventRouter router = new EventRouter(processes, interfaces);
+  private final Coverage coverage = new Coverage();
+  private final EventRouter router = new EventRouter(processes, interfaces, coverage);
   private final EventIndex index = new EventIndex();
 
   private static KernelEvent.Builder event(EventName name) {
@@ -224,7 +227,7 @@ class EventRouterTest {
             .build();
 
     assertThat(router.learn(attach)).isFalse();
-    assertThat(processes.process(EntityKey.process("node-1", 4242)).cgroupPath)
+    assertThat(processes.process(EntityKey.process("node-1", 4242), ms(0)).cgroupPath)
         .isEqualTo("/demo-backend");
   }
 
@@ -237,7 +240,7 @@ class EventRouterTest {
             .build();
 
     assertThat(router.learn(runq)).isTrue();
-    assertThat(processes.process(EntityKey.process("node-1", 4242)).cgroupPath)
+    assertThat(processes.process(EntityKey.process("node-1", 4242), ms(0)).cgroupPath)
         .isEqualTo("/demo-backend");
   }
 
@@ -253,5 +256,43 @@ class EventRouterTest {
     assertThat(router.learn(nic)).isFalse();
     assertThat(interfaces.deviceOf("node-1", "10.0.0.1")).isEqualTo("eth0");
     assertThat(interfaces.kind("node-1", "eth0")).isEqualTo(DeviceKind.VIRTIO);
+  }
+
+  @Test
+  void producerStartIsLearnedAsCoverageButIsNotEvidence() {
+    KernelEvent start =
+        KernelEvent.builder(EventName.PRODUCER_START, "node-1")
+            .at(ms(0))
+            .attrs(Map.of("covers", "scheduler"))
+            .build();
+
+    assertThat(router.learn(start)).isFalse();
+    assertThat(coverage.observation("node-1", EvidenceFamily.SCHEDULER, ms(0), ms(0)))
+        .isEqualTo(Observation.OBSERVED);
+    assertThat(coverage.observation("node-1", EvidenceFamily.NETWORK, ms(0), ms(0)))
+        .isEqualTo(Observation.NOT_OBSERVED);
+  }
+
+  @Test
+  void processExitIsLearnedButIsNotEvidence() {
+    KernelEvent exit =
+        KernelEvent.builder(EventName.PROCESS_EXIT, "node-1")
+            .at(ms(500))
+            .task(4242, 4242, "backend")
+            .build();
+
+    assertThat(router.learn(exit)).isFalse();
+    assertThat(processes.identityChangedBetween(EntityKey.process("node-1", 4242), ms(0), ms(600)))
+        .isTrue();
+  }
+
+  @Test
+  void evidenceEventIsLearnedAsCoverageOfItsFamily() {
+    router.learn(event(EventName.TCP_RETRANSMIT).flow(CLIENT_SIDE, 0).build());
+
+    assertThat(coverage.observation("node-1", EvidenceFamily.NETWORK, ms(100), ms(200)))
+        .isEqualTo(Observation.OBSERVED);
+    assertThat(coverage.observation("node-1", EvidenceFamily.SCHEDULER, ms(100), ms(200)))
+        .isEqualTo(Observation.NOT_OBSERVED);
   }
 }

@@ -36,7 +36,7 @@ class ProcessDirectoryTest {
   void cgroupAttachTeachesThePidsCgroup() {
     directory.learn(attach(4242, 8812, "/demo-backend"));
 
-    ProcessDirectory.ProcessInfo info = directory.process(PID_4242);
+    ProcessDirectory.ProcessInfo info = directory.process(PID_4242, ms(0));
     assertThat(info.cgroupPath).isEqualTo("/demo-backend");
     assertThat(info.cgroupId).isEqualTo(8812);
     assertThat(info.comm).isEqualTo("backend");
@@ -50,7 +50,7 @@ class ProcessDirectoryTest {
   void samePidOnAnotherHostIsAnotherProcess() {
     directory.learn(attach(4242, 0, "/demo-backend"));
 
-    assertThat(directory.process(EntityKey.process("node-2", 4242))).isNull();
+    assertThat(directory.process(EntityKey.process("node-2", 4242), ms(0))).isNull();
   }
 
   @Test
@@ -73,14 +73,14 @@ class ProcessDirectoryTest {
             .task(4242, 4242, null)
             .build());
 
-    assertThat(directory.process(PID_4242)).isNull();
+    assertThat(directory.process(PID_4242, ms(0))).isNull();
   }
 
   @Test
   void cgroupPathOfTheCgroupfsDriverNamesContainerAndPod() {
     directory.learn(attach(5000, 0, "/kubepods/burstable/pod" + POD + "/" + CID));
 
-    ProcessDirectory.ProcessInfo info = directory.process(EntityKey.process("node-1", 5000));
+    ProcessDirectory.ProcessInfo info = directory.process(EntityKey.process("node-1", 5000), ms(0));
     assertThat(info.containerKey).isEqualTo("c60f8fe0a626");
     assertThat(info.podUid).isEqualTo(POD);
     assertThat(directory.processesOfContainer("c60f8fe0a626", ms(0)))
@@ -99,7 +99,7 @@ class ProcessDirectoryTest {
             + ".scope";
     directory.learn(attach(5000, 0, path));
 
-    ProcessDirectory.ProcessInfo info = directory.process(EntityKey.process("node-1", 5000));
+    ProcessDirectory.ProcessInfo info = directory.process(EntityKey.process("node-1", 5000), ms(0));
     assertThat(info.containerKey).isEqualTo("c60f8fe0a626");
     assertThat(info.podUid).isEqualTo(POD);
   }
@@ -141,7 +141,7 @@ class ProcessDirectoryTest {
             .task(4242, 4250, "GC Thread#0")
             .build());
 
-    assertThat(directory.process(PID_4242).comm).isEqualTo("java");
+    assertThat(directory.process(PID_4242, ms(1)).comm).isEqualTo("java");
   }
 
   @Test
@@ -157,7 +157,7 @@ class ProcessDirectoryTest {
             .task(4242, 4242, "java")
             .build());
 
-    assertThat(directory.process(PID_4242).comm).isEqualTo("java");
+    assertThat(directory.process(PID_4242, ms(1)).comm).isEqualTo("java");
   }
 
   @Test
@@ -173,7 +173,7 @@ class ProcessDirectoryTest {
     assertThat(info.cgroupId).isZero();
     assertThat(info.containerKey).isNull();
     assertThat(info.podUid).isNull();
-    assertThat(directory.process(PID_4242)).isSameAs(info);
+    assertThat(directory.process(PID_4242, ms(60_000))).isSameAs(info);
     assertThat(directory.processesOfContainer("c60f8fe0a626", ms(800))).isEmpty();
     assertThat(directory.processesOfPod(POD, ms(800))).isEmpty();
     assertThat(directory.processesOfCgroup(EntityKey.cgroup("node-1", path), ms(800))).isEmpty();
@@ -246,30 +246,122 @@ class ProcessDirectoryTest {
   }
 
   @Test
-  void execIsBetweenTwoMomentsInEitherOrderEndInclusive() {
+  void identityChangesBetweenTwoMomentsAroundAnExecInEitherOrderEndInclusive() {
     directory.learn(exec(4242, 700, "cron"));
 
-    assertThat(directory.execBetween(PID_4242, ms(100), ms(800))).isTrue();
-    assertThat(directory.execBetween(PID_4242, ms(800), ms(100))).isTrue();
-    assertThat(directory.execBetween(PID_4242, ms(100), ms(700))).isTrue();
-    assertThat(directory.execBetween(PID_4242, ms(700), ms(800))).isFalse();
-    assertThat(directory.execBetween(PID_4242, ms(100), ms(699))).isFalse();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(100), ms(800))).isTrue();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(800), ms(100))).isTrue();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(100), ms(700))).isTrue();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(700), ms(800))).isFalse();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(100), ms(699))).isFalse();
   }
 
   @Test
-  void execOfAnotherPidIsNotBetween() {
+  void execOfAnotherPidIsNoChangeOfThisOne() {
     directory.learn(exec(4243, 700, "cron"));
 
-    assertThat(directory.execBetween(PID_4242, ms(100), ms(800))).isFalse();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(100), ms(800))).isFalse();
   }
 
   @Test
-  void everyExecOfAPidIsRemembered() {
+  void everyExecOfAPidIsAChangeOfIdentity() {
     directory.learn(exec(4242, 700, "cron"));
     directory.learn(exec(4242, 100, "sh"));
 
-    assertThat(directory.execBetween(PID_4242, ms(50), ms(150))).isTrue();
-    assertThat(directory.execBetween(PID_4242, ms(650), ms(750))).isTrue();
-    assertThat(directory.execBetween(PID_4242, ms(150), ms(650))).isFalse();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(50), ms(150))).isTrue();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(650), ms(750))).isTrue();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(150), ms(650))).isFalse();
+  }
+
+  private static KernelEvent exit(int pid, double atMs) {
+    return KernelEvent.builder(EventName.PROCESS_EXIT, "node-1")
+        .at(ms(atMs))
+        .task(pid, pid, "backend")
+        .build();
+  }
+
+  @Test
+  void exitEndsTheIdentityJustAfterItsTime() {
+    directory.learn(attach(4242, 8812, "/demo-backend"));
+    directory.learn(exit(4242, 700));
+
+    assertThat(directory.process(PID_4242, ms(700)).cgroupPath).isEqualTo("/demo-backend");
+    assertThat(directory.process(PID_4242, ms(700) + 1)).isNull();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(100), ms(700))).isFalse();
+    assertThat(directory.identityChangedBetween(PID_4242, ms(100), ms(700) + 1)).isTrue();
+  }
+
+  @Test
+  void processThatReusesAPidAfterAnExitIsANewIdentity() {
+    directory.learn(attach(4242, 8812, "/demo-backend"));
+    directory.learn(exit(4242, 700));
+    directory.learn(
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+            .at(ms(900))
+            .task(4242, 4242, "cron")
+            .cgroup(0, "/system.slice/cron.service")
+            .build());
+
+    assertThat(directory.process(PID_4242, ms(600)).cgroupPath).isEqualTo("/demo-backend");
+    assertThat(directory.process(PID_4242, ms(1000)).cgroupPath)
+        .isEqualTo("/system.slice/cron.service");
+    assertThat(directory.process(PID_4242, ms(1000)).cgroupId).isZero();
+    assertThat(directory.processesOfCgroup(EntityKey.cgroup("node-1", "/demo-backend"), ms(1000)))
+        .isEmpty();
+    assertThat(directory.processesOfCgroup(EntityKey.cgroup("node-1", "/demo-backend"), ms(600)))
+        .containsExactly(PID_4242);
+  }
+
+  @Test
+  void whatTheNextProcessTaughtBeforeAnExitWasLearnedMovesToTheNextIdentity() {
+    directory.learn(attach(4242, 8812, "/demo-backend"));
+    directory.learn(
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+            .at(ms(900))
+            .task(4242, 4242, "cron")
+            .cgroup(0, "/system.slice/cron.service")
+            .build());
+
+    directory.learn(exit(4242, 700));
+
+    assertThat(directory.process(PID_4242, ms(600)).cgroupPath).isNull();
+    assertThat(directory.process(PID_4242, ms(600)).cgroupId).isEqualTo(8812);
+    assertThat(directory.process(PID_4242, ms(1000)).cgroupPath)
+        .isEqualTo("/system.slice/cron.service");
+    assertThat(directory.process(PID_4242, ms(1000)).comm).isEqualTo("cron");
+  }
+
+  @Test
+  void valueTaughtOnBothSidesOfALateExecStaysWithTheEarlierIdentity() {
+    KernelEvent.Builder offcpu =
+        KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
+            .task(4242, 4242, "backend")
+            .cgroup(0, "/demo-backend");
+    directory.learn(offcpu.at(ms(900)).build());
+    directory.learn(offcpu.at(ms(100)).build());
+
+    directory.learn(exec(4242, 700, "backend"));
+
+    assertThat(directory.process(PID_4242, ms(600)).cgroupPath).isEqualTo("/demo-backend");
+    assertThat(directory.process(PID_4242, ms(800)).cgroupPath).isNull();
+    assertThat(directory.process(PID_4242, ms(800)).comm).isEqualTo("backend");
+  }
+
+  @Test
+  void containerOfAPidIsTheOneItWasInAtTheMoment() {
+    directory.learn(attach(4242, 0, "/kubepods/burstable/pod" + POD + "/" + CID));
+    directory.learn(exit(4242, 700));
+    directory.learn(
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+            .at(ms(900))
+            .task(4242, 4242, "worker")
+            .cgroup(0, "/docker/" + OTHER_CID)
+            .build());
+
+    assertThat(directory.processesOfContainer("c60f8fe0a626", ms(600))).containsExactly(PID_4242);
+    assertThat(directory.processesOfContainer("c60f8fe0a626", ms(1000))).isEmpty();
+    assertThat(directory.processesOfContainer("0123456789ab", ms(600))).isEmpty();
+    assertThat(directory.processesOfContainer("0123456789ab", ms(1000))).containsExactly(PID_4242);
+    assertThat(directory.processesOfPod(POD, ms(1000))).isEmpty();
   }
 }

@@ -16,7 +16,7 @@ class SlicedEventIndexTest {
 
   private final SlicedEventIndex index =
       new SlicedEventIndex(
-          SLICE, new EventRouter(new ProcessDirectory(), new InterfaceDirectory()));
+          SLICE, new EventRouter(new ProcessDirectory(), new InterfaceDirectory(), new Coverage()));
 
   private static KernelEvent runq(String comm, double startMs, double endMs) {
     return KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
@@ -108,7 +108,8 @@ class SlicedEventIndexTest {
 
   @Test
   void rejectsANonPositiveSlice() {
-    EventRouter router = new EventRouter(new ProcessDirectory(), new InterfaceDirectory());
+    EventRouter router =
+        new EventRouter(new ProcessDirectory(), new InterfaceDirectory(), new Coverage());
 
     assertThatThrownBy(() -> new SlicedEventIndex(0, router))
         .isInstanceOf(IllegalArgumentException.class)

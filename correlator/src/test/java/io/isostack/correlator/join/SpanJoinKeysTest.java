@@ -223,6 +223,54 @@ class SpanJoinKeysTest {
     assertThat(keys.keys()).containsExactly(EntityKey.container("c60f8fe0a626"));
   }
 
+  private void exit(int pid, double atMs) {
+    directory.learn(
+        KernelEvent.builder(EventName.PROCESS_EXIT, "node-1")
+            .at(ms(atMs))
+            .task(pid, pid, "java")
+            .build());
+  }
+
+  @Test
+  void containerOfAPidThatExitedBeforeTheSpanDoesNotHoldThatPid() {
+    learn("node-1", 5000, 5000, "java", 0, CONTAINER_CGROUP);
+    exit(5000, -1000);
+
+    SpanJoinKeys keys = resolve(span(1).pid(1).container(CID).at(0, 1000).build());
+
+    assertThat(keys.keys()).containsExactly(EntityKey.container("c60f8fe0a626"));
+  }
+
+  @Test
+  void pidThatJoinsTheContainerOnlyAfterReuseIsNotItsDuringTheSpan() {
+    learn("node-1", 5000, 5000, "cron", 0, "/system.slice/cron.service");
+    exit(5000, 2000);
+    directory.learn(
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+            .at(ms(3000))
+            .task(5000, 5000, "java")
+            .cgroup(0, CONTAINER_CGROUP)
+            .build());
+
+    SpanJoinKeys during = resolve(span(1).pid(1).container(CID).at(0, 1000).build());
+    SpanJoinKeys after = resolve(span(1).pid(1).container(CID).at(4000, 5000).build());
+
+    assertThat(during.keys()).containsExactly(EntityKey.container("c60f8fe0a626"));
+    assertThat(after.keys()).contains(EntityKey.process("node-1", 5000));
+    assertThat(after.keys())
+        .doesNotContain(EntityKey.cgroup("node-1", "/system.slice/cron.service"));
+  }
+
+  @Test
+  void podOfAPidThatExitedBeforeTheSpanDoesNotHoldThatPid() {
+    learn("node-1", 5000, 5000, "java", 0, CONTAINER_CGROUP);
+    exit(5000, -1000);
+
+    SpanJoinKeys keys = resolve(span(1).pid(1).pod(POD).at(0, 1000).build());
+
+    assertThat(keys.keys()).containsExactly(EntityKey.pod(POD));
+  }
+
   @Test
   void cgroupOfTheSamePidOnAnotherHostIsNotLearned() {
     learn("node-2", 4242, 4242, "backend", 8812, "/demo-backend");

@@ -3,13 +3,14 @@ package io.isostack.correlator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.ReadContext;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.receiver.EventFollower;
+import io.isostack.correlator.receiver.EventInput;
 import io.isostack.correlator.receiver.IngestResult;
 import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.RejectTally;
@@ -39,8 +40,7 @@ class IngestMetricsTest {
           LiveSettings.defaults(AnalyzerSettings.defaults().withDefaultHost("node-1")),
           () -> T0,
           f -> {});
-  private final LiveIngest ingest =
-      new LiveIngest(engine, engine, new ClockConverter(), "node-1", rejects);
+  private final LiveIngest ingest = new LiveIngest(engine, engine, context(), rejects);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach
@@ -62,7 +62,7 @@ class IngestMetricsTest {
     new IngestMetrics(ingest.received(), rejects, List.of(), List.of()).bindTo(registry);
     byte[] body = (LINE + LOST + LINE + "not json\n").getBytes(StandardCharsets.UTF_8);
 
-    IngestResult r = ingest.kernelEvents(body, body.length, "otlp-http /v1/kernel-events");
+    IngestResult r = ingest.kernelEvents(body, body.length, null, "otlp-http /v1/kernel-events");
 
     assertThat(r.accepted()).isEqualTo(3); // two events and the producer.lost one
     assertThat(received("correlator.records.received", "kernel-events", "events")).isEqualTo(3);
@@ -116,8 +116,7 @@ class IngestMetricsTest {
     String content = LINE + LOST + LINE;
     Files.writeString(file, content);
     try (EventFollower f =
-        new EventFollower(
-            file, new KernelEventReader(new ClockConverter(), "node-1"), rejects, b -> {})) {
+        new EventFollower(file, EventInput.canonical(context()), rejects, b -> {})) {
       new IngestMetrics(ingest.received(), rejects, List.of(f), List.of()).bindTo(registry);
       String source = "file:" + file;
       f.start();
@@ -146,5 +145,31 @@ class IngestMetricsTest {
         .isEqualTo("sched.bt");
     assertThat(IngestMetrics.producerName("/usr/bin/cat /tmp/events.jsonl")).isEqualTo("cat");
     assertThat(IngestMetrics.producerName("  ")).isEqualTo("producer");
+  }
+
+  @Test
+  void skippedRecordsAreCountedByReasonAsEachReasonAppears() {
+    String body = "Attaching 1 probe...\n" + LINE + "{\"type\": \"map\", \"data\": {}}\n";
+    byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ingest.kernelEvents(b, b.length, null, "otlp-http /v1/kernel-events");
+    new IngestMetrics(ingest.received(), rejects, List.of(), List.of()).bindTo(registry);
+    ingest.kernelEvents(b, b.length, "events", "otlp-http /v1/kernel-events");
+    rejects.skipped("bpftrace-hist", 3);
+
+    assertThat(skipped("producer-text")).isEqualTo(2);
+    assertThat(skipped("bpftrace-map")).isEqualTo(2);
+    assertThat(skipped("bpftrace-hist")).as("a reason first seen after binding").isEqualTo(3);
+  }
+
+  private double skipped(String reason) {
+    return registry
+        .get("correlator.records.skipped")
+        .tag("reason", reason)
+        .functionCounter()
+        .count();
+  }
+
+  private static ReadContext context() {
+    return ReadContext.of(new ClockConverter(), "node-1", java.time.Clock.systemUTC());
   }
 }

@@ -171,7 +171,8 @@ class MetricsEndpointTest {
     assertThat(post("/v1/traces", "application/x-protobuf", new byte[] {8}).statusCode())
         .isEqualTo(400);
 
-    // A slow server span over OTLP/gRPC (gzip): its run-queue events make an L-3 finding.
+    // A slow server span over OTLP/gRPC (gzip): its run-queue events (no CPU limit) make a host
+    // finding.
     SdkTracerProvider grpc =
         provider(
             OtlpGrpcSpanExporter.builder()
@@ -211,7 +212,7 @@ class MetricsEndpointTest {
     while (System.nanoTime() < deadline) {
       s = samples(scrape().body());
       if (s.getOrDefault("correlator_traces_evaluated_total", 0.0) >= 2
-          && s.getOrDefault("correlator_findings_total{layer=\"L-3\"}", 0.0) >= 1) {
+          && s.getOrDefault("correlator_findings_total{layer=\"host\"}", 0.0) >= 1) {
         break;
       }
       Thread.sleep(50);
@@ -233,7 +234,7 @@ class MetricsEndpointTest {
         .containsEntry("correlator_records_rejected_total{reason=\"invalid-protobuf\"}", 1.0)
         .containsEntry("correlator_producer_events_lost_total{source=\"kernel-events\"}", 0.0)
         .containsEntry("correlator_traces_evaluated_total", 2.0)
-        .containsEntry("correlator_findings_total{layer=\"L-3\"}", 1.0)
+        .containsEntry("correlator_findings_total{layer=\"host\"}", 1.0)
         .containsEntry("correlator_findings_total{layer=\"L-1\"}", 0.0)
         .containsEntry("correlator_window_events", 5.0)
         .containsEntry("correlator_window_traces", 0.0)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.ReadContext;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
 import java.io.OutputStream;
@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +34,8 @@ class EventInputsTest {
     events.addAll(batch);
   }
 
-  private KernelEventReader reader() {
-    return new KernelEventReader(new ClockConverter(), "node-1");
+  private EventInput reader() {
+    return EventInput.canonical(ReadContext.of(new ClockConverter(), "node-1", Clock.systemUTC()));
   }
 
   private static String line(int pid) {

@@ -84,6 +84,22 @@ class HtmlReportRendererTest {
   }
 
   @Test
+  void theVerdictCardSaysHowMuchOfItsSlowRequestTheHopHolds() throws IOException {
+    AnalysisReport report = HtmlSamples.analyze("real-cpu-throttle");
+    Finding f = report.findings().get(0);
+    String first = section(HtmlSamples.html(report), 1);
+
+    assertThat(f.inSlowRequest()).isTrue();
+    assertThat(first)
+        .contains("<dt>share of the request</dt>")
+        .contains(
+            Math.round(f.requestShare() * 100)
+                + " % of the "
+                + Html.duration(f.requestNanos())
+                + " request (its self time on the critical path)");
+  }
+
+  @Test
   void thePageIsSelfContained() throws IOException {
     String html = HtmlSamples.html(HtmlSamples.analyze("cpu-throttle-chain"));
 
@@ -114,7 +130,7 @@ class HtmlReportRendererTest {
     summary.spans("<script>traces</script>.jsonl", 1);
     List<Finding> findings = analyzer.findings();
     assertThat(findings).hasSize(1);
-    assertThat(findings.get(0).layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(findings.get(0).layer()).isEqualTo(IsolationLayer.HOST);
 
     String html = HtmlSamples.html(new AnalysisReport(findings, summary, 1, 0, 1, 0));
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class JsonReportRendererTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> LAYERS =
-      Set.of("L-0", "L-1", "L-2", "L-3", "L-4", "host", "application");
+      Set.of("L-0", "L-1", "L-2", "L-3", "L-4", "host", "application", "unknown");
 
   private static JsonNode render(AnalysisReport report) throws IOException {
     StringWriter out = new StringWriter();
@@ -70,6 +70,17 @@ class JsonReportRendererTest {
     assertThat(first.get("cause").asText()).isEqualTo("cpu-throttle");
     assertThat(first.get("explainedNanos").asLong()).isEqualTo(1_300_000_000L);
     assertThat(first.get("confidence").asDouble()).isBetween(0.9, 1.0);
+  }
+
+  @Test
+  void findingSaysHowMuchOfItsSlowRequestItHolds() throws IOException {
+    JsonNode findings = render(ReportFixtures.throttledCheckout()).get("findings");
+
+    // backend GET /pay holds 1.41 s of the 1.5 s checkout; api GET /report is its own request.
+    assertThat(findings.get(0).get("requestNanos").asLong()).isEqualTo(1_500_000_000L);
+    assertThat(findings.get(0).get("requestShare").asDouble()).isEqualTo(0.94);
+    assertThat(findings.get(1).get("requestNanos").asLong()).isEqualTo(600_000_000L);
+    assertThat(findings.get(1).get("requestShare").asDouble()).isEqualTo(1.0);
   }
 
   @Test

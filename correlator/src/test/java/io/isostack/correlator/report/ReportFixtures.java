@@ -49,6 +49,20 @@ final class ReportFixtures {
             .at(5000, 5600)
             .build());
     analyzer.finishSpans();
+    // The scheduler producer ran through the whole recording: from before the first span to after
+    // the last (a wait of another process at its end).
+    analyzer.addEvent(
+        KernelEvent.builder(EventName.PRODUCER_START, "node-1")
+            .at(ms(-2000))
+            .attrs(Map.of("covers", "scheduler"))
+            .source("bpftrace:sched.bt")
+            .build());
+    analyzer.addEvent(
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .interval(ms(5900), ms(5902))
+            .task(9999, 9999, "cron")
+            .source("bpftrace:sched.bt")
+            .build());
     analyzer.addEvent(
         KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
             .at(ms(-1000))
@@ -71,7 +85,7 @@ final class ReportFixtures {
             .build());
     InputSummary summary = new InputSummary();
     summary.spans("traces.jsonl", 3);
-    summary.events("events.jsonl", 3);
+    summary.events("events.jsonl", 5);
     summary.rejected(
         new Rejection("traces.jsonl", 2, "invalid-id", "traceId is not 32 hex characters: xyz"));
     return new AnalysisReport(

@@ -48,6 +48,15 @@ class TextReportRendererTest {
   }
 
   @Test
+  void secondLineSaysHowMuchOfTheSlowRequestTheHopHolds() {
+    String text = render(ReportFixtures.throttledCheckout());
+
+    assertThat(text)
+        .contains("self time 1.41 s (threshold), 94 % of the 1.5 s request")
+        .contains("self time 600 ms (threshold), 100 % of the 600 ms request");
+  }
+
+  @Test
   void reportListsRejectedRecordsWithFileLineAndReason() {
     String text = render(ReportFixtures.throttledCheckout());
 

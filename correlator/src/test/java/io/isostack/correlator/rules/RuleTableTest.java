@@ -23,6 +23,8 @@ class RuleTableTest {
   private static final RuleContext SANDBOX =
       new RuleContext(true, false, DeviceKind.SANDBOX_NETSTACK);
   private static final RuleContext QUOTA = new RuleContext(false, true, DeviceKind.UNKNOWN);
+  private static final RuleContext LIMITED =
+      new RuleContext(false, false, true, DeviceKind.UNKNOWN);
   private static final RuleContext VIRTIO = new RuleContext(false, false, DeviceKind.VIRTIO);
   private static final RuleContext VETH = new RuleContext(false, false, DeviceKind.VETH);
 
@@ -118,14 +120,26 @@ class RuleTableTest {
         Arguments.of(
             "run-queue latency",
             event(EventName.SCHED_RUNQ_LATENCY),
-            PLAIN,
+            LIMITED,
             IsolationLayer.L3,
+            false),
+        Arguments.of(
+            "run-queue latency without a CPU limit",
+            event(EventName.SCHED_RUNQ_LATENCY),
+            PLAIN,
+            IsolationLayer.HOST,
             false),
         Arguments.of(
             "off-CPU while runnable",
             event(EventName.SCHED_OFFCPU, "state", "R"),
-            PLAIN,
+            LIMITED,
             IsolationLayer.L3,
+            false),
+        Arguments.of(
+            "off-CPU while runnable without a CPU limit",
+            event(EventName.SCHED_OFFCPU, "state", "R"),
+            PLAIN,
+            IsolationLayer.HOST,
             false),
         Arguments.of(
             "CFS throttling", event(EventName.CPU_THROTTLED), PLAIN, IsolationLayer.L3, false),
@@ -242,11 +256,14 @@ class RuleTableTest {
   }
 
   @Test
-  void runQueueLatencyUnderAThrottledQuotaIsCpuThrottling() {
+  void runQueueLatencyIsThrottlingUnderAQuotaContainerWaitUnderALimitElseHostSaturation() {
     assertThat(DEFAULTS.match(event(EventName.SCHED_RUNQ_LATENCY), QUOTA).cause())
         .isEqualTo("cpu-throttle");
-    assertThat(DEFAULTS.match(event(EventName.SCHED_RUNQ_LATENCY), PLAIN).cause())
+    assertThat(DEFAULTS.match(event(EventName.SCHED_RUNQ_LATENCY), LIMITED).cause())
         .isEqualTo("runqueue-latency");
+    Rule plain = DEFAULTS.match(event(EventName.SCHED_RUNQ_LATENCY), PLAIN);
+    assertThat(plain.cause()).isEqualTo("cpu-saturation");
+    assertThat(plain.layerFor(PLAIN)).isEqualTo(IsolationLayer.HOST);
   }
 
   @Test

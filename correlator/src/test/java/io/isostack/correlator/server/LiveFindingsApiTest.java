@@ -57,7 +57,8 @@ class LiveFindingsApiTest {
       assertThat(findings).hasSize(1);
       JsonNode f = findings.get(0);
       assertThat(f.get("traceId").asText()).isEqualTo(OtlpData.TRACE);
-      assertThat(f.get("cause").asText()).isEqualTo("runqueue-latency");
+      assertThat(f.get("cause").asText()).isEqualTo("cpu-saturation");
+      assertThat(f.get("layer").asText()).isEqualTo("host");
       assertThat(f.get("evidence")).isNotEmpty();
       assertThat(f.get("publishedUnixNano").asLong())
           .isGreaterThanOrEqualTo(f.get("traceCompletedUnixNano").asLong());

@@ -52,8 +52,8 @@ class ReportPageHandlerTest {
       String page = serve.get("/").body();
       assertThat(page)
           .contains("backend GET /pay")
-          .contains("L-3 container, run-queue latency")
-          .contains("<g class=\"lane verdict\" data-lane=\"L-3\">")
+          .contains("host, CPU saturation")
+          .contains("<g class=\"lane verdict\" data-lane=\"host\">")
           .contains("after its trace completed")
           .doesNotContain("No slow hops");
       assertThat(serve.get("/?limit=0").body()).contains("No slow hops");

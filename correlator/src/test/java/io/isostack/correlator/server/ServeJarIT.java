@@ -135,7 +135,7 @@ class ServeJarIT {
     assertThat(p.exitValue()).as(String.join("\n", err)).isZero();
     assertThat(out).as(String.join("\n", err)).hasSize(1);
     JsonNode finding = json.readTree(out.get(0));
-    assertThat(finding.get("cause").asText()).isEqualTo("runqueue-latency");
+    assertThat(finding.get("cause").asText()).isEqualTo("cpu-saturation");
     assertThat(err).contains("correlator: stopped");
   }
 

@@ -19,11 +19,14 @@ import io.isostack.correlator.rules.RuleContext;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.rules.Weight;
 import io.isostack.model.EventName;
+import io.isostack.model.EvidenceFamily;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
+import io.isostack.model.Observation;
 import io.isostack.model.SpanKind;
 import io.isostack.model.SpanView;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,15 +53,33 @@ class FindingBuilderTest {
     return RULES.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
   }
 
-  private static Finding build(List<Candidate> candidates, int maxEvidencePerLink, long lost) {
+  /** Every family observed on the hop's host over its window, but one. */
+  private static Observed observedBut(EvidenceFamily unseen, Observation how) {
+    Map<EvidenceFamily, Observation> coverage = new EnumMap<>(EvidenceFamily.class);
+    for (EvidenceFamily f : EvidenceFamily.values()) {
+      coverage.put(f, f == unseen ? how : Observation.OBSERVED);
+    }
+    return new Observed(coverage, false, "node-1");
+  }
+
+  private static final Observed ALL_OBSERVED =
+      observedBut(EvidenceFamily.HYPERVISOR, Observation.OBSERVED);
+
+  private static Finding build(
+      List<Candidate> candidates, int maxEvidencePerLink, long lost, Observed observed) {
     return FindingBuilder.build(
         hop(),
         candidates,
         PLAIN,
         new ArrayList<>(),
         lost,
+        observed,
         settings(maxEvidencePerLink),
         VerticalStep.DRILL_ORDER);
+  }
+
+  private static Finding build(List<Candidate> candidates, int maxEvidencePerLink, long lost) {
+    return build(candidates, maxEvidencePerLink, lost, ALL_OBSERVED);
   }
 
   private static Finding build(Candidate... candidates) {
@@ -126,7 +147,7 @@ class FindingBuilderTest {
             candidate(IsolationLayer.L1, "vm-exit", 200, 250),
             candidate(IsolationLayer.L2, "tcp-connect-latency", 300, 350),
             candidate(IsolationLayer.L4, "seccomp-latency-sandbox", 400, 450),
-            candidate(IsolationLayer.L3, "runq-latency", 500, 550));
+            candidate(IsolationLayer.L3, "runq-limited", 500, 550));
 
     assertThat(f.chain())
         .extracting(ChainLink::layer)
@@ -152,7 +173,7 @@ class FindingBuilderTest {
   void withinALayerTheCauseExplainingMoreComesFirst() {
     Finding f =
         build(
-            candidate(IsolationLayer.L3, "runq-latency", 0, 100),
+            candidate(IsolationLayer.L3, "runq-limited", 0, 100),
             candidate(IsolationLayer.L3, "seccomp-latency", 200, 500));
 
     assertThat(f.chain())
@@ -164,7 +185,7 @@ class FindingBuilderTest {
   void verdictIsTheCauseExplainingMostWhereverItIsInTheChain() {
     Finding f =
         build(
-            candidate(IsolationLayer.L3, "runq-latency", 0, 100),
+            candidate(IsolationLayer.L3, "runq-limited", 0, 100),
             candidate(IsolationLayer.HOST, "disk-latency", 200, 800));
 
     assertThat(f.layer()).isEqualTo(IsolationLayer.HOST);
@@ -178,7 +199,7 @@ class FindingBuilderTest {
     Finding f =
         build(
             candidate(IsolationLayer.L2, "tcp-connect-latency", 0, 400),
-            candidate(IsolationLayer.L3, "runq-latency", 500, 900));
+            candidate(IsolationLayer.L3, "runq-limited", 500, 900));
 
     assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
     assertThat(f.cause()).isEqualTo("runqueue-latency");
@@ -199,7 +220,7 @@ class FindingBuilderTest {
 
   @Test
   void evidenceIsCappedPerLinkKeepingTheStrongestInTimeOrder() {
-    Rule r = rule("runq-latency");
+    Rule r = rule("runq-limited");
     Candidate c = new Candidate(IsolationLayer.L3, false, r.cause(), r, RULES::indexOf);
     long[] explainedMs = {10, 40, 30, 20};
     for (int i = 0; i < explainedMs.length; i++) {
@@ -295,7 +316,7 @@ class FindingBuilderTest {
   void applicationFindingCountsTimeExplainedByOverlappingCausesOnce() {
     Finding f =
         build(
-            candidate(IsolationLayer.L3, "runq-latency", 100, 250),
+            candidate(IsolationLayer.L3, "runq-limited", 100, 250),
             candidate(IsolationLayer.HOST, "disk-latency", 150, 300));
 
     assertThat(f.layer()).isEqualTo(IsolationLayer.APPLICATION);
@@ -307,7 +328,7 @@ class FindingBuilderTest {
 
   @Test
   void lostEventsLowerTheConfidenceAndSaySo() {
-    Finding f = build(List.of(candidate(IsolationLayer.L3, "runq-latency", 100, 600)), 10, 42);
+    Finding f = build(List.of(candidate(IsolationLayer.L3, "runq-limited", 100, 600)), 10, 42);
 
     assertThat(f.confidence()).isCloseTo(0.5 * 0.7, within(1e-9));
     assertThat(f.notes())
@@ -320,7 +341,7 @@ class FindingBuilderTest {
     Finding f =
         build(
             candidate(IsolationLayer.L3, "cgroup-cpu-throttled", 0, 1000),
-            candidate(IsolationLayer.L3, "runq-latency", 0, 1000));
+            candidate(IsolationLayer.L3, "runq-limited", 0, 1000));
 
     assertThat(f.explainedNanos()).isEqualTo(1000 * MS);
     assertThat(f.confidence()).isEqualTo(0.99);
@@ -328,13 +349,58 @@ class FindingBuilderTest {
 
   @Test
   void verdictCarriesTheLeadRulesWords() {
-    Finding f = build(candidate(IsolationLayer.L3, "runq-latency", 100, 900));
+    Finding f = build(candidate(IsolationLayer.L3, "runq-limited", 100, 900));
 
-    Rule r = rule("runq-latency");
+    Rule r = rule("runq-limited");
     assertThat(f.causeTitle()).isEqualTo(r.causeTitle());
     assertThat(f.explanation()).isEqualTo(r.explanation());
     assertThat(f.remediation()).isEqualTo(r.remediation());
     assertThat(f.method()).isEqualTo(r.method());
-    assertThat(f.chain()).singleElement().extracting(ChainLink::ruleId).isEqualTo("runq-latency");
+    assertThat(f.chain()).singleElement().extracting(ChainLink::ruleId).isEqualTo("runq-limited");
+  }
+
+  @Test
+  void unexplainedTimeIsUnknownWhenTheSchedulerWasNotObserved() {
+    Finding f =
+        build(
+            List.of(candidate(IsolationLayer.L3, "runq-limited", 100, 250)),
+            10,
+            0,
+            observedBut(EvidenceFamily.SCHEDULER, Observation.NOT_OBSERVED));
+
+    assertThat(f.layer()).isEqualTo(IsolationLayer.UNKNOWN);
+    assertThat(f.cause()).isEqualTo(Finding.UNOBSERVED_CAUSE);
+    assertThat(f.explainedNanos()).isEqualTo(850 * MS);
+    assertThat(f.detail()).startsWith("no scheduler events on host node-1 during the span");
+    assertThat(f.chain()).extracting(ChainLink::cause).containsExactly("runqueue-latency");
+  }
+
+  @Test
+  void kernelVerdictNeedsNoCoverageOfTheScheduler() {
+    Finding f =
+        build(
+            List.of(candidate(IsolationLayer.HOST, "disk-latency", 100, 900)),
+            10,
+            0,
+            observedBut(EvidenceFamily.SCHEDULER, Observation.NOT_OBSERVED));
+
+    assertThat(f.layer()).isEqualTo(IsolationLayer.HOST);
+    assertThat(f.cause()).isEqualTo("disk-latency");
+    assertThat(f.coverage()).containsEntry(EvidenceFamily.SCHEDULER, Observation.NOT_OBSERVED);
+  }
+
+  @Test
+  void applicationConfidenceIsLoweredBySupplementaryFamiliesNotObserved() {
+    Finding f =
+        build(
+            List.of(candidate(IsolationLayer.L3, "runq-limited", 100, 150)),
+            10,
+            0,
+            observedBut(EvidenceFamily.BLOCK, Observation.NOT_OBSERVED));
+
+    assertThat(f.layer()).isEqualTo(IsolationLayer.APPLICATION);
+    // 95 % unexplained, times 0.5 + 0.5 * (5 of the 6 relevant families observed).
+    assertThat(f.confidence()).isCloseTo(0.95 * (0.5 + 0.5 * 5 / 6.0), within(1e-9));
+    assertThat(f.notes()).containsExactly("not observed on this host during the span: block");
   }
 }

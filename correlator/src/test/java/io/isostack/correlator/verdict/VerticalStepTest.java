@@ -13,6 +13,7 @@ import io.isostack.correlator.detect.TraceAssembler;
 import io.isostack.correlator.finding.ChainLink;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.EventIndex;
 import io.isostack.correlator.join.EventRouter;
 import io.isostack.correlator.join.HostActivity;
@@ -44,7 +45,8 @@ class VerticalStepTest {
 
   private final ProcessDirectory processes = new ProcessDirectory();
   private final InterfaceDirectory interfaces = new InterfaceDirectory();
-  private final EventRouter router = new EventRouter(processes, interfaces);
+  private final Coverage coverage = new Coverage();
+  private final EventRouter router = new EventRouter(processes, interfaces, coverage);
   private final EventIndex index = new EventIndex();
   private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
 
@@ -80,6 +82,7 @@ class VerticalStepTest {
             index,
             processes,
             interfaces,
+            coverage,
             new HostActivity(hops, SETTINGS.defaultHost()),
             lostByHost)
         .correlate(hop);
@@ -130,6 +133,38 @@ class VerticalStepTest {
         .build();
   }
 
+  /**
+   * A CFS sample of a cgroup with a CPU limit, a minute after the spans: it joins none of them but
+   * says the cgroup is CPU-limited.
+   */
+  private static KernelEvent cpuLimit(String cgroupPath) {
+    return KernelEvent.builder(EventName.CPU_THROTTLED, "node-1")
+        .interval(ms(60_000), ms(60_100))
+        .cgroup(0, cgroupPath)
+        .value(1, "1")
+        .attrs(Map.of("cfs_quota_us", "50000", "cfs_period_us", "100000"))
+        .build();
+  }
+
+  /**
+   * The records of producers that watched {@code families} on node-1 from a minute before the spans
+   * to a minute after (a {@code producer.start}, then an unrelated wait ending the recording).
+   */
+  private static KernelEvent[] watching(String families) {
+    return new KernelEvent[] {
+      KernelEvent.builder(EventName.PRODUCER_START, "node-1")
+          .at(ms(-60_000))
+          .attrs(Map.of("covers", families))
+          .build(),
+      KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+          .interval(ms(59_999), ms(60_000))
+          .task(9999, 9999, "cron")
+          .build()
+    };
+  }
+
+  private static final String EVERY_FAMILY = "scheduler,cgroup-cpu,syscalls,block,memory,logs";
+
   private static KernelEvent lost(String host, double atMs, long count) {
     return KernelEvent.builder(EventName.PRODUCER_LOST, host)
         .at(ms(atMs))
@@ -169,12 +204,15 @@ class VerticalStepTest {
 
     Finding f = correlate(hop(backend()));
 
-    assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(f.layer()).isEqualTo(IsolationLayer.HOST);
     assertThat(f.network()).isFalse();
-    assertThat(f.cause()).isEqualTo("runqueue-latency");
+    assertThat(f.cause()).isEqualTo("cpu-saturation");
     assertThat(f.explainedNanos()).isEqualTo(800 * MS);
     assertThat(f.confidence()).isCloseTo(0.8, within(1e-9));
-    assertThat(f.detail()).isEqualTo("threads of pid 4242 (worker) waited 800 ms in the run queue");
+    assertThat(f.detail())
+        .isEqualTo(
+            "threads of pid 4242 (worker) waited 800 ms in the run queue; their cgroup has no CPU"
+                + " limit");
     assertThat(f.evidence())
         .singleElement()
         .satisfies(
@@ -186,7 +224,20 @@ class VerticalStepTest {
   }
 
   @Test
+  void runQueueWaitInACpuLimitedCgroupIsTheContainerLayer() {
+    add(attach(4242, "/demo-backend"), cpuLimit("/demo-backend"), runq(100, 900));
+
+    Finding f = correlate(hop(backend()));
+
+    assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(f.cause()).isEqualTo("runqueue-latency");
+    assertThat(f.explainedNanos()).isEqualTo(800 * MS);
+    assertThat(f.evidence()).singleElement().extracting(Evidence::ruleId).isEqualTo("runq-limited");
+  }
+
+  @Test
   void tooLittleExplainedSelfTimeIsTheApplications() {
+    add(watching(EVERY_FAMILY));
     add(runq(100, 250));
 
     Finding f = correlate(hop(backend()));
@@ -200,8 +251,8 @@ class VerticalStepTest {
         .singleElement()
         .satisfies(
             c -> {
-              assertThat(c.layer()).isEqualTo(IsolationLayer.L3);
-              assertThat(c.cause()).isEqualTo("runqueue-latency");
+              assertThat(c.layer()).isEqualTo(IsolationLayer.HOST);
+              assertThat(c.cause()).isEqualTo("cpu-saturation");
               assertThat(c.explainedNanos()).isEqualTo(150 * MS);
             });
   }
@@ -212,7 +263,8 @@ class VerticalStepTest {
 
     Finding f = correlate(hop(backend()));
 
-    assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(f.layer()).isEqualTo(IsolationLayer.HOST);
+    assertThat(f.cause()).isEqualTo("cpu-saturation");
     assertThat(f.explainedNanos()).isEqualTo(200 * MS);
   }
 
@@ -279,6 +331,8 @@ class VerticalStepTest {
   @Test
   void signalOfAnotherLayerDoesNotCorroborate() {
     add(
+        attach(4242, "/demo-backend"),
+        cpuLimit("/demo-backend"),
         runq(100, 900),
         KernelEvent.builder(EventName.FS_SLOW_IO, "node-1")
             .interval(ms(100), ms(200))
@@ -332,7 +386,7 @@ class VerticalStepTest {
 
     Finding f = correlate(hop(backend()));
 
-    assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(f.layer()).isEqualTo(IsolationLayer.HOST);
     assertThat(f.explainedNanos()).isEqualTo(800 * MS);
     assertThat(f.confidence()).isCloseTo(0.8 * 0.7, within(1e-9));
     assertThat(f.notes())
@@ -396,6 +450,7 @@ class VerticalStepTest {
 
   @Test
   void hostLevelEvidenceDoesNotJoinASingleSlowHop() {
+    add(watching("scheduler"));
     add(blockIo(100, 900));
 
     Finding f = correlate(hop(backend()));
@@ -490,6 +545,38 @@ class VerticalStepTest {
     assertThat(f.explainedNanos()).isEqualTo(800 * MS);
   }
 
+  @Test
+  void waitsOfAHostProcessWhosePidTheContainerReusedLaterDoNotJoinTheContainersSpan() {
+    String cid = "c60f8fe0a62695279070962c5fdd707eb8d3af23681c2889290464c5c9307bec";
+    SpanView span =
+        span(1)
+            .op("backend", "GET /pay", SpanKind.SERVER)
+            .pid(1)
+            .container(cid)
+            .at(0, 1000)
+            .build();
+    add(
+        attach(5000, "/system.slice/cron.service"),
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .interval(ms(100), ms(900))
+            .task(5000, 5000, "cron")
+            .build(),
+        KernelEvent.builder(EventName.PROCESS_EXIT, "node-1")
+            .at(ms(2000))
+            .task(5000, 5000, "cron")
+            .build(),
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "node-1")
+            .at(ms(3000))
+            .task(5000, 5000, "java")
+            .cgroup(0, "/docker/" + cid)
+            .build());
+
+    Finding f = correlate(hop(span));
+
+    assertThat(f.layer()).isEqualTo(IsolationLayer.APPLICATION);
+    assertThat(f.evidence()).isEmpty();
+  }
+
   /** A client span of pid 4242 whose server-side child runs in the container {@link #PEER_CID}. */
   private static SlowSpan clientOfAPeerContainer() {
     SpanView caller =
@@ -522,7 +609,68 @@ class VerticalStepTest {
         .satisfies(
             e -> {
               assertThat(e.ruleId()).isEqualTo("runq-latency");
-              assertThat(e.cause()).isEqualTo("runqueue-latency");
+              assertThat(e.cause()).isEqualTo("cpu-saturation");
+              assertThat(e.layer()).isEqualTo(IsolationLayer.HOST);
+            });
+  }
+
+  @Test
+  void peersCpuLimitDoesNotMakeTheClientsOwnWaitsTheContainerLayers() {
+    add(cpuLimit("/docker/" + PEER_CID), runq(900, 1000));
+
+    Finding f = correlate(clientOfAPeerContainer());
+
+    assertThat(f.evidence())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.ruleId()).isEqualTo("runq-latency");
+              assertThat(e.layer()).isEqualTo(IsolationLayer.HOST);
+            });
+  }
+
+  @Test
+  void peersOwnWaitsInItsCpuLimitedCgroupAreTheContainerLayers() {
+    add(
+        cpuLimit("/docker/" + PEER_CID),
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .interval(ms(50), ms(100))
+            .task(5000, 5001, "java")
+            .cgroup(0, "/docker/" + PEER_CID)
+            .build());
+
+    Finding f = correlate(clientOfAPeerContainer());
+
+    assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(f.cause()).isEqualTo("runqueue-latency");
+    assertThat(f.evidence())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.ruleId()).isEqualTo("runq-limited");
+              assertThat(e.join()).isEqualTo("peer container");
+            });
+  }
+
+  @Test
+  void clientsOwnCpuLimitDoesNotMakeThePeersWaitsTheContainerLayers() {
+    add(
+        attach(4242, "/demo-frontend"),
+        cpuLimit("/demo-frontend"),
+        KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+            .interval(ms(50), ms(100))
+            .task(5000, 5001, "java")
+            .cgroup(0, "/docker/" + PEER_CID)
+            .build());
+
+    Finding f = correlate(clientOfAPeerContainer());
+
+    assertThat(f.evidence())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.ruleId()).isEqualTo("runq-latency");
+              assertThat(e.layer()).isEqualTo(IsolationLayer.HOST);
             });
   }
 
@@ -593,7 +741,8 @@ class VerticalStepTest {
     Finding f = correlate(hop(caller, server));
 
     assertThat(f.selfNanos()).isEqualTo(200 * MS);
-    assertThat(f.layer()).isEqualTo(IsolationLayer.L3);
+    assertThat(f.layer()).isEqualTo(IsolationLayer.HOST);
+    assertThat(f.cause()).isEqualTo("cpu-saturation");
     assertThat(f.explainedNanos()).isEqualTo(100 * MS);
     assertThat(f.evidence())
         .singleElement()

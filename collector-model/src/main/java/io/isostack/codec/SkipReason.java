@@ -1,0 +1,28 @@
+package io.isostack.codec;
+
+/**
+ * The stable reason codes of skipped records ({@link ReadSummary#skipped()}): records a producer
+ * wrote correctly that map to no event the engine uses. They are neither emitted nor rejected, but
+ * counted by reason and reported ({@code input.skipped}, {@code correlator_records_skipped_total}).
+ * Formats may add reasons of their own; these are the shared ones.
+ *
+ * <p>Constants only; not instantiable.
+ */
+public final class SkipReason {
+  /** A producer banner or diagnostic line ({@link ProducerNoise}). */
+  public static final String PRODUCER_TEXT = "producer-text";
+
+  /**
+   * The prefix of a bpftrace {@code -f json} record type that carries no event ({@code
+   * bpftrace-map}, {@code bpftrace-hist}, {@code bpftrace-attached_probes}...).
+   */
+  public static final String BPFTRACE_PREFIX = "bpftrace-";
+
+  /** A producer record that is well formed but is no evidence the engine rates. */
+  public static final String NOT_EVIDENCE = "not-evidence";
+
+  /** An array where records are objects (an Inspektor Gadget top/profile interval). */
+  public static final String ARRAY_RECORD = "array-record";
+
+  private SkipReason() {}
+}

@@ -1,0 +1,136 @@
+package io.isostack.correlator.join;
+
+import io.isostack.model.EventName;
+import io.isostack.model.EvidenceFamily;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.Observation;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the kernel-event input shows was watched: per host, from when each evidence family was
+ * observed, and which cgroups have a CPU limit (docs/EVENTS.md "Coverage").
+ *
+ * <p>A family is observed on a host from the earliest of: an event of that family, or a record
+ * whose {@code attrs.covers} names it (the shipped producers put it on their start-up {@code
+ * clock.sync}), until the latest event of any kind seen on that host (the end of the recording, or
+ * now when live): a producer is taken to run from its first record to the end of the input. This
+ * over-states coverage when a producer stopped early, and under-states it for a producer that
+ * neither declares what it covers nor emitted anything. Bounded by hosts × families. Not
+ * thread-safe.
+ */
+public final class Coverage {
+  /**
+   * How far a window may stick out of a family's span and still count as observed: 1 s, the
+   * resolution of the coarsest producers' timestamps and samplers
+   * (docs/formats/02-libbpf-tools.md).
+   */
+  static final long TOLERANCE_NANOS = 1_000_000_000L;
+
+  private final Map<String, EnumMap<EvidenceFamily, Long>> since = new HashMap<>();
+  private final Map<String, Long> until = new HashMap<>();
+  private final Set<EntityKey> cpuLimited = new HashSet<>();
+  private final long[] eventsByFamily = new long[EvidenceFamily.values().length];
+
+  /** Learns from one event (any event, evidence or not). */
+  public void learn(KernelEvent e) {
+    String host = e.host();
+    until.merge(host, e.endEpochNanos(), Math::max);
+    EvidenceFamily family = EvidenceFamily.of(e.name());
+    if (family != null) {
+      observedFrom(host, family, e.startEpochNanos());
+      eventsByFamily[family.ordinal()]++;
+    }
+    String covers = e.attr("covers");
+    if (covers != null) {
+      for (String name : covers.split(",")) {
+        EvidenceFamily f = EvidenceFamily.fromWire(name.trim());
+        if (f != null) {
+          observedFrom(host, f, e.endEpochNanos());
+        }
+      }
+    }
+    if (e.name() == EventName.CPU_THROTTLED && e.cgroupPath() != null && quota(e) > 0) {
+      cpuLimited.add(EntityKey.cgroup(host, e.cgroupPath()));
+    }
+  }
+
+  private void observedFrom(String host, EvidenceFamily family, long epochNanos) {
+    since
+        .computeIfAbsent(host, h -> new EnumMap<>(EvidenceFamily.class))
+        .merge(family, epochNanos, Math::min);
+  }
+
+  private static long quota(KernelEvent e) {
+    String q = e.attr("cfs_quota_us");
+    try {
+      return q == null ? 0 : Long.parseLong(q.trim());
+    } catch (NumberFormatException ex) {
+      return 0;
+    }
+  }
+
+  /**
+   * Whether {@code family} was observed on {@code host} over a window.
+   *
+   * @param from the window's start, nanoseconds since the Unix epoch
+   * @param to the window's end, nanoseconds since the Unix epoch
+   */
+  public Observation observation(String host, EvidenceFamily family, long from, long to) {
+    Long start = since.getOrDefault(host, new EnumMap<>(EvidenceFamily.class)).get(family);
+    Long end = until.get(host);
+    if (start == null || end == null) {
+      return Observation.NOT_OBSERVED;
+    }
+    if (start <= from + TOLERANCE_NANOS && end >= to - TOLERANCE_NANOS) {
+      return Observation.OBSERVED;
+    }
+    return start < to && end > from ? Observation.PARTIAL : Observation.NOT_OBSERVED;
+  }
+
+  /** Every family's observation on {@code host} over a window, in the enum's order. */
+  public Map<EvidenceFamily, Observation> of(String host, long from, long to) {
+    Map<EvidenceFamily, Observation> out = new EnumMap<>(EvidenceFamily.class);
+    for (EvidenceFamily f : EvidenceFamily.values()) {
+      out.put(f, observation(host, f, from, to));
+    }
+    return out;
+  }
+
+  /**
+   * What the whole input held of each family: its events, and whether any host watched it (an
+   * event, or a {@code producer.start} naming it).
+   */
+  public Map<EvidenceFamily, FamilyTotal> totals() {
+    Map<EvidenceFamily, FamilyTotal> out = new EnumMap<>(EvidenceFamily.class);
+    for (EvidenceFamily f : EvidenceFamily.values()) {
+      boolean watched = since.values().stream().anyMatch(m -> m.containsKey(f));
+      out.put(f, new FamilyTotal(eventsByFamily[f.ordinal()], watched));
+    }
+    return out;
+  }
+
+  /**
+   * One family over the whole input.
+   *
+   * @param events how many events of the family were read (evidence or not near a slow span)
+   * @param watched whether any host watched it
+   */
+  public record FamilyTotal(long events, boolean watched) {}
+
+  /**
+   * Whether any of these keys is a cgroup seen with a CPU limit ({@code cpu.throttled} with {@code
+   * attrs.cfs_quota_us} > 0).
+   */
+  public boolean cpuLimited(Iterable<EntityKey> keys) {
+    for (EntityKey k : keys) {
+      if (cpuLimited.contains(k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
