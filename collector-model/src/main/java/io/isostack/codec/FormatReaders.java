@@ -34,7 +34,11 @@ public final class FormatReaders {
 
   /** The formats that carry spans. */
   private static final List<FormatReader<SpanView>> TRACES =
-      List.of(new OtlpJsonTraceFormat(), new OtlpProtoTraceFormat());
+      List.of(
+          new OtlpJsonTraceFormat(),
+          new OtlpProtoTraceFormat(),
+          new JaegerJsonTraceFormat(),
+          new ZipkinJsonTraceFormat());
 
   private static final String EMPTY = "the input is empty";
 

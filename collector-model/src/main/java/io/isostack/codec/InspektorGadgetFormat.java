@@ -38,6 +38,6 @@ final class InspektorGadgetFormat implements FormatReader<KernelEvent> {
       Consumer<? super KernelEvent> out,
       RejectListener rejects) {
     return new JsonAdapterStream(
-        new InspektorGadgetReader(context.defaultHost()), source, out, rejects);
+        new InspektorGadgetReader(context.defaultHost(), context.clocks()), source, out, rejects);
   }
 }

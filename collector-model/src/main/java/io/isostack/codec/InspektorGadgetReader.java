@@ -4,6 +4,8 @@ import static io.isostack.codec.JsonEventFraming.integer;
 import static io.isostack.codec.JsonEventFraming.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.isostack.clock.ClockConverter;
+import io.isostack.clock.ClockDomain;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
 import java.util.HashMap;
@@ -52,21 +54,39 @@ public final class InspektorGadgetReader extends JsonEventAdapter {
 
   private static final int MAX_PLACED = 1 << 16;
 
+  /**
+   * 2000-01-01T00:00:00Z in nanoseconds since the Unix epoch: an IG time before it is no wall-clock
+   * time but {@code bpf_ktime_get_boot_ns()} (CLOCK_BOOTTIME) that no formatter converted.
+   */
+  static final long WALL_CLOCK_FLOOR_NANOS = 946_684_800_000_000_000L;
+
   private final String defaultHost;
+  private final ClockConverter clocks;
   private final Map<String, String> placed = new HashMap<>();
 
   /**
    * Creates a reader.
    *
    * @param defaultHost the {@code host.name} of records without a {@code k8s.node}
-   * @throws NullPointerException if defaultHost is null
+   * @param clocks the boottime offsets ({@code clock.sync}, {@code --boot-time}, {@code
+   *     --clock-offset boottime=NANOS}) that place raw boot-time timestamps on the epoch
+   * @throws NullPointerException if an argument is null
    */
-  public InspektorGadgetReader(String defaultHost) {
+  public InspektorGadgetReader(String defaultHost, ClockConverter clocks) {
     this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
+    this.clocks = Objects.requireNonNull(clocks, "clocks");
   }
 
   @Override
   void map(JsonNode r, AdapterStream stream, Consumer<KernelEvent> out) throws BadRecord {
+    if (r.has("tpid") && (r.has("fpid") || r.has("kpid"))) {
+      stream.emit(InspektorGadgetKernelEvents.oomKill(r, hostOf(r), time(r, hostOf(r))), out);
+      return;
+    }
+    if (InspektorGadgetKernelEvents.isRetransmit(r)) {
+      stream.emit(InspektorGadgetKernelEvents.retransmit(r, hostOf(r), time(r, hostOf(r))), out);
+      return;
+    }
     JsonNode proc = r.get("proc");
     boolean image = proc != null && proc.isObject();
     JsonNode task = image ? proc : r;
@@ -77,9 +97,8 @@ public final class InspektorGadgetReader extends JsonEventAdapter {
     int tid = (int) integer(task, "tid", KernelEvent.UNKNOWN_PID);
     String comm = text(task, "comm");
     String container = text(r.path("runtime"), "containerId");
-    String node = text(r.path("k8s"), "node");
-    String host = node != null ? node : defaultHost;
-    long time = time(r);
+    String host = hostOf(r);
+    long time = time(r, host);
     Map<String, String> attrs = new HashMap<>();
     putIfPresent(attrs, "k8s.namespace.name", text(r.path("k8s"), "namespace"));
     putIfPresent(attrs, "k8s.pod.name", text(r.path("k8s"), "podName"));
@@ -153,19 +172,61 @@ public final class InspektorGadgetReader extends JsonEventAdapter {
     return err == 0 ? null : Errno.name(Math.abs(err));
   }
 
-  private static long time(JsonNode r) throws BadRecord {
+  private String hostOf(JsonNode r) {
+    String node = text(r.path("k8s"), "node");
+    return node != null && !node.isEmpty() ? node : defaultHost;
+  }
+
+  /**
+   * The record's time: {@code timestamp_raw}, else an integer {@code timestamp}, else an RFC 3339
+   * {@code timestamp}. A time before {@link #WALL_CLOCK_FLOOR_NANOS} (a date in 1970) is
+   * nanoseconds since boot: the record's RFC 3339 {@code timestamp} is taken instead when it is a
+   * wall-clock date, else the boot time is converted with the host's boottime offset.
+   *
+   * @throws BadRecord {@code missing-clock-sync} when a boot time has no offset, naming the fix
+   */
+  private long time(JsonNode r, String host) throws BadRecord {
+    String field;
+    long t;
     JsonNode raw = r.get("timestamp_raw");
-    if (raw != null && !raw.isNull()) {
-      return integer(r, "timestamp_raw", 0);
-    }
     JsonNode ts = r.get("timestamp");
-    if (ts != null && ts.isIntegralNumber()) {
-      return integer(r, "timestamp", 0);
+    if (raw != null && !raw.isNull()) {
+      field = "timestamp_raw";
+      t = integer(r, field, 0);
+    } else if (ts != null && ts.isIntegralNumber()) {
+      field = "timestamp";
+      t = integer(r, field, 0);
+    } else if (ts != null && ts.isTextual()) {
+      field = "timestamp";
+      t = JsonEventFraming.rfc3339(ts.textValue(), field);
+    } else {
+      throw new BadRecord(RejectReason.MISSING_FIELD, "neither timestamp_raw nor timestamp");
     }
-    if (ts != null && ts.isTextual()) {
-      return JsonEventFraming.rfc3339(ts.textValue(), "timestamp");
+    if (t >= WALL_CLOCK_FLOOR_NANOS) {
+      return t;
     }
-    throw new BadRecord(RejectReason.MISSING_FIELD, "neither timestamp_raw nor timestamp");
+    if (ts != null && ts.isTextual() && !"timestamp".equals(field)) {
+      long formatted = JsonEventFraming.rfc3339(ts.textValue(), "timestamp");
+      if (formatted >= WALL_CLOCK_FLOOR_NANOS) {
+        return formatted; // a raw boot time next to the formatter's wall-clock text
+      }
+    }
+    if (t < 0) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, field + " is negative: " + t);
+    }
+    if (!clocks.canConvert(host, ClockDomain.BOOTTIME)) {
+      throw new BadRecord(
+          RejectReason.MISSING_CLOCK_SYNC,
+          field
+              + " "
+              + t
+              + " is nanoseconds since boot (CLOCK_BOOTTIME, as the gadget recorded it), not a"
+              + " date in 1970: give host '"
+              + host
+              + "' a boot time with --boot-time (btime of its /proc/stat) or --clock-offset"
+              + " boottime=NANOS, or a clock.sync record, or let ig format its timestamps");
+    }
+    return clocks.toEpochNanos(host, ClockDomain.BOOTTIME, t);
   }
 
   private static String join(JsonNode array) {

@@ -28,13 +28,19 @@ final class LibbpfEventLines {
     this.host = host;
     this.source = stream.eventSource();
     this.layout = stream.layout;
-    int t = layout.index("TIME");
+    // BCC's exitsnoop -t labels its column TIME-<zone> (TIME-UTC with --utc) and prints
+    // HH:MM:SS.mmm; the zone is taken from --time-zone like every other HH:MM:SS column
+    int t = layout.index("TIME") >= 0 ? layout.index("TIME") : layout.indexStartingWith("TIME-");
     int ts = layout.index("TIME(s)");
     this.time = t >= 0 ? t : ts;
     this.relTime = t >= 0 ? ts : -1;
   }
 
   void line(String line, long lineNo, Consumer<KernelEvent> out, RejectListener rejects) {
+    if (time < 0 && layout.index("RETRANSMITS") >= 0) {
+      stream.counts.skip("tcpretrans-count"); // tcpretrans -c: per-flow totals, printed at exit
+      return;
+    }
     String[] v = layout.split(line);
     if (v == null || (time >= 0 && !looksLikeTime(v[time]))) {
       if (stream.tool == LibbpfToolsReader.Tool.EXECSNOOP) {
@@ -59,6 +65,7 @@ final class LibbpfEventLines {
             case TCPSTATES -> tcpstates(v, end, attrs);
             case EXITSNOOP -> exitsnoop(v, end, attrs);
             case EXECSNOOP -> execsnoop(v, end, attrs);
+            case TCPRETRANS -> tcpretrans(v, end, attrs);
             default -> null;
           };
       if (e == null) {
@@ -72,7 +79,17 @@ final class LibbpfEventLines {
   }
 
   private static boolean looksLikeTime(String s) {
-    return LibbpfClock.isClockTime(s) || TextNumbers.scaled(s, 9) != TextNumbers.INVALID;
+    return LibbpfClock.isClockTime(s)
+        || isClockTimeWithFraction(s)
+        || TextNumbers.scaled(s, 9) != TextNumbers.INVALID;
+  }
+
+  /** {@code HH:MM:SS.mmm} (BCC exitsnoop -t). */
+  private static boolean isClockTimeWithFraction(String s) {
+    return s.length() > 9
+        && s.charAt(8) == '.'
+        && LibbpfClock.isClockTime(s.substring(0, 8))
+        && TextNumbers.scaled(s.substring(8 + 1), 0) != TextNumbers.INVALID;
   }
 
   /** The event's end time: the latest moment of the printed second, or the relative time. */
@@ -85,6 +102,19 @@ final class LibbpfEventLines {
           RejectReason.MISSING_TIME_ANCHOR, "the header has no TIME column (run the tool with -T)");
     }
     String t = v[time];
+    if (isClockTimeWithFraction(t)) {
+      long start = stream.clock.secondStart(t.substring(0, 8));
+      long fraction = TextNumbers.scaled("0" + t.substring(8), 9);
+      if (start == TextNumbers.INVALID || fraction == TextNumbers.INVALID) {
+        throw new BadRecord(RejectReason.INVALID_VALUE, "TIME is not a time of day: " + t);
+      }
+      long res = 1;
+      for (int i = TextNumbers.fractionDigits(t); i < 9; i++) {
+        res *= 10;
+      }
+      attrs.put(RESOLUTION, Long.toString(res));
+      return start + fraction;
+    }
     if (LibbpfClock.isClockTime(t)) {
       long start = stream.clock.secondStart(t);
       if (start == TextNumbers.INVALID) {
@@ -100,7 +130,11 @@ final class LibbpfEventLines {
     if (!stream.clock.hasStart()) {
       throw new BadRecord(
           RejectReason.MISSING_TIME_ANCHOR,
-          "TIME(s) " + t + " is relative to the tool's start, and no start time was given");
+          "TIME(s) "
+              + t
+              + " is seconds since the tool started, and no start time was given: pass"
+              + " --start-time with the moment it started (e.g. 2026-12-01T19:00:00Z), or run it"
+              + " with -T");
     }
     long at = stream.clock.relative(t);
     if (at == TextNumbers.INVALID) {
@@ -146,8 +180,13 @@ final class LibbpfEventLines {
     long durNs = scaledColumn(v, "MS", 6);
     attrs.put("skaddr", text(v, "SKADDR"));
     attrs.put("state", "ESTABLISHED");
+    // BCC's tcpstates names the task columns C-PID and C-COMM (the context's), libbpf PID and COMM
+    boolean bcc = layout.index("C-PID") >= 0;
     return event(EventName.TCP_CONNECT_LATENCY, end - durNs, end)
-        .task(intColumn(v, "PID"), KernelEvent.UNKNOWN_PID, text(v, "COMM"))
+        .task(
+            intColumn(v, bcc ? "C-PID" : "PID"),
+            KernelEvent.UNKNOWN_PID,
+            text(v, bcc ? "C-COMM" : "COMM"))
         .flow(flow(v), 0)
         .attrs(attrs)
         .build();
@@ -201,6 +240,42 @@ final class LibbpfEventLines {
         .task(intColumn(v, "PID"), KernelEvent.UNKNOWN_PID, text(v, "PCOMM"))
         .attrs(attrs)
         .build();
+  }
+
+  /**
+   * BCC {@code tcpretrans} ({@code TIME PID IP LADDR:LPORT T> RADDR:RPORT STATE [SEQ]}) or the
+   * bpftrace tool {@code tcpretrans.bt} ({@code TIME PID LADDR:LPORT RADDR:RPORT STATE}). The PID
+   * is whichever task was on the CPU (mostly 0: retransmits run in softirq), so it goes to {@code
+   * attrs.on_cpu_pid}, not {@code pid}. {@code T>} {@code L>} is a tail loss probe ({@code -l}).
+   */
+  private KernelEvent tcpretrans(String[] v, long end, Map<String, String> attrs) throws BadRecord {
+    attrs.put("on_cpu_pid", Integer.toString(intColumn(v, "PID")));
+    attrs.put("state", text(v, "STATE"));
+    int type = layout.index("T>");
+    attrs.put("type", type >= 0 && v[type].startsWith("L") ? "tail-loss-probe" : "retransmit");
+    if (layout.index("SEQ") >= 0) {
+      attrs.put("seq", text(v, "SEQ"));
+    }
+    try {
+      FlowKey flow =
+          new FlowKey(
+              hostPort(text(v, "LADDR:LPORT"), "LADDR:LPORT"),
+              hostPort(text(v, "RADDR:RPORT"), "RADDR:RPORT"),
+              "tcp");
+      return event(EventName.TCP_RETRANSMIT, end, end).flow(flow, 0).attrs(attrs).build();
+    } catch (IllegalArgumentException e) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, "address or port: " + e.getMessage());
+    }
+  }
+
+  /** {@code 10.0.0.1:22} or {@code 2001:db8::1:22}: the port follows the last colon. */
+  private static Endpoint hostPort(String text, String column) throws BadRecord {
+    int colon = text.lastIndexOf(':');
+    long port = colon < 0 ? TextNumbers.INVALID : TextNumbers.integer(text.substring(colon + 1));
+    if (colon <= 0 || port < 0 || port > 65535) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, column + " is not ADDRESS:PORT: " + text);
+    }
+    return new Endpoint(text.substring(0, colon), (int) port);
   }
 
   private KernelEvent.Builder event(EventName name, long start, long end) {

@@ -193,10 +193,18 @@ final class LibbpfHistograms {
         comm = tail;
       }
       case "pidns" -> pidns = first;
-      case "disk" -> dev = rest;
+      case "disk" -> dev = unquoted(rest);
       case "flags" -> flags = rest;
       default -> {}
     }
+  }
+
+  /** BCC prints {@code disk = 'vda'} (and, under Python 3 with bytes, {@code b'vda'}). */
+  private static String unquoted(String s) {
+    String t = s.startsWith("b'") ? s.substring(1) : s;
+    return t.length() >= 2 && t.charAt(0) == '\'' && t.charAt(t.length() - 1) == '\''
+        ? t.substring(1, t.length() - 1)
+        : s;
   }
 
   private void bucket(String t, long lineNo, Consumer<KernelEvent> out, RejectListener rejects) {

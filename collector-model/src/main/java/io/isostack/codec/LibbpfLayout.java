@@ -32,7 +32,10 @@ final class LibbpfLayout {
   }
 
   private static boolean isComm(String name) {
-    return name.equals("COMM") || name.equals("PCOMM") || name.equals("PREV COMM");
+    return name.equals("COMM")
+        || name.equals("PCOMM")
+        || name.equals("PREV COMM")
+        || name.equals("C-COMM");
   }
 
   /** Splits a header line into columns; never null (may have no columns). */
@@ -67,6 +70,16 @@ final class LibbpfLayout {
   int index(String name) {
     for (int i = 0; i < names.length; i++) {
       if (names[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The index of the first column whose name starts with {@code prefix}, or -1. */
+  int indexStartingWith(String prefix) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].startsWith(prefix)) {
         return i;
       }
     }

@@ -76,7 +76,9 @@ public final class LibbpfToolsReader {
     EXECSNOOP,
     RUNQLAT,
     BIOLATENCY,
-    CPUDIST;
+    CPUDIST,
+    TCPRETRANS,
+    OOMKILL;
 
     /** The tool's binary name, e.g. {@code runqslower}; also used in {@code source}. */
     public String toolName() {
@@ -269,6 +271,12 @@ public final class LibbpfToolsReader {
       stream.counts.skip(SkipReason.PRODUCER_TEXT); // ^C, WARNING: and libbpf: lines
       return;
     }
+    if (stream.tool == Tool.OOMKILL
+        || (stream.tool == null && stream.layout == null && LibbpfOomKills.isRecord(trimmed))) {
+      stream.tool = Tool.OOMKILL;
+      stream.oomKills(host).line(trimmed, lineNo, out, rejects);
+      return;
+    }
     if (stream.layout == null && stream.histograms == null) {
       if (!stream.startFrom(line, trimmed, host)) {
         stream.counts.reject(
@@ -309,6 +317,14 @@ public final class LibbpfToolsReader {
     if (t.startsWith("Tracing on-CPU time") || t.startsWith("Tracing off-CPU time")) {
       return Tool.CPUDIST;
     }
+    if (t.startsWith("Tracing retransmits") || t.startsWith("Tracing tcp retransmits")) {
+      return Tool.TCPRETRANS;
+    }
+    if (t.startsWith("Tracing oom_kill_process()")
+        || t.startsWith("Tracing OOM kills")
+        || LibbpfOomKills.isRecord(t)) {
+      return Tool.OOMKILL;
+    }
     LibbpfLayout l = LibbpfLayout.parse(t);
     if (l.index("LAT(us)") >= 0 && l.index("TID") >= 0 && l.index("COMM") >= 0) {
       return Tool.RUNQSLOWER;
@@ -325,6 +341,9 @@ public final class LibbpfToolsReader {
     if (l.index("PCOMM") >= 0 && l.index("RET") >= 0 && l.index("ARGS") >= 0) {
       return Tool.EXECSNOOP;
     }
+    if (l.index("LADDR:LPORT") >= 0 && l.index("RADDR:RPORT") >= 0) {
+      return Tool.TCPRETRANS;
+    }
     return null;
   }
 
@@ -340,6 +359,7 @@ public final class LibbpfToolsReader {
     LibbpfLayout layout;
     LibbpfEventLines events;
     LibbpfHistograms histograms;
+    private LibbpfOomKills oomKills;
 
     private StreamState(String source, Tool tool, Options options) {
       this.counts = new AdapterStream(source);
@@ -361,6 +381,13 @@ public final class LibbpfToolsReader {
     /** Records read but deliberately not mapped (see {@link AdapterStream#skipped()}). */
     public long skipped() {
       return counts.skipped();
+    }
+
+    LibbpfOomKills oomKills(String host) {
+      if (oomKills == null) {
+        oomKills = new LibbpfOomKills(this, host);
+      }
+      return oomKills;
     }
 
     String eventSource() {

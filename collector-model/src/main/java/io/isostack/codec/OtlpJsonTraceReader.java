@@ -189,6 +189,7 @@ public final class OtlpJsonTraceReader {
     for (SpanView s : spans) {
       counts.emit(s);
     }
+    counts.selfParent += lineCounts.selfParent;
     for (Rejection r : bad) {
       counts.rejected++;
       counts.rejects.rejected(r);

@@ -1,5 +1,6 @@
 package io.isostack.codec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.isostack.model.SocketAttributes;
 import io.isostack.model.SpanKind;
 import io.isostack.model.SpanStatus;
@@ -46,6 +47,21 @@ final class OtlpSpans {
       out[i] = c;
     }
     return zeroCheck(new String(out), zero, field, optional);
+  }
+
+  /**
+   * Validates a hex id that may be shorter than {@code hexChars} (Jaeger and Zipkin write 64-bit
+   * trace ids as 16 characters and old Jaeger fixtures drop leading zeros): it is left-padded with
+   * zeros first, as OpenTelemetry's Jaeger and Zipkin receivers do.
+   *
+   * @see #hexId(String, int, String, boolean)
+   */
+  static String paddedHexId(String text, int hexChars, String field, boolean optional)
+      throws BadRecord {
+    if (text != null && !text.isEmpty() && text.length() < hexChars) {
+      text = "0".repeat(hexChars - text.length()) + text;
+    }
+    return hexId(text, hexChars, field, optional);
   }
 
   /** Converts a binary id from protobuf to lower-case hex. */
@@ -148,6 +164,33 @@ final class OtlpSpans {
       throw new BadRecord(
           RejectReason.INVALID_VALUE, field + " is beyond 2^63-1: " + Long.toUnsignedString(nanos));
     }
+  }
+
+  /**
+   * A Jaeger or Zipkin time or duration in microseconds, as nanoseconds.
+   *
+   * @param required whether absence is an error; otherwise it reads as 0
+   * @throws BadRecord if required and absent ({@code missing-field}), or not a non-negative integer
+   *     below 2^63 / 2000, so that a start plus a duration stays a {@code long} of nanoseconds
+   *     ({@code invalid-value})
+   */
+  static long microsAsNanos(JsonNode span, String field, boolean required) throws BadRecord {
+    JsonNode n = span.get(field);
+    if (n == null || n.isNull()) {
+      if (required) {
+        throw new BadRecord(RejectReason.MISSING_FIELD, field + " is missing");
+      }
+      return 0;
+    }
+    if (n.isIntegralNumber() && n.canConvertToLong()) {
+      long v = n.longValue();
+      if (v >= 0 && v <= Long.MAX_VALUE / 2000) {
+        return v * 1000;
+      }
+    }
+    throw new BadRecord(
+        RejectReason.INVALID_VALUE,
+        field + " is not a non-negative number of microseconds: " + excerpt(n.toString()));
   }
 
   static String excerpt(String s) {

@@ -24,5 +24,12 @@ public final class SkipReason {
   /** An array where records are objects (an Inspektor Gadget top/profile interval). */
   public static final String ARRAY_RECORD = "array-record";
 
+  /**
+   * A span whose parent id is its own id: what is skipped is that reference, not the span, which is
+   * read as a root (it would otherwise be its own child, with no self time, in a trace that never
+   * finds its root). Counted by every trace reader.
+   */
+  public static final String SELF_PARENT = "self-parent";
+
   private SkipReason() {}
 }

@@ -1,6 +1,7 @@
 package io.isostack.codec;
 
 import io.isostack.model.SpanView;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -19,14 +20,26 @@ final class SpanCounts {
   long records;
   long rejected;
 
+  /** Spans whose parent id was their own id, emitted as roots. */
+  long selfParent;
+
   SpanCounts(String source, Consumer<SpanView> out, RejectListener rejects) {
     this.source = Objects.requireNonNull(source, "source");
     this.out = out;
     this.rejects = rejects;
   }
 
+  /**
+   * Emits a span. A span naming itself as its parent would be its own child, hiding its self time
+   * and any root its trace has; it is emitted as a root instead and counted ({@link #selfParent},
+   * reported as {@link SkipReason#SELF_PARENT}).
+   */
   void emit(SpanView span) {
     records++;
+    if (span.spanId().equals(span.parentSpanId())) {
+      selfParent++;
+      span = span.asRoot();
+    }
     out.accept(span);
   }
 
@@ -36,6 +49,11 @@ final class SpanCounts {
   }
 
   ReadSummary summary() {
-    return new ReadSummary(units, records, rejected, 0);
+    return new ReadSummary(
+        units,
+        records,
+        rejected,
+        0,
+        selfParent == 0 ? Map.of() : Map.of(SkipReason.SELF_PARENT, selfParent));
   }
 }

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  *
  * <p>Detected ({@link Detection#CERTAIN} - 20) when the head holds a Tetragon event key ({@code
  * process_exec}, {@code process_exit}, {@code process_kprobe}, {@code process_tracepoint}, {@code
- * process_uprobe}, {@code process_lsm}) or {@code node_name}. Stateless and thread-safe.
+ * process_uprobe}, {@code process_lsm}, {@code process_connect}, {@code process_close}, {@code
+ * process_listen}) or {@code node_name}. Stateless and thread-safe.
  */
 final class TetragonFormat implements FormatReader<KernelEvent> {
   private static final String[] KEYS = {
@@ -19,6 +20,9 @@ final class TetragonFormat implements FormatReader<KernelEvent> {
     "\"process_tracepoint\"",
     "\"process_uprobe\"",
     "\"process_lsm\"",
+    "\"process_connect\"",
+    "\"process_close\"",
+    "\"process_listen\"",
     "\"node_name\""
   };
 

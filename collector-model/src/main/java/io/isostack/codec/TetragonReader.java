@@ -32,9 +32,12 @@ import java.util.function.Consumer;
  * __ia32_sys_*}, {@code sys_*}) whose {@code return} is negative → {@code syscall.error} ({@code
  * attrs.syscall} without prefix, {@code attrs.errno} name, {@code attrs.return}). {@code
  * rate_limit_info} adds its dropped events to {@link ReadSummary#lost()} and emits {@code
- * producer.lost}. Everything else ({@code process_loader}, {@code process_throttle}, {@code
- * process_lsm}, other kprobes such as {@code tcp_connect} or {@code tcp_sendmsg}, which no
- * canonical event describes) is counted as skipped.
+ * producer.lost}. {@code process_connect}/{@code process_close}/{@code process_listen}: see {@link
+ * TetragonSockets} ({@code tcp.lifetime} per closed connection). Everything else is counted as
+ * skipped by what it is: a kprobe that is no evidence by its function ({@code
+ * tetragon-kprobe:tcp_sendmsg}), a tracepoint by subsystem and event ({@code
+ * tetragon-tracepoint:sched:sched_switch}), other kinds by their key ({@code
+ * tetragon-process_loader}, {@code tetragon-process_throttle}, {@code tetragon-process_lsm}).
  *
  * <p>Time: the top-level {@code time} (RFC 3339, UTC, up to ns; Tetragon converts BPF ktime to wall
  * clock at decode); else {@code process_exit.time}; else, for {@code process_exec}, {@code
@@ -50,6 +53,7 @@ public final class TetragonReader extends JsonEventAdapter {
   };
 
   private final String defaultHost;
+  private final TetragonSockets sockets = new TetragonSockets();
 
   /**
    * Creates a reader.
@@ -77,8 +81,17 @@ public final class TetragonReader extends JsonEventAdapter {
       }
       return;
     }
+    JsonNode connect = r.get("process_connect");
+    JsonNode close = r.get("process_close");
     KernelEvent.Builder b;
-    if (exec != null) {
+    String skipped = null;
+    if (connect != null) {
+      sockets.connect(connect, host, JsonEventFraming.rfc3339(required(r), "time"));
+      skipped = "tetragon-process_connect";
+      b = null;
+    } else if (close != null) {
+      b = sockets.close(close, host, JsonEventFraming.rfc3339(required(r), "time"));
+    } else if (exec != null) {
       b = process(EventName.PROCESS_EXEC, "process_exec", exec, r, host, new HashMap<>());
     } else if (exit != null) {
       Map<String, String> attrs = new HashMap<>();
@@ -91,19 +104,27 @@ public final class TetragonReader extends JsonEventAdapter {
       b = process(EventName.PROCESS_EXIT, "process_exit", exit, r, host, attrs);
     } else if (kprobe != null || tp != null) {
       b = probe(kprobe != null ? kprobe : tp, kprobe != null, r, host);
+      skipped =
+          kprobe != null
+              ? "tetragon-kprobe:" + Objects.requireNonNullElse(text(kprobe, "function_name"), "?")
+              : "tetragon-tracepoint:"
+                  + Objects.requireNonNullElse(text(tp, "subsys"), "?")
+                  + ":"
+                  + Objects.requireNonNullElse(text(tp, "event"), "?");
     } else {
-      boolean known = false;
-      var names = r.fieldNames();
-      while (names.hasNext()) {
-        known |= names.next().startsWith("process_");
+      String kind = null;
+      for (var names = r.fieldNames(); names.hasNext() && kind == null; ) {
+        String name = names.next();
+        kind = name.startsWith("process_") ? name : null;
       }
-      if (!known) {
+      if (kind == null) {
         throw new BadRecord(RejectReason.INVALID_VALUE, "no Tetragon event key (process_*)");
       }
+      skipped = "tetragon-" + kind;
       b = null;
     }
     if (b == null) {
-      stream.skip(SkipReason.NOT_EVIDENCE);
+      stream.skip(skipped);
     } else {
       stream.emit(b.build(), out);
     }
@@ -193,6 +214,14 @@ public final class TetragonReader extends JsonEventAdapter {
     }
   }
 
+  private static String required(JsonNode r) throws BadRecord {
+    String t = text(r, "time");
+    if (t == null) {
+      throw new BadRecord(RejectReason.MISSING_FIELD, "time is missing");
+    }
+    return t;
+  }
+
   private static long time(JsonNode r, JsonNode ev, JsonNode p, boolean isExec) throws BadRecord {
     String t = text(r, "time");
     String field = "time";
@@ -209,7 +238,8 @@ public final class TetragonReader extends JsonEventAdapter {
     return JsonEventFraming.rfc3339(t, field);
   }
 
-  private static KernelEvent.Builder identity(
+  /** The process fields every Tetragon event carries, put on {@code b}. */
+  static KernelEvent.Builder identity(
       KernelEvent.Builder b, JsonNode p, JsonNode ev, Map<String, String> attrs) throws BadRecord {
     int pid = (int) integer(p, "pid", KernelEvent.UNKNOWN_PID);
     int tid = (int) integer(p, "tid", pid);

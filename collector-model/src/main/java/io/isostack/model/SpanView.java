@@ -95,6 +95,27 @@ public record SpanView(
     return endEpochNanos - startEpochNanos;
   }
 
+  /** This span with no parent: a root span. */
+  public SpanView asRoot() {
+    return new SpanView(
+        traceId,
+        spanId,
+        null,
+        name,
+        kind,
+        service,
+        startEpochNanos,
+        endEpochNanos,
+        status,
+        host,
+        pid,
+        containerId,
+        podUid,
+        executable,
+        socket,
+        threadName);
+  }
+
   /** Whether this is a root span (no parent). */
   public boolean isRoot() {
     return parentSpanId == null;

@@ -92,7 +92,7 @@ class FormatReadersTest {
     assertThat(d.format()).isNull();
     assertThat(d.describe("/tmp/x.json"))
         .startsWith("cannot tell the format from the content ({\"foo\":1})")
-        .contains("it could be otlp-json, events, tetragon, ig")
+        .contains("it could be otlp-json, jaeger, events, tetragon, ig")
         .doesNotContain("libbpf:")
         .endsWith("FORMAT:PATH, e.g. otlp-json:/tmp/x.json");
     assertThat(detect("hello world")).isNull();

@@ -20,7 +20,8 @@ class InspektorGadgetReaderTest {
   private final List<KernelEvent> events = new ArrayList<>();
   private final List<Rejection> rejects = new ArrayList<>();
   private final AdapterStream stream = new AdapterStream("t");
-  private final InspektorGadgetReader reader = new InspektorGadgetReader("default-host");
+  private final InspektorGadgetReader reader =
+      new InspektorGadgetReader("default-host", new io.isostack.clock.ClockConverter());
 
   private InputStream resource(String file) {
     InputStream in = getClass().getResourceAsStream("/inspektor-gadget/" + file);
@@ -113,7 +114,7 @@ class InspektorGadgetReaderTest {
   @Test
   void decodeLineServesLiveInputs() {
     byte[] line =
-        "{\"timestamp_raw\":1,\"proc\":{\"comm\":\"a\",\"pid\":7,\"tid\":7},\"runtime\":{\"containerId\":\"abc\"}}"
+        "{\"timestamp_raw\":1722451111977700392,\"proc\":{\"comm\":\"a\",\"pid\":7,\"tid\":7},\"runtime\":{\"containerId\":\"abc\"}}"
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     reader.decodeLine(line, 0, line.length, stream, 1, events::add, rejects::add);
 

@@ -81,7 +81,8 @@ class TetragonReaderTest {
             tuple(EventName.PROCESS_EXEC, 52699), tuple(EventName.PROCESS_EXIT, 51583));
     assertThat(stream.skipped()).isEqualTo(1); // __x64_sys_setgid without a negative return
     assertThat(stream.summary())
-        .isEqualTo(new ReadSummary(3, 2, 0, 0, java.util.Map.of("not-evidence", 1L)));
+        .isEqualTo(
+            new ReadSummary(3, 2, 0, 0, java.util.Map.of("tetragon-kprobe:__x64_sys_setgid", 1L)));
   }
 
   @Test
@@ -145,6 +146,7 @@ class TetragonReaderTest {
             tuple(7L, RejectReason.INVALID_VALUE),
             tuple(9L, RejectReason.MISSING_FIELD));
     assertThat(stream.summary())
-        .isEqualTo(new ReadSummary(9, 5, 3, 17, java.util.Map.of("not-evidence", 1L)));
+        .isEqualTo(
+            new ReadSummary(9, 5, 3, 17, java.util.Map.of("tetragon-kprobe:tcp_connect", 1L)));
   }
 }

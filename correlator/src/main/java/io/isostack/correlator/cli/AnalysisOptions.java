@@ -2,6 +2,7 @@ package io.isostack.correlator.cli;
 
 import io.isostack.clock.ClockConverter;
 import io.isostack.clock.ClockDomain;
+import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.rules.RuleTable;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class AnalysisOptions {
       converter = DurationConverter.class,
       description =
           "Duration of a trace's root span at or above which the request is slow: the hops"
-              + " holding at least 20 % of its critical path are analysed even when none is"
+              + " holding at least 20 %% of its critical path are analysed even when none is"
               + " slow alone (default: the --slow-threshold).")
   Long slowRequestNanos;
 
@@ -65,6 +66,15 @@ final class AnalysisOptions {
           "REALTIME minus CLOCK (boottime or monotonic) in ns, for event streams without"
               + " a clock.sync record, e.g. boottime=1795265109394948433.")
   List<String> clockOffsets = new ArrayList<>();
+
+  @Option(
+      names = "--start-time",
+      paramLabel = "INSTANT",
+      description =
+          "When the libbpf-tools/BCC tools were started, e.g. 2026-12-01T19:00:00Z: anchors"
+              + " their -t TIME(s) columns (seconds since the start); without it such records are"
+              + " rejected as missing-time-anchor.")
+  Instant startTime;
 
   @Option(
       names = "--boot-time",
@@ -97,6 +107,22 @@ final class AnalysisOptions {
         .withSlowRequest(slowRequestNanos != null ? slowRequestNanos : slowThresholdNanos)
         .withSkew(skewNanos)
         .withDefaultHost(defaultHost);
+  }
+
+  /**
+   * The libbpf-tools time options with {@code --start-time} applied.
+   *
+   * @param base the date and zone of {@code HH:MM:SS} times
+   * @return {@code base}, with its start set when {@code --start-time} was given
+   * @throws ArithmeticException if the instant is beyond 2262 (no {@code long} of nanoseconds)
+   */
+  LibbpfToolsReader.Options libbpfOptions(LibbpfToolsReader.Options base) {
+    if (startTime == null) {
+      return base;
+    }
+    return base.withStart(
+        Math.addExact(
+            Math.multiplyExact(startTime.getEpochSecond(), 1_000_000_000L), startTime.getNano()));
   }
 
   /**

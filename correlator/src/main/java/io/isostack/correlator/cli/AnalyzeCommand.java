@@ -63,8 +63,9 @@ final class AnalyzeCommand implements Callable<Integer> {
       required = true,
       paramLabel = "[FORMAT:]FILE",
       description =
-          "OTLP traces: JSON (Collector file exporter or one document) or protobuf"
-              + " (bare or length-prefixed); gzip is detected; - reads standard input.")
+          "Traces: OTLP JSON (Collector file exporter or one document) or protobuf"
+              + " (bare or length-prefixed), Jaeger JSON (query API or UI download), Zipkin v2"
+              + " JSON; detected from the content; gzip is detected; - reads standard input.")
   List<String> traces;
 
   @Option(
@@ -73,8 +74,9 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "[FORMAT:]FILE",
       description =
           "Kernel events: the canonical stream v1, bare or in bpftrace -f json records;"
-              + " libbpf-tools text (runqslower -P, tcplife, tcpstates, execsnoop, exitsnoop, runqlat,"
-              + " biolatency), Tetragon JSON export, Inspektor Gadget JSON.")
+              + " libbpf-tools/BCC text (runqslower -P, tcplife, tcpstates, execsnoop, exitsnoop,"
+              + " runqlat, biolatency, tcpretrans, oomkill), Tetragon JSON export, Inspektor Gadget"
+              + " JSON.")
   List<String> events = new ArrayList<>();
 
   @Option(
@@ -168,8 +170,9 @@ final class AnalyzeCommand implements Callable<Integer> {
       throws IOException {
     InputSummary summary = new InputSummary();
     LibbpfToolsReader.Options libbpf =
-        LibbpfToolsReader.Options.defaults(Clock.system(zone))
-            .at(date != null ? date : LocalDate.now(zone), zone);
+        analysis.libbpfOptions(
+            LibbpfToolsReader.Options.defaults(Clock.system(zone))
+                .at(date != null ? date : LocalDate.now(zone), zone));
     InputLoader loader =
         new InputLoader(clocks, libbpf, summary, line -> err.println("correlator: " + line));
     Progress progress = new Progress(err, Progress.onTerminal());

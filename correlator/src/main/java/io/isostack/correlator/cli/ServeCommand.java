@@ -1,6 +1,7 @@
 package io.isostack.correlator.cli;
 
 import io.isostack.clock.ClockConverter;
+import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
@@ -182,7 +183,15 @@ final class ServeCommand implements Callable<Integer> {
               d.findingsKept());
       LiveServer.Settings settings =
           new LiveServer.Settings(
-              bind, grpcPort, httpPort, maxBodyBytes, api, events, producers, defaultHost);
+              bind,
+              grpcPort,
+              httpPort,
+              maxBodyBytes,
+              api,
+              events,
+              producers,
+              defaultHost,
+              analysis.libbpfOptions(LibbpfToolsReader.Options.defaults(Clock.systemUTC())));
       OtlpExportSettings export = otlp.settings();
       FindingPrinter printer =
           new FindingPrinter(spec.commandLine().getOut(), format == Format.json);

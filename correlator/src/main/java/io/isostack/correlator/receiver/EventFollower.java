@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows one kernel-event input the way {@code tail -F} does, from its beginning: a regular file
  * is read to its end, then polled every {@value #POLL_MILLIS} ms for appended lines, and reopened
- * from its start when it is truncated or replaced (rotation); a FIFO is read until its writer
- * closes it, then reopened for the next writer; standard input is read once to its end. A file that
- * does not exist yet is waited for.
+ * from its start when it is truncated or replaced (rotation); a FIFO is held open across its
+ * writers, one after another (so a line one writer leaves unfinished is continued by the next);
+ * standard input is read once to its end. A file that does not exist yet is waited for.
  *
  * <p>Events go to the {@link EventBatchSink} in batches, flushed whenever the input has nothing
- * more to read. Runs on its own daemon thread ({@link #start()}); {@link #close()} stops it (a
- * thread blocked opening a FIFO that no writer opens is left to die with the JVM).
+ * more to read. Runs on its own daemon thread ({@link #start()}); {@link #close()} stops it, also
+ * while it waits for a FIFO's next writer.
  */
 public final class EventFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
@@ -145,7 +145,13 @@ public final class EventFollower implements AutoCloseable {
         BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
         regular = attrs.isRegularFile();
         key = attrs.fileKey();
-        ch = FileChannel.open(path, StandardOpenOption.READ); // blocks for a FIFO's writer
+        // A FIFO is opened read-write (Linux fifo(7)): the open does not wait for a writer, and
+        // the follower, holding a write end itself, never sees end-of-stream between two writers,
+        // so a writer that opens while it would be reopening never gets a broken pipe.
+        ch =
+            regular
+                ? FileChannel.open(path, StandardOpenOption.READ)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
       } catch (NoSuchFileException e) {
         if (!warned) {
           LOG.info("{} does not exist yet; waiting for it", source);

@@ -1,8 +1,11 @@
 package io.isostack.correlator.receiver;
 
 import io.isostack.codec.Rejection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What became of one received request.
@@ -14,9 +17,15 @@ import java.util.Objects;
  * @param message why records were rejected, or why the request was refused or invalid; empty when
  *     all was accepted
  * @param errors the first few rejections
+ * @param skipped records read correctly but skipped (no evidence), by reason; empty for OTLP
  */
 public record IngestResult(
-    Outcome outcome, long accepted, long rejected, String message, List<Rejection> errors) {
+    Outcome outcome,
+    long accepted,
+    long rejected,
+    String message,
+    List<Rejection> errors,
+    Map<String, Long> skipped) {
 
   /** The fate of a request. */
   public enum Outcome {
@@ -33,6 +42,18 @@ public record IngestResult(
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(message, "message");
     errors = List.copyOf(errors);
+    skipped = Collections.unmodifiableMap(new TreeMap<>(skipped));
+  }
+
+  /** A result with nothing skipped. */
+  public IngestResult(
+      Outcome outcome, long accepted, long rejected, String message, List<Rejection> errors) {
+    this(outcome, accepted, rejected, message, errors, Map.of());
+  }
+
+  /** A copy with the skipped records of the request, by reason. */
+  IngestResult withSkipped(Map<String, Long> byReason) {
+    return new IngestResult(outcome, accepted, rejected, message, errors, byReason);
   }
 
   static IngestResult refused(long records) {

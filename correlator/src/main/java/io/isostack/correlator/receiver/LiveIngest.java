@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -84,7 +85,7 @@ public final class LiveIngest {
     received.add(channel, 0, request.getSerializedSize(), 0);
     Collector c = new Collector();
     List<SpanView> spans = new ArrayList<>();
-    new OtlpProtoTraceReader().convert(request, source, spans::add, c);
+    tally.skipped(new OtlpProtoTraceReader().convert(request, source, spans::add, c).skipped());
     return offerSpans(spans, c, "spans", channel);
   }
 
@@ -95,7 +96,10 @@ public final class LiveIngest {
     Collector c = new Collector();
     List<SpanView> spans = new ArrayList<>();
     try {
-      new OtlpJsonTraceReader().read(new ByteArrayInputStream(body, 0, len), source, spans::add, c);
+      tally.skipped(
+          new OtlpJsonTraceReader()
+              .read(new ByteArrayInputStream(body, 0, len), source, spans::add, c)
+              .skipped()); // self-parent spans, read as roots
     } catch (IOException e) {
       throw new UncheckedIOException(e); // reading memory does not fail
     }
@@ -156,12 +160,13 @@ public final class LiveIngest {
     RecordStream stream = input.open(source, events::add, c);
     stream.message(body, 0, len);
     stream.finish();
-    tally.skipped(stream.summary().skipped());
+    Map<String, Long> skipped = stream.summary().skipped();
+    tally.skipped(skipped);
     if (events.isEmpty() && c.rejected > 0) {
       return new IngestResult(
-          IngestResult.Outcome.INVALID, 0, c.rejected, c.message("lines"), c.errors);
+          IngestResult.Outcome.INVALID, 0, c.rejected, c.message("lines"), c.errors, skipped);
     }
-    return offerEvents(events, c, "lines", Channel.KERNEL_EVENTS);
+    return offerEvents(events, c, "lines", Channel.KERNEL_EVENTS).withSkipped(skipped);
   }
 
   private IngestResult offerSpans(List<SpanView> spans, Collector c, String what, Channel channel) {

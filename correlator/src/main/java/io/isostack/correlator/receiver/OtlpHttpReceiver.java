@@ -163,6 +163,11 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       if (r.outcome() == IngestResult.Outcome.INVALID && r.errors().isEmpty()) {
         g.writeStringField("message", r.message()); // nothing was decoded: say why
       }
+      g.writeObjectFieldStart("skipped");
+      for (var e : r.skipped().entrySet()) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
       g.writeArrayFieldStart("errors");
       for (Rejection x : r.errors()) {
         g.writeStartObject();

@@ -1,6 +1,7 @@
 package io.isostack.correlator.server;
 
 import io.isostack.clock.ClockConverter;
+import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.codec.ReadContext;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.metrics.ServeMetrics;
@@ -41,6 +42,7 @@ public final class LiveServer implements AutoCloseable {
    * @param producers shell commands whose standard output is kernel events, as {@code
    *     [FORMAT:]COMMAND}
    * @param defaultHost the host of events without {@code host.name}
+   * @param libbpf the date, zone and start ({@code --start-time}) that place libbpf-tools/BCC times
    */
   public record Settings(
       String bind,
@@ -50,7 +52,8 @@ public final class LiveServer implements AutoCloseable {
       boolean api,
       List<String> events,
       List<String> producers,
-      String defaultHost) {
+      String defaultHost,
+      LibbpfToolsReader.Options libbpf) {
     /**
      * Validates.
      *
@@ -66,6 +69,29 @@ public final class LiveServer implements AutoCloseable {
       events = List.copyOf(events);
       producers = List.copyOf(producers);
       Objects.requireNonNull(defaultHost, "defaultHost");
+      Objects.requireNonNull(libbpf, "libbpf");
+    }
+
+    /** Settings with libbpf-tools times on today's date in UTC and no start anchor. */
+    public Settings(
+        String bind,
+        int grpcPort,
+        int httpPort,
+        int maxBodyBytes,
+        boolean api,
+        List<String> events,
+        List<String> producers,
+        String defaultHost) {
+      this(
+          bind,
+          grpcPort,
+          httpPort,
+          maxBodyBytes,
+          api,
+          events,
+          producers,
+          defaultHost,
+          LibbpfToolsReader.Options.defaults(Clock.systemUTC()));
     }
 
     private static void checkPort(int port, String setting) {
@@ -107,7 +133,9 @@ public final class LiveServer implements AutoCloseable {
   public LiveServer(
       LiveAnalyzer engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
     this.engine = Objects.requireNonNull(engine, "engine");
-    ReadContext context = ReadContext.of(clocks, settings.defaultHost(), Clock.systemUTC());
+    ReadContext context =
+        ReadContext.of(clocks, settings.defaultHost(), Clock.systemUTC())
+            .withLibbpf(settings.libbpf());
     LiveIngest ingest = new LiveIngest(engine, engine, context, rejects);
     for (String value : settings.producers()) {
       EventInput.Target t = EventInput.parse(value, context);

@@ -116,6 +116,25 @@ class OtlpHttpReceiverTest {
   }
 
   @Test
+  void aSpanThatIsItsOwnParentIsAcceptedAsARootAndCounted() throws Exception {
+    long now = ServeFixture.now();
+    byte[] body =
+        ("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+                + OtlpData.jsonSpan(
+                    OtlpData.spanId(7), OtlpData.spanId(7), "GET /", now - 1000, now)
+                + "]}]}]}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<byte[]> r = serve.post("/v1/traces", "application/json", body);
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    serve.awaitStats(s -> s.spansReceived() == 1);
+    JsonNode stats = JSON.readTree(serve.get("/api/stats").body());
+    assertThat(stats.at("/skippedByReason/self-parent").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void otherContentTypesAre415() throws Exception {
     assertThat(serve.post("/v1/traces", "text/plain", new byte[] {1}).statusCode()).isEqualTo(415);
     assertThat(

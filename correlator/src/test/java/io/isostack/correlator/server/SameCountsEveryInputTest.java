@@ -142,6 +142,11 @@ class SameCountsEveryInputTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(r.body());
+        assertThat(answer.get("accepted").asLong()).isEqualTo(expected.records());
+        assertThat(map(answer.get("skipped")))
+            .as("the answer's skipped")
+            .isEqualTo(expected.skipped());
       }
       Counts seen = null;
       for (long deadline = System.nanoTime() + 5_000_000_000L;

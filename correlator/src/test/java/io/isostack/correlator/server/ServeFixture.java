@@ -3,6 +3,7 @@ package io.isostack.correlator.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.clock.ClockConverter;
+import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
@@ -35,6 +36,21 @@ final class ServeFixture implements AutoCloseable {
 
   ServeFixture(int queueCapacity, boolean startEngine, List<String> events, List<String> producers)
       throws IOException {
+    this(
+        queueCapacity,
+        startEngine,
+        events,
+        producers,
+        LibbpfToolsReader.Options.defaults(Clock.systemUTC()));
+  }
+
+  ServeFixture(
+      int queueCapacity,
+      boolean startEngine,
+      List<String> events,
+      List<String> producers,
+      LibbpfToolsReader.Options libbpf)
+      throws IOException {
     AnalyzerSettings analysis = AnalyzerSettings.defaults().withDefaultHost(HOST);
     LiveSettings options =
         new LiveSettings(
@@ -51,7 +67,8 @@ final class ServeFixture implements AutoCloseable {
         new LiveServer(
             engine,
             new ClockConverter(),
-            new LiveServer.Settings("127.0.0.1", 0, 0, 1024 * 1024, true, events, producers, HOST));
+            new LiveServer.Settings(
+                "127.0.0.1", 0, 0, 1024 * 1024, true, events, producers, HOST, libbpf));
     if (startEngine) {
       server.start();
     } else {
