@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  *       {@code tid}, {@code comm}, {@code container.id} and {@code attrs.observed=true}: an
  *       observation that the host pid was in the container at {@code time_ns}, which is what the
  *       engine's process directory needs from IG. It is {@code cgroup.attach} rather than {@code
- *       process.exec} because an exec record makes the engine forget what it knew about the pid.
+ *       process.exec} because an exec record tells the engine the pid started a new process.
  *       Emitted once per (host, pid, container) per reader; repeats and records without a container
  *       are counted as skipped. trace_tcp's 5-tuple describes no stall (no canonical event).
  *   <li>Top/profile intervals (top-level arrays) are counted as skipped.

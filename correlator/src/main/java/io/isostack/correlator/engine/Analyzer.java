@@ -151,7 +151,8 @@ public final class Analyzer {
     // A 5-tuple joins across hosts (the peer's node sees the same connection), so flow events
     // are kept near any slow hop; the others only near a slow hop on their own host.
     Intervals windows = e.flow() != null ? interestAnyHost : interest.get(e.host());
-    if (windows == null || windows.overlap(e.startEpochNanos(), e.endEpochNanos() + 1) == 0) {
+    long reach = EventIndex.reachStart(e);
+    if (windows == null || windows.overlap(reach, e.endEpochNanos() + 1) == 0) {
       eventsOutsideWindows++;
       return;
     }

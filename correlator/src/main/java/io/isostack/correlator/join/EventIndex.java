@@ -3,14 +3,20 @@ package io.isostack.correlator.join;
 import io.isostack.model.KernelEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Kernel events indexed per entity, in time order, found by binary search.
+ *
+ * <p>An event covers {@code [start, time]}; a sampled or coarsely timed one covers the whole
+ * interval its stall lies somewhere in (see {@link #reachStart}), so that a window query finds a
+ * sample taken after the window whose interval reaches back into it.
  *
  * <p>Each key holds its events in arrays sorted by start time, with the longest duration seen, so
  * that a window query is one binary search plus a scan over the events that can overlap: no spans ×
@@ -18,7 +24,7 @@ import java.util.function.Consumer;
  */
 public final class EventIndex implements EventSource {
   private static final Comparator<KernelEvent> BY_START =
-      Comparator.comparingLong(KernelEvent::startEpochNanos);
+      Comparator.comparingLong(EventIndex::reachStart);
 
   private final Map<EntityKey, Bucket> buckets = new HashMap<>();
   private final List<Bucket> unsorted = new ArrayList<>();
@@ -32,6 +38,44 @@ public final class EventIndex implements EventSource {
       unsorted.add(b);
     }
     references++;
+  }
+
+  /**
+   * Where an event can first have stalled: its start, or for a sampled or coarsely timed event the
+   * start of the interval its stall lies somewhere in, if earlier (docs/METHOD.md §5, "Time").
+   *
+   * @param e the event
+   * @return nanoseconds since the Unix epoch
+   */
+  public static long reachStart(KernelEvent e) {
+    long interval = samplingIntervalNanos(e);
+    if (interval == 0) {
+      return e.startEpochNanos();
+    }
+    // Never before the epoch, so that no subtraction overflows.
+    long reach = e.endEpochNanos() - Math.min(interval, Math.max(0, e.endEpochNanos()));
+    return Math.min(e.startEpochNanos(), reach);
+  }
+
+  /**
+   * The interval a sampled or coarse event's stall lies somewhere in, ending at its time: a
+   * sampler's {@code attrs.interval_ns}, or the timestamp resolution of a tool that prints whole
+   * seconds ({@code attrs.time_resolution_ns}, libbpf-tools); 0 for a precisely timed event.
+   */
+  public static long samplingIntervalNanos(KernelEvent e) {
+    return Math.max(longAttr(e, "interval_ns"), longAttr(e, "time_resolution_ns"));
+  }
+
+  private static long longAttr(KernelEvent e, String key) {
+    String v = e.attr(key);
+    if (v == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(v));
+    } catch (NumberFormatException ex) {
+      return 0;
+    }
   }
 
   /** Sorts every key's events by start time; call after the last {@link #add}. */
@@ -77,6 +121,11 @@ public final class EventIndex implements EventSource {
     return buckets.size();
   }
 
+  /** The keys that hold events, for tests. */
+  Set<EntityKey> keys() {
+    return Collections.unmodifiableSet(buckets.keySet());
+  }
+
   /** Number of (key, event) references held. */
   public long referenceCount() {
     return references;
@@ -96,14 +145,15 @@ public final class EventIndex implements EventSource {
         starts = Arrays.copyOf(starts, size * 2);
       }
       boolean becameUnsorted = false;
-      if (sorted && size > 0 && e.startEpochNanos() < starts[size - 1]) {
+      long start = reachStart(e);
+      if (sorted && size > 0 && start < starts[size - 1]) {
         sorted = false;
         becameUnsorted = true;
       }
       events[size] = e;
-      starts[size] = e.startEpochNanos();
+      starts[size] = start;
       size++;
-      maxDurNanos = Math.max(maxDurNanos, e.durNanos());
+      maxDurNanos = Math.max(maxDurNanos, e.endEpochNanos() - start);
       return becameUnsorted;
     }
 
@@ -111,7 +161,7 @@ public final class EventIndex implements EventSource {
       if (!sorted) {
         Arrays.sort(events, 0, size, BY_START);
         for (int i = 0; i < size; i++) {
-          starts[i] = events[i].startEpochNanos();
+          starts[i] = reachStart(events[i]);
         }
         sorted = true;
       }

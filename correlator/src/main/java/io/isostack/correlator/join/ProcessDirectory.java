@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the kernel events say about processes: which cgroup, container and pod a host pid belongs
@@ -23,13 +24,63 @@ public final class ProcessDirectory {
   /** The most identity changes remembered per pid (a pid is rarely reused more often). */
   private static final int MAX_CHANGES_PER_PID = 16;
 
-  /** What is known about one identity of a host pid. */
+  /**
+   * What is known about one identity of a host pid. Each field keeps the earliest time an event
+   * taught its value, so that what was taught only after an exec or exit that is read late can move
+   * to the identity it starts.
+   */
   static final class ProcessInfo {
     String comm;
     String cgroupPath;
     long cgroupId;
     String containerKey;
     String podUid;
+
+    long commSince;
+    long cgroupPathSince;
+    long cgroupIdSince;
+    long containerKeySince;
+    long podUidSince;
+
+    /**
+     * Moves out of this identity, into a new one, the values that only events at or after {@code t}
+     * taught; null when there are none. A value also taught before {@code t} stays.
+     */
+    ProcessInfo splitAt(long t) {
+      ProcessInfo next = new ProcessInfo();
+      boolean moved = false;
+      if (comm != null && commSince >= t) {
+        next.comm = comm;
+        next.commSince = commSince;
+        comm = null;
+        moved = true;
+      }
+      if (cgroupPath != null && cgroupPathSince >= t) {
+        next.cgroupPath = cgroupPath;
+        next.cgroupPathSince = cgroupPathSince;
+        cgroupPath = null;
+        moved = true;
+      }
+      if (cgroupId != 0 && cgroupIdSince >= t) {
+        next.cgroupId = cgroupId;
+        next.cgroupIdSince = cgroupIdSince;
+        cgroupId = 0;
+        moved = true;
+      }
+      if (containerKey != null && containerKeySince >= t) {
+        next.containerKey = containerKey;
+        next.containerKeySince = containerKeySince;
+        containerKey = null;
+        moved = true;
+      }
+      if (podUid != null && podUidSince >= t) {
+        next.podUid = podUid;
+        next.podUidSince = podUidSince;
+        podUid = null;
+        moved = true;
+      }
+      return moved ? next : null;
+    }
   }
 
   /**
@@ -62,6 +113,8 @@ public final class ProcessDirectory {
       ProcessInfo[] n = new ProcessInfo[infos.length + 1];
       System.arraycopy(infos, 0, n, 0, i + 1);
       System.arraycopy(infos, i + 1, n, i + 2, infos.length - i - 1);
+      // Events after t read before this change taught the identity that held then: theirs moves.
+      n[i + 1] = infos[i] == null ? null : infos[i].splitAt(t);
       changes = c;
       infos = n;
     }
@@ -102,27 +155,46 @@ public final class ProcessDirectory {
       ids.infos[i] = info;
     }
     if (e.comm() != null && (info.comm == null || e.pid() == e.tid())) {
+      info.commSince = since(e.comm().equals(info.comm), info.commSince, t);
       info.comm = e.comm();
     }
-    if (e.cgroupPath() != null && !e.cgroupPath().equals(info.cgroupPath)) {
-      info.cgroupPath = e.cgroupPath();
-      byCgroup
-          .computeIfAbsent(EntityKey.cgroup(e.host(), e.cgroupPath()), k -> new LinkedHashSet<>())
-          .add(key);
+    if (e.cgroupPath() != null) {
+      boolean same = e.cgroupPath().equals(info.cgroupPath);
+      info.cgroupPathSince = since(same, info.cgroupPathSince, t);
+      if (!same) {
+        info.cgroupPath = e.cgroupPath();
+        byCgroup
+            .computeIfAbsent(EntityKey.cgroup(e.host(), e.cgroupPath()), k -> new LinkedHashSet<>())
+            .add(key);
+      }
     }
-    if (e.cgroupId() != 0 && e.cgroupId() != info.cgroupId) {
+    if (e.cgroupId() != 0) {
+      info.cgroupIdSince = since(e.cgroupId() == info.cgroupId, info.cgroupIdSince, t);
       info.cgroupId = e.cgroupId();
     }
     String container = CgroupNames.containerKey(containerIdOf(e));
-    if (container != null && !container.equals(info.containerKey)) {
-      info.containerKey = container;
-      byContainer.computeIfAbsent(container, k -> new LinkedHashSet<>()).add(key);
+    if (container != null) {
+      boolean same = container.equals(info.containerKey);
+      info.containerKeySince = since(same, info.containerKeySince, t);
+      if (!same) {
+        info.containerKey = container;
+        byContainer.computeIfAbsent(container, k -> new LinkedHashSet<>()).add(key);
+      }
     }
     String pod = e.podUid() != null ? e.podUid() : CgroupNames.podUid(e.cgroupPath());
-    if (pod != null && !pod.equals(info.podUid)) {
-      info.podUid = pod;
-      byPod.computeIfAbsent(pod, k -> new LinkedHashSet<>()).add(key);
+    if (pod != null) {
+      boolean same = pod.equals(info.podUid);
+      info.podUidSince = since(same, info.podUidSince, t);
+      if (!same) {
+        info.podUid = pod;
+        byPod.computeIfAbsent(pod, k -> new LinkedHashSet<>()).add(key);
+      }
     }
+  }
+
+  /** The earliest time a value was taught: {@code t} for a new one, else the earlier of both. */
+  private static long since(boolean same, long since, long t) {
+    return same ? Math.min(since, t) : t;
   }
 
   /**
@@ -154,18 +226,37 @@ public final class ProcessDirectory {
     return ids == null ? null : ids.infos[ids.at(epochNanos)];
   }
 
-  /** Host processes seen in a container (by container key). */
-  Set<EntityKey> processesOfContainer(String containerKey) {
-    return byContainer.getOrDefault(containerKey, Set.of());
+  /**
+   * Host processes in a container (by container key) at a moment: pids whose identity then was seen
+   * in it, not a pid that another process reused before or after.
+   */
+  Set<EntityKey> processesOfContainer(String containerKey, long epochNanos) {
+    return at(byContainer.get(containerKey), epochNanos, i -> containerKey.equals(i.containerKey));
   }
 
-  /** Host processes seen in a pod. */
-  Set<EntityKey> processesOfPod(String podUid) {
-    return byPod.getOrDefault(podUid, Set.of());
+  /** Host processes in a pod at a moment, as {@link #processesOfContainer}. */
+  Set<EntityKey> processesOfPod(String podUid, long epochNanos) {
+    return at(byPod.get(podUid), epochNanos, i -> podUid.equals(i.podUid));
   }
 
-  /** Host processes seen in a cgroup (key of kind CGROUP). */
-  Set<EntityKey> processesOfCgroup(EntityKey cgroupKey) {
-    return byCgroup.getOrDefault(cgroupKey, Set.of());
+  /**
+   * Host processes in a cgroup (key of kind CGROUP) at a moment, as {@link #processesOfContainer}.
+   */
+  Set<EntityKey> processesOfCgroup(EntityKey cgroupKey, long epochNanos) {
+    return at(byCgroup.get(cgroupKey), epochNanos, i -> cgroupKey.id().equals(i.cgroupPath));
+  }
+
+  private Set<EntityKey> at(Set<EntityKey> seen, long epochNanos, Predicate<ProcessInfo> then) {
+    if (seen == null) {
+      return Set.of();
+    }
+    Set<EntityKey> out = new LinkedHashSet<>();
+    for (EntityKey k : seen) {
+      ProcessInfo info = process(k, epochNanos);
+      if (info != null && then.test(info)) {
+        out.add(k);
+      }
+    }
+    return out;
   }
 }

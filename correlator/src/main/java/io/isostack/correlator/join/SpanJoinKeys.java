@@ -83,28 +83,28 @@ public final class SpanJoinKeys {
       Trace trace, SpanView span, String defaultHost, ProcessDirectory directory) {
     SpanJoinKeys h = new SpanJoinKeys(span.host() != null ? span.host() : defaultHost);
     boolean containerised = span.containerId() != null || span.podUid() != null;
+    // The identities of the host pids as they were when the span started (a pid may be reused):
+    // a container's or pod's pids are those that were in it then.
+    long at = span.startEpochNanos();
     if (span.pid() > 0 && !containerised) {
       h.processKeys.add(EntityKey.process(h.host, span.pid()));
     }
     String container = CgroupNames.containerKey(span.containerId());
     if (container != null) {
       h.keys.add(EntityKey.container(container));
-      h.processKeys.addAll(directory.processesOfContainer(container));
+      h.processKeys.addAll(directory.processesOfContainer(container, at));
     }
     if (span.podUid() != null) {
       h.keys.add(EntityKey.pod(span.podUid()));
       if (container == null) {
-        h.processKeys.addAll(directory.processesOfPod(span.podUid()));
+        h.processKeys.addAll(directory.processesOfPod(span.podUid(), at));
       }
     }
     List<String> comms = new ArrayList<>();
     for (EntityKey p : h.processKeys) {
-      ProcessDirectory.ProcessInfo info = directory.process(p, span.startEpochNanos());
-      if (info == null
-          || (container != null
-              && info.containerKey != null
-              && !container.equals(info.containerKey))) {
-        continue; // unknown then, or the pid was another container's process at the span's time
+      ProcessDirectory.ProcessInfo info = directory.process(p, at);
+      if (info == null) {
+        continue; // unknown then
       }
       if (info.comm != null) {
         comms.add(info.comm);

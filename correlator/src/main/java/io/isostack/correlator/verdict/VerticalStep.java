@@ -8,6 +8,7 @@ import io.isostack.correlator.join.CgroupNames;
 import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.DeviceKind;
 import io.isostack.correlator.join.EntityKey;
+import io.isostack.correlator.join.EventIndex;
 import io.isostack.correlator.join.EventSource;
 import io.isostack.correlator.join.HostActivity;
 import io.isostack.correlator.join.InterfaceDirectory;
@@ -45,7 +46,8 @@ import java.util.function.ToIntFunction;
  * when a producer lost events near the span or the network device is unknown. Not thread-safe.
  */
 public final class VerticalStep {
-  private static final List<IsolationLayer> DRILL_ORDER =
+  /** The drill-down order of docs/METHOD.md §4: L-3, L-4, L-2, L-1, L-0, host. */
+  static final List<IsolationLayer> DRILL_ORDER =
       List.of(
           IsolationLayer.L3,
           IsolationLayer.L4,
@@ -53,6 +55,7 @@ public final class VerticalStep {
           IsolationLayer.L1,
           IsolationLayer.L0,
           IsolationLayer.HOST);
+
   private static final long LOST_MARGIN_NANOS = 1_000_000_000L;
 
   private final RuleTable rules;
@@ -110,7 +113,10 @@ public final class VerticalStep {
     Map<KernelEvent, String> joined = gather(entity, from, to);
 
     List<String> notes = new ArrayList<>();
-    RuleContext context = context(entity, joined);
+    RuleContext context = context(entity, joined, false);
+    // The peer's sandbox and CPU quota are not the span's own: each side's events are classified
+    // in the context of their own side.
+    RuleContext peerContext = context(entity, joined, true);
     boolean hostWide =
         activity.count(
                 entity.host(),
@@ -121,14 +127,15 @@ public final class VerticalStep {
     Intervals self = hop.self();
     List<Matched> matched = new ArrayList<>();
     for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
-      Rule rule = rules.match(j.getKey(), context);
+      RuleContext side = isPeer(j.getValue()) ? peerContext : context;
+      Rule rule = rules.match(j.getKey(), side);
       if (rule != null && admissible(rule, j.getValue(), entity, hostWide)) {
-        matched.add(new Matched(j.getKey(), j.getValue(), rule));
+        matched.add(new Matched(j.getKey(), j.getValue(), rule, side));
       }
     }
     Map<KernelEvent, Long> waitStarts = backoffWaits(matched);
     Map<String, Candidate> candidates = new LinkedHashMap<>();
-    boolean deviceRuleUsed = false;
+    boolean unknownDeviceUsed = false;
     for (Matched m : matched) {
       KernelEvent e = m.event;
       Rule rule = m.rule;
@@ -137,8 +144,8 @@ public final class VerticalStep {
       if (contribution < 0) {
         continue;
       }
-      IsolationLayer layer = rule.layerFor(context);
-      deviceRuleUsed |= rule.layer() == null;
+      IsolationLayer layer = rule.layerFor(m.context);
+      unknownDeviceUsed |= rule.layer() == null && m.context.deviceKind() == DeviceKind.UNKNOWN;
       String key = layer.code() + '|' + rule.network() + '|' + rule.cause();
       Candidate c =
           candidates.computeIfAbsent(
@@ -168,7 +175,7 @@ public final class VerticalStep {
               contribution),
           rule);
     }
-    if (deviceRuleUsed && context.deviceKind() == DeviceKind.UNKNOWN) {
+    if (unknownDeviceUsed) {
       notes.add("the device of this hop's socket is unknown: its network slice is taken as L-3");
     }
     for (Candidate c : candidates.values()) {
@@ -283,18 +290,27 @@ public final class VerticalStep {
     return false;
   }
 
-  private RuleContext context(SpanJoinKeys entity, Map<KernelEvent, String> joined) {
-    boolean sandbox = entity.sandbox();
+  private static boolean isPeer(String join) {
+    return join.startsWith("peer");
+  }
+
+  /**
+   * The context of one side of the hop: the span's own entity, or the peer it called. Sandbox, CPU
+   * quota and CPU limit come from that side's events and keys; the device is the same for both.
+   */
+  private RuleContext context(SpanJoinKeys entity, Map<KernelEvent, String> joined, boolean peer) {
+    boolean sandbox = !peer && entity.sandbox();
     boolean cpuQuota = false;
     Map<DeviceKind, Integer> dropDevices = new HashMap<>();
     DeviceKind socketDevice = null;
     for (Map.Entry<KernelEvent, String> j : joined.entrySet()) {
       KernelEvent e = j.getKey();
       boolean direct = !"host".equals(j.getValue());
-      if (direct && SpanJoinKeys.isSandbox(e.comm())) {
+      boolean ownSide = direct && isPeer(j.getValue()) == peer;
+      if (ownSide && SpanJoinKeys.isSandbox(e.comm())) {
         sandbox = true;
       }
-      if (direct && e.name() == EventName.CPU_THROTTLED) {
+      if (ownSide && e.name() == EventName.CPU_THROTTLED) {
         cpuQuota = true;
       }
       if (e.dev() != null
@@ -328,7 +344,8 @@ public final class VerticalStep {
                 socketDevice != null
                     ? socketDevice
                     : sandbox ? DeviceKind.SANDBOX_NETSTACK : DeviceKind.UNKNOWN);
-    return new RuleContext(sandbox, cpuQuota, coverage.cpuLimited(entity.keys()), device);
+    boolean cpuLimit = coverage.cpuLimited(peer ? entity.peerKeys() : entity.keys());
+    return new RuleContext(sandbox, cpuQuota, cpuLimit, device);
   }
 
   private boolean admissible(Rule rule, String join, SpanJoinKeys entity, boolean hostWide) {
@@ -379,7 +396,7 @@ public final class VerticalStep {
     };
   }
 
-  private record Matched(KernelEvent event, String join, Rule rule) {}
+  private record Matched(KernelEvent event, String join, Rule rule, RuleContext context) {}
 
   /**
    * What one series of retried operations is: a connection for retransmits, a thread and syscall
@@ -437,19 +454,7 @@ public final class VerticalStep {
    * seconds ({@code attrs.time_resolution_ns}, libbpf-tools); 0 for a precisely timed event.
    */
   static long samplingIntervalNanos(KernelEvent e) {
-    return Math.max(longAttr(e, "interval_ns"), longAttr(e, "time_resolution_ns"));
-  }
-
-  private static long longAttr(KernelEvent e, String key) {
-    String v = e.attr(key);
-    if (v == null) {
-      return 0;
-    }
-    try {
-      return Math.max(0, Long.parseLong(v));
-    } catch (NumberFormatException ex) {
-      return 0;
-    }
+    return EventIndex.samplingIntervalNanos(e);
   }
 
   /**

@@ -702,4 +702,29 @@ class AnalyzerTest {
                   .satisfies(c -> assertThat(c.explainedNanos()).isEqualTo(300 * MS));
             });
   }
+
+  @Test
+  void sampleTakenAfterTheSpanExplainsTheShareOfItsIntervalInsideIt() {
+    // A cgroup sampler's reading at 2 s: 500 ms throttled somewhere in the 2 s before it, of
+    // which the span's 1.41 s hold 1410/2000.
+    KernelEvent sample =
+        event(EventName.CPU_THROTTLED)
+            .interval(ms(1500), ms(2000))
+            .cgroup(0, "/demo-backend")
+            .value(13, "1")
+            .attrs(Map.of("interval_ns", "2000000000"))
+            .source("cgroup-sampler")
+            .build();
+
+    List<Finding> findings =
+        analyze(List.of(backend()), List.of(attach(4242, "/demo-backend"), sample));
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.cause()).isEqualTo("cpu-throttle");
+              assertThat(f.explainedNanos()).isEqualTo(352_500_000L);
+            });
+  }
 }

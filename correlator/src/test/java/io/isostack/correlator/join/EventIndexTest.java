@@ -110,4 +110,36 @@ class EventIndexTest {
 
     assertThat(query(PID, 0, 1000)).containsExactly("a", "b");
   }
+
+  private static KernelEvent sample(String comm, double atMs, double stallMs, String attr) {
+    return KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-1")
+        .interval(ms(atMs - stallMs), ms(atMs))
+        .task(4242, 4242, comm)
+        .attrs(java.util.Map.of(attr, "1000000000"))
+        .build();
+  }
+
+  @Test
+  void sampleTakenAfterTheWindowIsFoundWhenItsIntervalReachesBackIntoIt() {
+    index.add(PID, sample("sampled", 1500, 400, "interval_ns"));
+    index.add(PID, sample("coarse", 1600, 10, "time_resolution_ns"));
+    index.seal();
+
+    assertThat(query(PID, 0, 1000)).containsExactly("sampled", "coarse");
+  }
+
+  @Test
+  void sampleWhoseIntervalStartsAfterTheWindowIsLeftOut() {
+    index.add(PID, sample("sampled", 2500, 400, "interval_ns"));
+    index.seal();
+
+    assertThat(query(PID, 0, 1000)).isEmpty();
+  }
+
+  @Test
+  void reachOfASampleIsTheStartOfItsInterval() {
+    assertThat(EventIndex.reachStart(sample("sampled", 1500, 400, "interval_ns")))
+        .isEqualTo(ms(500));
+    assertThat(EventIndex.reachStart(event("precise", 100, 200))).isEqualTo(ms(100));
+  }
 }
