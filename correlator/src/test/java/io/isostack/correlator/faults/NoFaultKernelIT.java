@@ -1,12 +1,12 @@
 package io.isostack.correlator.faults;
 
-import static io.isostack.correlator.faults.FaultLab.EBPF;
-import static io.isostack.correlator.faults.FaultLab.HOST;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
+import io.isostack.correlator.faults.FaultSuite.Instrumentation;
+import io.isostack.correlator.lab.Fault;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,42 +19,25 @@ import org.junit.jupiter.api.Test;
 class NoFaultKernelIT {
   @BeforeAll
   static void lab() throws Exception {
-    FaultLab.requireKernelLab();
+    FaultSuite.requireKernelLab(Fault.NONE);
   }
 
   @Test
   void withoutAFaultNoKernelLayerIsBlamed() throws Exception {
-    try (FaultLab lab = new FaultLab("none")) {
-      FaultLab.Serve serve =
-          lab.serve(
-              "127.0.0.1",
-              List.of("bpftrace -q -f json " + EBPF.resolve("sched.bt") + " " + HOST + " 1000"));
-      lab.service(
-          "backend",
-          "127.0.0.1",
-          18481,
-          List.of(),
-          List.of(),
-          List.of("--otlp-endpoint", serve.otlpEndpoint()));
-      lab.service(
-          "frontend",
-          "127.0.0.1",
-          18480,
-          List.of(),
-          List.of(),
-          List.of("--otlp-endpoint", serve.otlpEndpoint(), "--backend", "http://127.0.0.1:18481"));
-      URI checkout = URI.create("http://127.0.0.1:18480/checkout");
-      lab.drive(checkout, 10, Duration.ofSeconds(5), false, 4);
-      long measured = FaultLab.now();
-      int answered = lab.drive(checkout, 3, Duration.ofSeconds(8), true, 3);
+    try (FaultSuite suite = new FaultSuite(Fault.NONE, "none", 18481)) {
+      suite.prepare();
+      FaultSuite.Serve serve = suite.serve();
+      suite.backend(serve, Instrumentation.SDK);
+      suite.frontend(serve, Instrumentation.SDK);
+      suite.warmUp();
+      Instant measured = Clock.systemUTC().instant();
+      int answered = suite.drive(Duration.ofSeconds(8)).answered();
       assertThat(answered).isGreaterThan(15);
 
-      FaultLab.await(
-          "the traces to be evaluated",
-          30,
-          () -> lab.stats(serve).path("tracesEvaluated").asLong() >= answered);
-      assertThat(FaultLab.since(lab.findings(serve), measured))
-          .as("findings without a fault, logs in %s", lab.logs())
+      suite.awaitEvaluated(serve);
+      long since = measured.getEpochSecond() * 1_000_000_000L + measured.getNano();
+      assertThat(FaultSuite.since(suite.findings(serve), since))
+          .as("findings without a fault, logs in %s", suite.logs())
           .allSatisfy(f -> assertThat(f.get("layer").asText()).isEqualTo("application"));
     }
   }
