@@ -181,7 +181,6 @@ public final class DemoRun {
                 baseline.medianNanos(),
                 listener::note,
                 n -> listener.status(n + " requests sent, " + live.size() + " findings"));
-    listener.note(induced.describe());
 
     listener.step(7, STEPS, "waiting for the last traces to complete");
     long traces = (long) baseline.answered() + induced.answered();
