@@ -178,7 +178,7 @@ public final class DemoRun {
                 s,
                 backend,
                 probe,
-                baseline.medianNanos(),
+                baseline,
                 listener::note,
                 n -> listener.status(n + " requests sent, " + live.size() + " findings"));
 

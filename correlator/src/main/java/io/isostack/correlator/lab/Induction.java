@@ -16,9 +16,11 @@ import java.util.function.IntConsumer;
  * quota is not reached); here the fault adapts instead of the expectations.
  *
  * <p>A probe counts as slowed when its latency at the client is at least the slow threshold above
- * the reference: the median latency of the same requests before the fault, or zero for a fault in
- * place from the start. The extra time is then at least what makes a span a slow hop (the
- * horizontal step, docs/METHOD.md §4 step 1), measured without asking the correlator under test.
+ * the reference: the 90th percentile ({@link #BASELINE_QUANTILE}) of the latencies of the same
+ * requests before the fault, or zero for a fault in place from the start. The extra time is then at
+ * least what makes a span a slow hop (the horizontal step, docs/METHOD.md §4 step 1), beyond what
+ * the busy machine alone does to nine fault-free requests in ten, and it is measured without asking
+ * the correlator under test.
  *
  * <p>Each level is driven for one window; after a window the fault is strengthened if fewer probes
  * than needed were slowed so far. The run ends once enough were slowed and at least the minimum
@@ -26,6 +28,9 @@ import java.util.function.IntConsumer;
  * thread-safe.
  */
 public final class Induction {
+  /** The quantile of the fault-free latencies that slowed probes are compared with. */
+  public static final double BASELINE_QUANTILE = 0.9;
+
   /**
    * How the fault is probed.
    *
@@ -133,8 +138,8 @@ public final class Induction {
    * @param s the set-up
    * @param backend the running backend
    * @param probe how to probe
-   * @param baselineNanos median latency of the probe request before the fault, nanoseconds; ignored
-   *     for a fault present from the start
+   * @param baseline the same requests before the fault; ignored (may be empty) for a fault present
+   *     from the start
    * @param notes told each time the fault is strengthened, in words
    * @param tick told about once a second how many probes the current window sent
    * @return what was achieved; the fault stays on until the lab closes
@@ -146,11 +151,11 @@ public final class Induction {
       FaultSetup s,
       Process backend,
       Probe probe,
-      long baselineNanos,
+      Load.Result baseline,
       Consumer<String> notes,
       IntConsumer tick)
       throws Exception {
-    long reference = fault.presentFromStart() ? 0 : baselineNanos;
+    long reference = fault.presentFromStart() ? 0 : baseline.quantileNanos(BASELINE_QUANTILE);
     long start = epochNanos();
     long began = System.nanoTime();
     int level = 0;

@@ -52,14 +52,23 @@ public final class Load {
       return latenciesNanos.length;
     }
 
-    /** The median latency of the answered requests, nanoseconds; 0 when none was answered. */
-    public long medianNanos() {
+    /**
+     * A quantile of the answered requests' latencies (nearest rank: the smallest latency at or
+     * above which a share {@code q} of them lie), nanoseconds; 0 when none was answered.
+     *
+     * @param q the quantile, in (0, 1]: 0.5 the median, 0.9 the 90th percentile
+     * @throws IllegalArgumentException if {@code q} is outside (0, 1]
+     */
+    public long quantileNanos(double q) {
+      if (!(q > 0 && q <= 1)) {
+        throw new IllegalArgumentException("q must be in (0, 1]: " + q);
+      }
       if (latenciesNanos.length == 0) {
         return 0;
       }
       long[] sorted = latenciesNanos.clone();
       Arrays.sort(sorted);
-      return sorted[sorted.length / 2];
+      return sorted[(int) Math.ceil(q * sorted.length) - 1];
     }
 
     /** How many answered requests took at least {@code nanos}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.isostack.correlator.faults.FaultSuite.Instrumentation;
 import io.isostack.correlator.lab.Fault;
 import io.isostack.correlator.lab.Induction;
+import io.isostack.correlator.lab.Load;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +39,7 @@ class CpuThrottleFaultKernelIT {
       Process backend = suite.backend(serve, instrumentation);
       suite.frontend(serve, instrumentation);
       suite.warmUp();
-      long baseline = suite.drive(Duration.ofSeconds(3)).medianNanos();
+      Load.Result baseline = suite.drive(Duration.ofSeconds(3));
 
       Induction.Outcome fault = suite.induce(backend, baseline, 3);
       assumeTrue(fault.induced(), fault.describe());

@@ -91,12 +91,13 @@ final class FaultSuite implements AutoCloseable {
   }
 
   /**
-   * Starts {@code correlator serve} with the fault's producers and waits until it listens and
-   * kernel events flow (each at most 120 s: bpftrace compiles its programs slowly on a busy
-   * machine).
+   * Starts {@code correlator serve} (at {@link FaultLab#PRIORITY}, its producers too) with the
+   * fault's producers and waits until it listens and kernel events flow (each at most 120 s:
+   * bpftrace compiles its programs slowly on a busy machine).
    */
   Serve serve() throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CORRELATOR_JAR.toString(), "serve"));
+    List<String> cmd = new ArrayList<>(FaultLab.PRIORITY);
+    cmd.addAll(List.of(java(), "-jar", CORRELATOR_JAR.toString(), "serve"));
     cmd.addAll(
         List.of(
             "--bind",
@@ -163,9 +164,9 @@ final class FaultSuite implements AutoCloseable {
    * at least the correlator's default slow threshold, 4 s of 3 requests per second per level; the
    * outcome is printed to the test output.
    *
-   * @param baselineNanos median latency of the requests before the fault
+   * @param baseline the requests before the fault; empty for a fault present from the start
    */
-  Induction.Outcome induce(Process backend, long baselineNanos, int needed) throws Exception {
+  Induction.Outcome induce(Process backend, Load.Result baseline, int needed) throws Exception {
     Duration window = Duration.ofSeconds(4);
     Induction.Probe probe =
         new Induction.Probe(
@@ -178,7 +179,7 @@ final class FaultSuite implements AutoCloseable {
             window);
     Induction.Outcome o =
         new Induction(lab, load, Clock.systemUTC())
-            .run(fault, setup, backend, probe, baselineNanos, System.out::println, n -> {});
+            .run(fault, setup, backend, probe, baseline, System.out::println, n -> {});
     System.out.println(o.describe());
     sampledAnswered += o.answered();
     return o;

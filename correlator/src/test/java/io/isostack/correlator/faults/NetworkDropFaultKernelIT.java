@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.isostack.correlator.faults.FaultSuite.Instrumentation;
 import io.isostack.correlator.lab.Fault;
 import io.isostack.correlator.lab.Induction;
+import io.isostack.correlator.lab.Load;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +34,7 @@ class NetworkDropFaultKernelIT {
       Process backend = suite.backend(serve, Instrumentation.SDK);
       suite.frontend(serve, Instrumentation.SDK);
       suite.warmUp();
-      long baseline = suite.drive(Duration.ofSeconds(4)).medianNanos(); // before the drops
+      Load.Result baseline = suite.drive(Duration.ofSeconds(4)); // before the drops
 
       Induction.Outcome fault = suite.induce(backend, baseline, 2);
       assumeTrue(fault.induced(), fault.describe());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.isostack.correlator.faults.FaultSuite.Instrumentation;
 import io.isostack.correlator.lab.Fault;
 import io.isostack.correlator.lab.Induction;
+import io.isostack.correlator.lab.Load;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -34,7 +35,7 @@ class SeccompDenialFaultKernelIT {
       suite.warmUp();
 
       // The filter is there from the start: no fault-free baseline to compare with.
-      Induction.Outcome fault = suite.induce(backend, 0, 3);
+      Induction.Outcome fault = suite.induce(backend, new Load.Result(0, new long[0]), 3);
       assumeTrue(fault.induced(), fault.describe());
 
       List<JsonNode> findings =

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,7 @@ class InductionTest {
                   FaultSetup.create(lab, "test", "unit", 250, 18000),
                   null,
                   probe(server.uri("/slow"), 3, Duration.ofMillis(500)),
-                  10_000_000_000L,
+                  new Load.Result(1, new long[] {10_000_000_000L}),
                   n -> {},
                   n -> {});
 
@@ -50,8 +51,15 @@ class InductionTest {
   }
 
   @Test
-  void probesNoSlowerThanTheBaselineLeaveTheFaultNotInduced() throws Exception {
-    try (SlowServer server = new SlowServer(300);
+  void probesNotSlowerThanTheBaselines90thPercentileLeaveTheFaultNotInduced() throws Exception {
+    long ms = 1_000_000L;
+    // Median 100 ms, 90th percentile 2 s: a 400 ms probe is slowed against the median only.
+    long[] latencies = new long[10];
+    Arrays.fill(latencies, 100 * ms);
+    latencies[3] = 2000 * ms;
+    latencies[7] = 2000 * ms;
+    Load.Result baseline = new Load.Result(10, latencies);
+    try (SlowServer server = new SlowServer(400);
         FaultLab lab = lab()) {
       Induction.Outcome o =
           new Induction(lab, new Load(), CLOCK)
@@ -60,14 +68,15 @@ class InductionTest {
                   FaultSetup.create(lab, "test", "unit", 250, 18000),
                   null,
                   probe(server.uri("/slow"), 3, Duration.ofMillis(500)),
-                  300_000_000L,
+                  baseline,
                   n -> {},
                   n -> {});
 
       assertThat(o.induced()).isFalse();
       assertThat(o.slowed()).isZero();
       assertThat(o.answered()).isEqualTo(5);
-      assertThat(o.describe()).contains("could not be induced").contains("more than 300 ms");
+      assertThat(o.referenceNanos()).as("the 90th percentile, not the median").isEqualTo(2000 * ms);
+      assertThat(o.describe()).contains("could not be induced").contains("more than 2000 ms");
     }
   }
 
@@ -91,7 +100,7 @@ class InductionTest {
                   FaultSetup.create(lab, "test", "unit", 250, 18000),
                   null,
                   probe,
-                  0,
+                  new Load.Result(0, new long[0]),
                   n -> {},
                   n -> {});
 

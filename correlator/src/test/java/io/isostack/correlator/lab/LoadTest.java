@@ -1,6 +1,7 @@
 package io.isostack.correlator.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ class LoadTest {
 
       assertThat(r.sent()).isEqualTo(3);
       assertThat(r.answered()).isZero();
-      assertThat(r.medianNanos()).isZero();
+      assertThat(r.quantileNanos(0.9)).isZero();
     }
   }
 
@@ -49,8 +50,19 @@ class LoadTest {
   }
 
   @Test
-  void theMedianIsTheMiddleLatency() {
-    assertThat(new Load.Result(3, new long[] {30, 10, 20}).medianNanos()).isEqualTo(20);
-    assertThat(new Load.Result(4, new long[] {40, 10, 30, 20}).medianNanos()).isEqualTo(30);
+  void quantilesAreNearestRank() {
+    Load.Result r = new Load.Result(10, new long[] {100, 10, 90, 20, 80, 30, 70, 40, 60, 50});
+
+    assertThat(r.quantileNanos(0.5)).isEqualTo(50);
+    assertThat(r.quantileNanos(0.9)).isEqualTo(90);
+    assertThat(r.quantileNanos(1)).isEqualTo(100);
+    assertThat(new Load.Result(3, new long[] {30, 10, 20}).quantileNanos(0.5)).isEqualTo(20);
+  }
+
+  @Test
+  void aQuantileOutsideZeroToOneIsRejected() {
+    assertThatThrownBy(() -> new Load.Result(1, new long[] {1}).quantileNanos(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("q");
   }
 }
