@@ -1,9 +1,10 @@
 package io.isostack.correlator.cli;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.correlator.demo.DemoLab;
 import io.isostack.correlator.demo.DemoRun;
-import io.isostack.correlator.demo.Fault;
+import io.isostack.correlator.lab.Fault;
+import io.isostack.correlator.lab.FaultLab;
+import io.isostack.correlator.lab.HostTools;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,21 +75,21 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String missing = DemoRun.missingPrerequisite(fault, samples);
+    String missing = HostTools.missingFor(fault, samples);
     if (missing != null) {
       err.println("correlator demo: " + missing);
       err.flush();
       return 1;
     }
     Progress progress = new Progress(err, Progress.onTerminal());
-    DemoLab lab = new DemoLab();
+    FaultLab lab =
+        new FaultLab(samples, Path.of(System.getProperty("java.io.tmpdir")), "correlator-demo");
     Thread undo = new Thread(() -> closeQuietly(lab), "correlator-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(undo);
     try {
       DemoRun run =
           new DemoRun(
               fault,
-              samples.toAbsolutePath().normalize(),
               lab,
               new ClockConverter(),
               new DemoRun.Listener() {
@@ -106,6 +107,11 @@ final class DemoCommand implements Callable<Integer> {
                 public void verdict(String line) {
                   progress.println(out, "  " + line);
                 }
+
+                @Override
+                public void note(String line) {
+                  progress.println(out, line);
+                }
               });
       DemoRun.Result result = run.run(rps, Duration.ofNanos(durationNanos), report);
       progress.done();
@@ -121,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void closeQuietly(DemoLab lab) {
+  private static void closeQuietly(FaultLab lab) {
     try {
       lab.close();
     } catch (Exception e) {

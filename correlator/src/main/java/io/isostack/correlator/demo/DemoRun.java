@@ -7,15 +7,19 @@ import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.finding.FindingText;
+import io.isostack.correlator.lab.Fault;
+import io.isostack.correlator.lab.FaultLab;
+import io.isostack.correlator.lab.FaultSetup;
+import io.isostack.correlator.lab.Induction;
+import io.isostack.correlator.lab.Load;
 import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.report.AnalysisReport;
 import io.isostack.correlator.report.ReportWriter;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.LiveServer;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +30,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * One run of the workshop demo: prepares the fault, starts the correlator in this process with the
  * fault's eBPF producers, starts the sample services in their own JVMs, warms them up, induces the
- * fault, drives load while printing the live verdicts, and writes the report. Everything it starts
- * or creates is registered with the {@link DemoLab}, which undoes it. Not thread-safe.
+ * fault (strengthening it until the requests are measurably slow, {@link Induction}), drives load
+ * while printing the live verdicts, and writes the report. Everything it starts or creates is
+ * registered with the {@link FaultLab}, which undoes it. Not thread-safe.
  */
 public final class DemoRun {
   private static final int STEPS = 7;
   private static final String HOST = "demo";
+  private static final int BACKEND_PORT = 18981;
+
+  /** Slowed requests after which the fault is strong enough to be shown. */
+  private static final int SLOWED_NEEDED = 3;
 
   /** What the run reports as it goes. */
   public interface Listener {
@@ -43,6 +52,9 @@ public final class DemoRun {
 
     /** A live verdict line. */
     void verdict(String line);
+
+    /** A line about the fault (strengthened, or how strong it got). */
+    void note(String line);
   }
 
   /**
@@ -51,8 +63,10 @@ public final class DemoRun {
    * @param fault the induced fault
    * @param findings the findings for spans that started after the fault was induced
    * @param before findings for spans of the warm-up and of the fault-free start
+   * @param induction how strong the fault got and how many requests it slowed
    */
-  public record Result(Fault fault, List<Finding> findings, int before) {
+  public record Result(
+      Fault fault, List<Finding> findings, int before, Induction.Outcome induction) {
     /** A closing paragraph: the verdicts by kind and whether the expected one came. */
     public String summary() {
       Map<String, Integer> byVerdict = new TreeMap<>();
@@ -69,13 +83,14 @@ public final class DemoRun {
           + " slow hop"
           + (findings.size() == 1 ? "" : "s")
           + " after the fault"
-          + (byVerdict.isEmpty() ? "" : ", " + byVerdict);
+          + (byVerdict.isEmpty() ? "" : ", " + byVerdict)
+          + "\n"
+          + induction.describe();
     }
   }
 
   private final Fault fault;
-  private final Path samples;
-  private final DemoLab lab;
+  private final FaultLab lab;
   private final ClockConverter clocks;
   private final Listener listener;
 
@@ -83,47 +98,15 @@ public final class DemoRun {
    * Prepares a run.
    *
    * @param fault the fault to induce
-   * @param samples the project's {@code samples} directory
    * @param lab where everything started is registered for undoing
    * @param clocks clock offsets for the producers' streams
    * @param listener progress and verdicts
    */
-  public DemoRun(Fault fault, Path samples, DemoLab lab, ClockConverter clocks, Listener listener) {
+  public DemoRun(Fault fault, FaultLab lab, ClockConverter clocks, Listener listener) {
     this.fault = fault;
-    this.samples = samples;
     this.lab = lab;
     this.clocks = clocks;
     this.listener = listener;
-  }
-
-  /**
-   * What this machine lacks for the fault, or null when it has everything.
-   *
-   * @param fault the fault
-   * @param samples the project's {@code samples} directory
-   */
-  public static String missingPrerequisite(Fault fault, Path samples) throws IOException {
-    if (!HostTools.isRoot()) {
-      return "needs root (eBPF producers, cgroups, namespaces)";
-    }
-    if (!Files.isDirectory(Path.of("/sys/kernel/tracing/events/sched"))) {
-      return "needs tracefs: mount -t tracefs nodev /sys/kernel/tracing";
-    }
-    if (!HostTools.onPath("bpftrace")) {
-      return "needs bpftrace: apt-get install bpftrace";
-    }
-    if (!Files.isRegularFile(samples.resolve("target/sample-app.jar"))) {
-      return "needs the sample services: mvn -q -DskipTests package (looked for "
-          + samples.resolve("target/sample-app.jar")
-          + ")";
-    }
-    if (fault == Fault.RETRANSMIT && !(HostTools.onPath("ip") && HostTools.onPath("iptables"))) {
-      return "the retransmit fault needs iproute2 and iptables";
-    }
-    if (fault == Fault.SECCOMP && !Files.isExecutable(Path.of("/usr/bin/python3"))) {
-      return "the seccomp fault needs python3 and python3-seccomp";
-    }
-    return null;
   }
 
   /**
@@ -135,14 +118,12 @@ public final class DemoRun {
    * @return what was found
    */
   public Result run(double rps, Duration duration, Path report) throws Exception {
-    Path work = Files.createDirectories(lab.logs().resolve("work"));
-    lab.onClose(() -> DemoLab.deleteTree(work));
-    Setup s = new Setup(samples.resolve("ebpf"), HOST, work);
+    FaultSetup s = FaultSetup.create(lab, HOST, "demo", 203, BACKEND_PORT);
     listener.step(1, STEPS, "preparing the fault: " + fault.cliName());
     fault.prepare(lab, s);
 
     listener.step(
-        2, STEPS, "starting the correlator with " + s.producers.size() + " eBPF producers");
+        2, STEPS, "starting the correlator with " + s.producers().size() + " eBPF producers");
     List<LiveFinding> live = new CopyOnWriteArrayList<>();
     AnalyzerSettings analysis = AnalyzerSettings.defaults().withDefaultHost(HOST);
     LiveAnalyzer engine =
@@ -158,57 +139,58 @@ public final class DemoRun {
         new LiveServer(
             engine,
             clocks,
-            new LiveServer.Settings(s.bind, 0, 0, 64 << 20, true, List.of(), s.producers, HOST));
+            new LiveServer.Settings(
+                s.bind(), 0, 0, 64 << 20, true, List.of(), s.producers(), HOST));
     server.start();
     lab.onClose(server::close);
-    if (!DemoLab.await(Duration.ofSeconds(60), () -> engine.stats().eventsReceived() > 0)) {
-      throw new IOException("no kernel events from the producers in 60 s; see " + lab.logs());
+    if (!FaultLab.await(Duration.ofSeconds(120), () -> engine.stats().eventsReceived() > 0)) {
+      throw new IOException("no kernel events from the producers in 120 s; see " + lab.logs());
     }
-    String otlp = "http://" + s.bind + ":" + server.grpcPort();
+    List<String> otlp = List.of("--otlp-endpoint", "http://" + s.bind() + ":" + server.grpcPort());
 
     listener.step(3, STEPS, "starting the sample services (frontend → backend)");
-    Process backend =
-        service(
-            "backend",
-            s.backendAddress,
-            Fault.BACKEND_PORT,
-            s.backendPrefix,
-            concat(List.of("--otlp-endpoint", otlp, "--bind", s.backendAddress), s.backendArgs));
-    service(
-        "frontend",
-        "127.0.0.1",
-        Fault.FRONTEND_PORT,
-        List.of(),
-        List.of(
-            "--otlp-endpoint",
-            otlp,
-            "--backend",
-            "http://" + s.backendAddress + ":" + Fault.BACKEND_PORT));
-    URI checkout = URI.create("http://127.0.0.1:" + Fault.FRONTEND_PORT + "/checkout");
+    Process backend = lab.backend(s, List.of(), otlp);
+    lab.frontend(s, List.of(), otlp);
 
     listener.step(4, STEPS, "warming up (unsampled requests) and measuring the baseline");
-    lab.drive(checkout, 10, Duration.ofSeconds(4), false, 4, n -> listener.status(n + " sent"));
-    lab.drive(checkout, rps, Duration.ofSeconds(3), true, 4, n -> listener.status(n + " sent"));
+    Load load = new Load();
+    load.drive(
+        s.checkout(), 10, Duration.ofSeconds(4), false, 4, n -> listener.status(n + " sent"));
+    Load.Result baseline =
+        load.drive(
+            s.checkout(), rps, Duration.ofSeconds(3), true, 4, n -> listener.status(n + " sent"));
 
     listener.step(5, STEPS, "inducing the fault: " + fault.cliName());
-    long faultStart = System.currentTimeMillis() * 1_000_000L;
-    fault.induce(lab, s, backend);
-
     listener.step(6, STEPS, "driving load for " + duration.toSeconds() + " s; live verdicts:");
-    lab.drive(
-        checkout,
-        rps,
-        duration,
-        true,
-        4,
-        n -> listener.status(n + " requests sent, " + live.size() + " findings"));
+    Induction.Probe probe =
+        new Induction.Probe(
+            s.checkout(),
+            rps,
+            Duration.ofSeconds(4),
+            4,
+            analysis.slowThresholdNanos(),
+            fault.slowsRequests() ? SLOWED_NEEDED : 0,
+            duration);
+    Induction.Outcome induced =
+        new Induction(lab, load, Clock.systemUTC())
+            .run(
+                fault,
+                s,
+                backend,
+                probe,
+                baseline,
+                listener::note,
+                n -> listener.status(n + " requests sent, " + live.size() + " findings"));
 
     listener.step(7, STEPS, "waiting for the last traces to complete");
-    Thread.sleep(2_000);
+    long traces = (long) baseline.answered() + induced.answered();
+    if (!FaultLab.await(Duration.ofSeconds(60), () -> engine.stats().tracesEvaluated() >= traces)) {
+      listener.note("not every trace was evaluated in 60 s; the report has those that were");
+    }
     List<Finding> after = new ArrayList<>();
     int before = 0;
     for (LiveFinding f : live) {
-      if (f.finding().span().startEpochNanos() >= faultStart) {
+      if (f.finding().span().startEpochNanos() >= induced.startEpochNanos()) {
         after.add(f.finding());
       } else {
         before++;
@@ -226,34 +208,6 @@ public final class DemoRun {
             engine.stats().eventsHeld(),
             0),
         report);
-    return new Result(fault, after, before);
-  }
-
-  private Process service(
-      String role, String address, int port, List<String> prefix, List<String> args)
-      throws Exception {
-    List<String> cmd = new ArrayList<>(prefix);
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(
-            "-jar",
-            samples.resolve("target/sample-app.jar").toString(),
-            role,
-            "--port",
-            Integer.toString(port),
-            "--host",
-            HOST));
-    cmd.addAll(args);
-    Process p = lab.start(role, cmd);
-    if (!DemoLab.await(Duration.ofSeconds(60), () -> DemoLab.listening(address, port))) {
-      throw new IOException(role + " did not start; see " + lab.logs().resolve(role + ".log"));
-    }
-    return p;
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
+    return new Result(fault, after, before, induced);
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.isostack.correlator.lab.Fault;
+import io.isostack.correlator.lab.HostTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,7 @@ class DemoKernelIT {
 
   @Test
   void theCpuThrottleDemoLocatesTheFaultAndCleansUp(@TempDir Path tmp) throws Exception {
-    String missing = DemoRun.missingPrerequisite(Fault.CPU_THROTTLE, SAMPLES);
+    String missing = HostTools.missingFor(Fault.CPU_THROTTLE, SAMPLES);
     assumeTrue(missing == null, missing);
     assumeTrue(Files.isRegularFile(JAR), "needs the correlator jar: mvn package");
     Path report = tmp.resolve("report.json");

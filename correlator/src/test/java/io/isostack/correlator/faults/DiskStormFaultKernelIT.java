@@ -1,12 +1,12 @@
 package io.isostack.correlator.faults;
 
-import static io.isostack.correlator.faults.FaultLab.EBPF;
-import static io.isostack.correlator.faults.FaultLab.HOST;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.isostack.correlator.faults.FaultSuite.Instrumentation;
+import io.isostack.correlator.lab.Fault;
+import io.isostack.correlator.lab.Induction;
+import io.isostack.correlator.lab.Load;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,101 +14,33 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fault 3 of the suite: a synchronous-write storm on the disk the backend writes its journal to
- * (the virtio disk here) while it writes on every request. The live verdict: host, disk latency.
+ * Fault 3 of the suite: a storm of direct and synchronous writes on the disk the backend commits
+ * its journal to (the virtio disk here) while it commits on every request, with more writers until
+ * requests are measurably slow. The live verdict: host, disk latency.
  */
 @Tag("kernel")
 class DiskStormFaultKernelIT {
   @BeforeAll
   static void lab() throws Exception {
-    FaultLab.requireKernelLab();
+    FaultSuite.requireKernelLab(Fault.DISK);
   }
 
   @Test
   void aSyncWriteStormOnTheBackendsDiskIsHostDiskLatency() throws Exception {
-    try (FaultLab lab = new FaultLab("disk")) {
-      Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "disk-fault-");
-      lab.onClose(() -> FaultLab.quietly("rm", "-rf", dir.toString()));
-      String disk = diskOf(dir);
-      FaultLab.Serve serve =
-          lab.serve(
-              "127.0.0.1",
-              List.of(
-                  "bpftrace -q -f json " + EBPF.resolve("sched.bt") + " " + HOST + " 1000",
-                  "bash " + EBPF.resolve("block.sh") + " " + disk + " " + HOST + " 1000"));
-      lab.service(
-          "backend",
-          "127.0.0.1",
-          18681,
-          List.of(),
-          List.of(),
-          List.of(
-              "--otlp-endpoint",
-              serve.otlpEndpoint(),
-              "--sync-write-bytes",
-              "16384",
-              "--sync-writes",
-              "16",
-              "--write-dir",
-              dir.toString()));
-      lab.service(
-          "frontend",
-          "127.0.0.1",
-          18680,
-          List.of(),
-          List.of(),
-          List.of("--otlp-endpoint", serve.otlpEndpoint(), "--backend", "http://127.0.0.1:18681"));
-      URI checkout = URI.create("http://127.0.0.1:18680/checkout");
-      lab.drive(checkout, 10, Duration.ofSeconds(4), false, 4);
-      lab.drive(checkout, 3, Duration.ofSeconds(4), true, 3); // the baseline, before the storm
+    try (FaultSuite suite = new FaultSuite(Fault.DISK, "disk", 18681)) {
+      suite.prepare();
+      FaultSuite.Serve serve = suite.serve();
+      Process backend = suite.backend(serve, Instrumentation.SDK);
+      suite.frontend(serve, Instrumentation.SDK);
+      suite.warmUp();
+      Load.Result baseline = suite.drive(Duration.ofSeconds(4)); // before the storm
 
-      long faultStart = FaultLab.now();
-      // Two writers saturate the device's bandwidth with direct 4 MiB writes, two more commit
-      // small synchronous writes: the queue the backend's journal commits wait in.
-      for (int i = 0; i < 4; i++) {
-        String flags = i < 2 ? "bs=4M count=64 oflag=direct" : "bs=4k count=256 oflag=dsync";
-        lab.start(
-            "storm-" + i,
-            List.of(
-                "sh",
-                "-c",
-                "while :; do dd if=/dev/zero of="
-                    + dir
-                    + "/storm-"
-                    + i
-                    + " "
-                    + flags
-                    + " status=none; done"));
-      }
-      Thread.sleep(1000);
-      lab.drive(checkout, 3, Duration.ofSeconds(10), true, 3);
+      Induction.Outcome fault = suite.induce(backend, baseline, 3);
+      assumeTrue(fault.induced(), fault.describe());
 
-      FaultLab.await(
-          "3 findings for the backend, see " + lab.logs(),
-          60,
-          () -> backendFindings(FaultLab.since(lab.findings(serve), faultStart)).size() >= 3);
-      FaultLab.assertVerdicts(
-          backendFindings(FaultLab.since(lab.findings(serve), faultStart)),
-          "host",
-          false,
-          "disk-latency",
-          3,
-          lab.logs());
+      List<JsonNode> findings =
+          suite.subjectFindings(serve, fault, f -> f.get("service").asText().equals("backend"), 3);
+      suite.assertVerdicts(findings, "host", false, "disk-latency", 3);
     }
-  }
-
-  private static List<JsonNode> backendFindings(List<JsonNode> findings) {
-    return findings.stream().filter(f -> f.get("service").asText().equals("backend")).toList();
-  }
-
-  /** The whole disk (e.g. {@code vda}) under a directory, from /proc/self/mountinfo and sysfs. */
-  static String diskOf(Path dir) throws Exception {
-    String source = FaultLab.sh("findmnt", "-n", "-o", "SOURCE", "--target", dir.toString()).trim();
-    String dev = Path.of(source).getFileName().toString();
-    Path sys = Path.of("/sys/class/block", dev);
-    if (Files.exists(sys.resolve("partition"))) {
-      return sys.toRealPath().getParent().getFileName().toString();
-    }
-    return dev;
   }
 }

@@ -73,9 +73,19 @@ class PackageLayeringTest {
         .mayOnlyAccessLayers("receiver", "finding", "engine")
         .whereLayer("server")
         .mayOnlyAccessLayers("receiver", "finding", "engine", "report", "metrics", "export")
+        .whereLayer("lab")
+        .mayNotAccessAnyLayer()
         .whereLayer("demo")
         .mayOnlyAccessLayers(
-            "receiver", "rules", "finding", "engine", "report", "export", "metrics", "server")
+            "receiver",
+            "rules",
+            "finding",
+            "engine",
+            "report",
+            "export",
+            "metrics",
+            "server",
+            "lab")
         .whereLayer("cli")
         .mayNotBeAccessedByAnyLayer()
         .check(CLASSES);

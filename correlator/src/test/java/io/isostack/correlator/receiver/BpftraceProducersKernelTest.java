@@ -393,10 +393,10 @@ class BpftraceProducersKernelTest {
   }
 
   private static boolean isRoot() throws IOException {
-    return io.isostack.correlator.demo.HostTools.isRoot();
+    return io.isostack.correlator.lab.HostTools.isRoot();
   }
 
   private static boolean onPath(String tool) {
-    return io.isostack.correlator.demo.HostTools.onPath(tool);
+    return io.isostack.correlator.lab.HostTools.onPath(tool);
   }
 }

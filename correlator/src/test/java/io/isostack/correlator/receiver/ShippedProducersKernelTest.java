@@ -146,10 +146,10 @@ class ShippedProducersKernelTest {
   }
 
   private static boolean isRoot() throws IOException {
-    return io.isostack.correlator.demo.HostTools.isRoot();
+    return io.isostack.correlator.lab.HostTools.isRoot();
   }
 
   private static boolean onPath(String tool) {
-    return io.isostack.correlator.demo.HostTools.onPath(tool);
+    return io.isostack.correlator.lab.HostTools.onPath(tool);
   }
 }

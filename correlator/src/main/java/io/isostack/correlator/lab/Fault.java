@@ -1,0 +1,311 @@
+package io.isostack.correlator.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The faults the lab induces on the sample backend, each on real kernel mechanisms of this machine,
+ * and the verdict the correlator should give. Each fault has strength levels: level 0 is how it is
+ * first induced, each next level makes it stronger, so that a busy machine (where a weak fault may
+ * not slow the requests measurably) still gets requests slowed by the fault ({@link Induction}).
+ */
+public enum Fault {
+  /** A CFS quota on the backend's cgroup (v1 {@code cpu} controller): L-3 CPU throttling. */
+  CPU_THROTTLE("L-3 container, CPU throttling") {
+    /** Quota per 100 ms period, microseconds, by level: 10 %, 5 %, 2.5 %, 1 % of one CPU. */
+    private static final int[] QUOTA_US = {10_000, 5_000, 2_500, 1_000};
+
+    @Override
+    public void prepare(FaultLab lab, FaultSetup s) throws IOException {
+      Path cgroup = Files.createDirectories(CPU.resolve(s.cgroup));
+      lab.onClose(() -> Files.deleteIfExists(cgroup));
+      s.producers.add(s.bpftrace("sched.bt", "1000"));
+      s.producers.add(
+          "bash "
+              + s.ebpf.resolve("cgroup-sampler.sh")
+              + " --cgroup /"
+              + s.cgroup
+              + " --host "
+              + s.host
+              + " --interval-ms 100");
+    }
+
+    @Override
+    public void induce(FaultLab lab, FaultSetup s, Process backend, int level) throws IOException {
+      Path cgroup = CPU.resolve(s.cgroup);
+      Files.writeString(cgroup.resolve("cpu.cfs_period_us"), "100000");
+      Files.writeString(cgroup.resolve("cpu.cfs_quota_us"), Integer.toString(QUOTA_US[level]));
+      if (level == 0) {
+        Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(backend.pid()));
+      }
+    }
+
+    @Override
+    public int levels() {
+      return QUOTA_US.length;
+    }
+
+    @Override
+    public String strength(int level) {
+      return String.format(Locale.ROOT, "CFS quota %.1f ms per 100 ms", QUOTA_US[level] / 1000.0);
+    }
+  },
+
+  /**
+   * The backend in its own network namespace behind a veth pair, a share of its inbound segments
+   * dropped on that veth ({@code iptables -m statistic}): the L-3 network slice, TCP retransmits.
+   */
+  RETRANSMIT("L-3 container network slice, TCP retransmits") {
+    /** Drop probability by level. */
+    private static final String[] DROP = {"0.3", "0.4", "0.5"};
+
+    @Override
+    public void prepare(FaultLab lab, FaultSetup s) throws IOException, InterruptedException {
+      FaultLab.sh("ip", "netns", "add", s.netns);
+      lab.onClose(() -> FaultLab.quietly("ip", "netns", "del", s.netns));
+      FaultLab.sh("ip", "link", "add", s.vethHost, "type", "veth", "peer", "name", s.vethNs);
+      lab.onClose(() -> FaultLab.quietly("ip", "link", "del", s.vethHost));
+      FaultLab.sh("ip", "link", "set", s.vethNs, "netns", s.netns);
+      FaultLab.sh("ip", "addr", "add", s.hostIp + "/24", "dev", s.vethHost);
+      FaultLab.sh("ip", "link", "set", s.vethHost, "up");
+      inNetns(s, "ip", "addr", "add", s.nsIp + "/24", "dev", s.vethNs);
+      inNetns(s, "ip", "link", "set", s.vethNs, "up");
+      inNetns(s, "ip", "link", "set", "lo", "up");
+      // The correlator listens on the host end of the veth, so the backend in the namespace
+      // reaches it; only addresses of the namespace made here are used.
+      s.bind = s.hostIp;
+      s.backendAddress = s.nsIp;
+      s.backendPrefix.addAll(List.of("ip", "netns", "exec", s.netns));
+      s.producers.add(s.bpftrace("tcp.bt"));
+      s.producers.add(
+          "bash " + s.ebpf.resolve("interfaces.sh") + " --host " + s.host + " --interval-s 2");
+    }
+
+    @Override
+    public void induce(FaultLab lab, FaultSetup s, Process backend, int level)
+        throws IOException, InterruptedException {
+      List<String> rule =
+          List.of(
+              "-i",
+              s.vethNs,
+              "-p",
+              "tcp",
+              "--dport",
+              Integer.toString(s.backendPort()),
+              "-m",
+              "statistic",
+              "--mode",
+              "random",
+              "--probability",
+              DROP[level],
+              "-j",
+              "DROP");
+      List<String> cmd = new ArrayList<>(List.of("iptables"));
+      cmd.addAll(level == 0 ? List.of("-I", "INPUT", "1") : List.of("-R", "INPUT", "1"));
+      cmd.addAll(rule);
+      inNetns(s, cmd.toArray(new String[0]));
+      if (level == 0) {
+        lab.onClose(
+            () -> FaultLab.quietly("ip", "netns", "exec", s.netns, "iptables", "-D", "INPUT", "1"));
+      }
+    }
+
+    @Override
+    public int levels() {
+      return DROP.length;
+    }
+
+    @Override
+    public String strength(int level) {
+      return "random drop of " + DROP[level] + " of the backend's inbound TCP segments";
+    }
+  },
+
+  /**
+   * Direct and synchronous writes saturating the disk the backend commits its journal to (with
+   * {@code fdatasync} on every request): host, disk latency.
+   */
+  DISK("host, disk latency") {
+    /** Storm writers by level: half stream direct 4 MiB writes, half commit 4 KiB dsync writes. */
+    private static final int[] WRITERS = {4, 8, 16};
+
+    @Override
+    public void prepare(FaultLab lab, FaultSetup s) throws IOException, InterruptedException {
+      s.producers.add(s.bpftrace("sched.bt", "1000"));
+      s.producers.add(
+          "bash " + s.ebpf.resolve("block.sh") + " " + diskOf(s.work) + " " + s.host + " 1000");
+      s.backendArgs.addAll(
+          List.of(
+              "--sync-write-bytes",
+              "16384",
+              "--sync-writes",
+              "16",
+              "--write-dir",
+              s.work.toString()));
+    }
+
+    @Override
+    public void induce(FaultLab lab, FaultSetup s, Process backend, int level) throws IOException {
+      for (int i = level == 0 ? 0 : WRITERS[level - 1]; i < WRITERS[level]; i++) {
+        String flags = i % 2 == 0 ? "bs=4M count=64 oflag=direct" : "bs=4k count=256 oflag=dsync";
+        lab.start(
+            "storm-" + i,
+            List.of(
+                "sh",
+                "-c",
+                "while :; do dd if=/dev/zero of="
+                    + s.work.resolve("storm-" + i)
+                    + " "
+                    + flags
+                    + " status=none; done"));
+      }
+    }
+
+    @Override
+    public int levels() {
+      return WRITERS.length;
+    }
+
+    @Override
+    public String strength(int level) {
+      return WRITERS[level] + " dd writers on the backend's disk";
+    }
+  },
+
+  /**
+   * The backend started under a seccomp filter (libseccomp) denying {@code mkdir}, which it calls
+   * on every request and retries 3 times 100 ms apart: L-3, seccomp denial.
+   */
+  SECCOMP("L-3 container, seccomp denial") {
+    @Override
+    public void prepare(FaultLab lab, FaultSetup s) throws IOException {
+      Path audit = Files.createDirectories(s.work.resolve("audit"));
+      s.producers.add(s.bpftrace("syscalls.bt"));
+      s.producers.add(s.bpftrace("sched.bt", "1000"));
+      s.backendPrefix.addAll(
+          List.of(
+              "/usr/bin/python3",
+              s.ebpf.resolveSibling("faults").resolve("seccomp-exec.py").toString(),
+              "mkdir,mkdirat"));
+      s.backendArgs.addAll(List.of("--audit-dir", audit.toString()));
+    }
+
+    @Override
+    public void induce(FaultLab lab, FaultSetup s, Process backend, int level) {
+      // The filter is in place from the backend's start.
+    }
+
+    @Override
+    public boolean presentFromStart() {
+      return true;
+    }
+
+    @Override
+    public String strength(int level) {
+      return "mkdir and mkdirat denied";
+    }
+  },
+
+  /** No fault: no kernel layer should be blamed. */
+  NONE("no kernel layer") {
+    @Override
+    public void prepare(FaultLab lab, FaultSetup s) {
+      s.producers.add(s.bpftrace("sched.bt", "1000"));
+    }
+
+    @Override
+    public void induce(FaultLab lab, FaultSetup s, Process backend, int level) {}
+
+    @Override
+    public boolean slowsRequests() {
+      return false;
+    }
+
+    @Override
+    public String strength(int level) {
+      return "no fault";
+    }
+  };
+
+  private static final Path CPU = Path.of("/sys/fs/cgroup/cpu");
+
+  private final String expected;
+
+  Fault(String expected) {
+    this.expected = expected;
+  }
+
+  /** The verdict this fault should get, in words. */
+  public String expected() {
+    return expected;
+  }
+
+  /** The command-line name: {@code cpu-throttle}, {@code retransmit}... */
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * Creates what the fault needs before the correlator and the services start, and picks its
+   * producers, into the set-up. What it creates is undone when the lab closes.
+   *
+   * @throws IOException if something cannot be created (the message names the command or file)
+   * @throws InterruptedException if interrupted while a command runs
+   */
+  public abstract void prepare(FaultLab lab, FaultSetup s) throws IOException, InterruptedException;
+
+  /**
+   * Induces the fault on the running backend at a strength level: level 0 first, then each next
+   * level strengthens what the previous one induced.
+   *
+   * @param level 0 to {@link #levels()} - 1
+   * @throws IOException if it cannot be induced (the message names the command or file)
+   * @throws InterruptedException if interrupted while a command runs
+   * @throws ArrayIndexOutOfBoundsException if the level does not exist
+   */
+  public abstract void induce(FaultLab lab, FaultSetup s, Process backend, int level)
+      throws IOException, InterruptedException;
+
+  /** How many strength levels the fault has; 1 when its strength is fixed. */
+  public int levels() {
+    return 1;
+  }
+
+  /** The strength of a level, in words ("CFS quota 5.0 ms per 100 ms"). */
+  public abstract String strength(int level);
+
+  /**
+   * Whether the fault is in place from the backend's start (there is no fault-free baseline of the
+   * same services to compare the requests with).
+   */
+  public boolean presentFromStart() {
+    return false;
+  }
+
+  /** Whether the fault slows requests at all ({@link #NONE} does not). */
+  public boolean slowsRequests() {
+    return true;
+  }
+
+  private static void inNetns(FaultSetup s, String... command)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", s.netns));
+    cmd.addAll(List.of(command));
+    FaultLab.sh(cmd.toArray(new String[0]));
+  }
+
+  /** The whole disk (e.g. {@code vda}) a directory lives on, from findmnt and sysfs. */
+  static String diskOf(Path dir) throws IOException, InterruptedException {
+    String source = FaultLab.sh("findmnt", "-n", "-o", "SOURCE", "--target", dir.toString()).trim();
+    String dev = Path.of(source).getFileName().toString();
+    Path sys = Path.of("/sys/class/block", dev);
+    if (Files.exists(sys.resolve("partition"))) {
+      return sys.toRealPath().getParent().getFileName().toString();
+    }
+    return dev;
+  }
+}

@@ -1,0 +1,323 @@
+package io.isostack.correlator.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.lab.Fault;
+import io.isostack.correlator.lab.FaultLab;
+import io.isostack.correlator.lab.FaultSetup;
+import io.isostack.correlator.lab.HostTools;
+import io.isostack.correlator.lab.Induction;
+import io.isostack.correlator.lab.Load;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The fault suite's harness around the shared {@link FaultLab}: one fault, prepared with its
+ * set-up, {@code correlator serve} run as users run it (the shaded jar, the real producers), the
+ * sample services instrumented by the OpenTelemetry SDK or Java agent, warm-up, baseline, the
+ * adaptive {@link Induction} of the fault, and the live findings read back from the API once the
+ * correlator has evaluated every trace. Everything is undone at close, also after a failure.
+ */
+final class FaultSuite implements AutoCloseable {
+  static final Path CORRELATOR_JAR = Path.of("target", "correlator.jar");
+  static final Path SAMPLES = Path.of("..", "samples");
+  static final Path AGENT_JAR = Path.of("target", "otel", "opentelemetry-javaagent.jar");
+  static final String HOST = "fault-lab";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PORT = Pattern.compile("OTLP/(gRPC|HTTP) listening on [^ ]*:(\\d+)");
+
+  /** How the sample services make their spans. */
+  enum Instrumentation {
+    SDK,
+    AGENT
+  }
+
+  /** The running correlator. */
+  record Serve(Process process, String address, int grpcPort, int httpPort, Path log) {
+    String otlpEndpoint() {
+      return "http://" + address + ":" + grpcPort;
+    }
+  }
+
+  private final Fault fault;
+  private final FaultLab lab;
+  private final FaultSetup setup;
+  private final Load load = new Load();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private long sampledAnswered;
+
+  /**
+   * A lab for one fault; {@link #prepare()} creates what the fault needs.
+   *
+   * @param name names the log directory, under {@code target/fault-lab}
+   * @param backendPort the backend's port, the frontend's is the one below
+   */
+  FaultSuite(Fault fault, String name, int backendPort) throws IOException {
+    this.fault = fault;
+    this.lab = new FaultLab(SAMPLES, Path.of("target", "fault-lab"), name);
+    this.setup = FaultSetup.create(lab, HOST, "fault", 201, backendPort);
+  }
+
+  /** Skips the test, with the reason, unless this machine can run the fault for real. */
+  static void requireKernelLab(Fault fault) throws IOException {
+    String missing = HostTools.missingFor(fault, SAMPLES);
+    assumeTrue(missing == null, missing + " (CI runs it on the project's machine)");
+    assumeTrue(Files.isRegularFile(CORRELATOR_JAR), "needs the correlator jar: mvn package");
+  }
+
+  /** Creates what the fault needs (cgroup, namespace, launcher) and picks its producers. */
+  void prepare() throws Exception {
+    fault.prepare(lab, setup);
+  }
+
+  /**
+   * Starts {@code correlator serve} (at {@link FaultLab#PRIORITY}, its producers too) with the
+   * fault's producers and waits until it listens and kernel events flow (each at most 120 s:
+   * bpftrace compiles its programs slowly on a busy machine).
+   */
+  Serve serve() throws Exception {
+    List<String> cmd = new ArrayList<>(FaultLab.PRIORITY);
+    cmd.addAll(List.of(java(), "-jar", CORRELATOR_JAR.toString(), "serve"));
+    cmd.addAll(
+        List.of(
+            "--bind",
+            setup.bind(),
+            "--otlp-grpc-port",
+            "0",
+            "--otlp-http-port",
+            "0",
+            "--api",
+            "--host",
+            HOST,
+            "--format",
+            "json"));
+    for (String p : setup.producers()) {
+      cmd.add("--producer");
+      cmd.add(p);
+    }
+    Process p = lab.start("serve", cmd);
+    Path log = lab.logs().resolve("serve.log");
+    int[] ports = {-1, -1};
+    FaultLab.await(
+        Duration.ofSeconds(120),
+        () -> {
+          Matcher m = PORT.matcher(Files.readString(log));
+          while (m.find()) {
+            ports[m.group(1).equals("gRPC") ? 0 : 1] = Integer.parseInt(m.group(2));
+          }
+          return !p.isAlive() || (ports[0] > 0 && ports[1] > 0);
+        });
+    assertThat(ports[0]).as("serve's gRPC port, see %s", log).isPositive();
+    assertThat(ports[1]).as("serve's HTTP port, see %s", log).isPositive();
+    Serve serve = new Serve(p, setup.bind(), ports[0], ports[1], log);
+    await(
+        "kernel events from the producers, see " + log,
+        120,
+        () -> stats(serve).path("eventsReceived").asLong() > 0);
+    return serve;
+  }
+
+  /** Starts the backend as the fault's set-up says, exporting to the correlator. */
+  Process backend(Serve serve, Instrumentation i) throws Exception {
+    return lab.backend(setup, jvm(i, "backend", serve), telemetry(i, serve));
+  }
+
+  /** Starts the frontend, calling the backend, exporting to the correlator. */
+  Process frontend(Serve serve, Instrumentation i) throws Exception {
+    return lab.frontend(setup, jvm(i, "frontend", serve), telemetry(i, serve));
+  }
+
+  /** Unsampled requests (no spans) for the JIT and the Java agent: 10/s for 4 s. */
+  void warmUp() throws InterruptedException {
+    load.drive(setup.checkout(), 10, Duration.ofSeconds(4), false, 4, n -> {});
+  }
+
+  /** Sampled requests at 3/s, their traces counted for {@link #awaitEvaluated}. */
+  Load.Result drive(Duration duration) throws InterruptedException {
+    Load.Result r = load.drive(setup.checkout(), 3, duration, true, 3, n -> {});
+    sampledAnswered += r.answered();
+    return r;
+  }
+
+  /**
+   * Induces the fault, strengthening it until {@code needed} requests are slowed at the client by
+   * at least the correlator's default slow threshold, 4 s of 3 requests per second per level; the
+   * outcome is printed to the test output.
+   *
+   * @param baseline the requests before the fault; empty for a fault present from the start
+   */
+  Induction.Outcome induce(Process backend, Load.Result baseline, int needed) throws Exception {
+    Duration window = Duration.ofSeconds(4);
+    Induction.Probe probe =
+        new Induction.Probe(
+            setup.checkout(),
+            3,
+            window,
+            3,
+            AnalyzerSettings.DEFAULT_SLOW_THRESHOLD_NANOS,
+            needed,
+            window);
+    Induction.Outcome o =
+        new Induction(lab, load, Clock.systemUTC())
+            .run(fault, setup, backend, probe, baseline, System.out::println, n -> {});
+    System.out.println(o.describe());
+    sampledAnswered += o.answered();
+    return o;
+  }
+
+  /**
+   * Waits (at most 120 s) until the correlator has evaluated as many traces as sampled requests
+   * were answered: every finding it will publish for them is then published.
+   */
+  void awaitEvaluated(Serve serve) throws Exception {
+    await(
+        sampledAnswered + " traces to be evaluated, see " + lab.logs(),
+        120,
+        () -> stats(serve).path("tracesEvaluated").asLong() >= sampledAnswered);
+  }
+
+  /**
+   * The findings about the subject for spans that started after the fault was induced, once every
+   * trace was evaluated; waits up to 10 s more for {@code min} of them (a trace the Java agent made
+   * besides the requests' can count as evaluated first), then returns what came.
+   */
+  List<JsonNode> subjectFindings(
+      Serve serve, Induction.Outcome fault, Predicate<JsonNode> subject, int min) throws Exception {
+    awaitEvaluated(serve);
+    FaultLab.await(
+        Duration.ofSeconds(10),
+        () ->
+            since(findings(serve), fault.startEpochNanos()).stream().filter(subject).count()
+                >= min);
+    return since(findings(serve), fault.startEpochNanos()).stream().filter(subject).toList();
+  }
+
+  /**
+   * Checks the live verdicts for a fault: among the findings about the subject, every one that
+   * names a kernel layer names the expected one (a hop slowed by something else may say {@code
+   * application}), at least {@code min} do, and each was published within a second of its trace
+   * completing.
+   */
+  void assertVerdicts(
+      List<JsonNode> subject, String layer, boolean network, String cause, int min) {
+    List<JsonNode> blamed =
+        subject.stream().filter(f -> !f.get("layer").asText().equals("application")).toList();
+    assertThat(blamed)
+        .as("findings naming a kernel layer, logs in %s", lab.logs())
+        .allSatisfy(
+            f -> {
+              assertThat(f.get("layer").asText()).as(f.get("detail").asText()).isEqualTo(layer);
+              assertThat(f.get("network").asBoolean()).isEqualTo(network);
+              assertThat(f.get("cause").asText()).isEqualTo(cause);
+            });
+    assertThat(blamed)
+        .as("findings naming %s %s, logs in %s", layer, cause, lab.logs())
+        .hasSizeGreaterThanOrEqualTo(min);
+    assertThat(subject)
+        .allSatisfy(
+            f ->
+                assertThat(
+                        f.get("publishedUnixNano").asLong()
+                            - f.get("traceCompletedUnixNano").asLong())
+                    .as("delay from trace completion to publication")
+                    .isBetween(0L, 1_000_000_000L));
+  }
+
+  /**
+   * The findings whose span started at or after {@code epochNanos}: the spans of the fault, not of
+   * the services' start-up (JIT compilation and the Java agent's instrumentation make the first
+   * requests slow, and those are rightly blamed on run-queue latency).
+   */
+  static List<JsonNode> since(List<JsonNode> findings, long epochNanos) {
+    return findings.stream()
+        .filter(f -> f.get("startTimeUnixNano").asLong() >= epochNanos)
+        .toList();
+  }
+
+  /** The live findings, newest first, from {@code GET /api/findings}. */
+  List<JsonNode> findings(Serve serve) throws Exception {
+    JsonNode all = getJson(serve, "/api/findings?limit=1000");
+    List<JsonNode> out = new ArrayList<>();
+    all.forEach(out::add);
+    return out;
+  }
+
+  /** {@code GET /api/stats}. */
+  JsonNode stats(Serve serve) throws Exception {
+    return getJson(serve, "/api/stats");
+  }
+
+  private JsonNode getJson(Serve serve, String path) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + serve.address() + ":" + serve.httpPort() + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET %s", path).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  /** Waits until a condition holds, failing with its description after the timeout. */
+  static void await(String what, int seconds, FaultLab.Condition check) throws Exception {
+    if (!FaultLab.await(Duration.ofSeconds(seconds), check)) {
+      throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+    }
+  }
+
+  /** Where the processes' logs are, for failure messages. */
+  Path logs() {
+    return lab.logs();
+  }
+
+  @Override
+  public void close() throws IOException {
+    lab.close();
+  }
+
+  private static List<String> jvm(Instrumentation i, String service, Serve serve) {
+    if (i == Instrumentation.SDK) {
+      return List.of();
+    }
+    return List.of(
+        "-javaagent:" + AGENT_JAR.toAbsolutePath(),
+        "-Dotel.service.name=" + service,
+        "-Dotel.resource.attributes=host.name=" + HOST,
+        "-Dotel.exporter.otlp.endpoint=" + serve.otlpEndpoint(),
+        "-Dotel.exporter.otlp.protocol=grpc",
+        "-Dotel.metrics.exporter=none",
+        "-Dotel.logs.exporter=none",
+        "-Dotel.bsp.schedule.delay=100");
+  }
+
+  private static List<String> telemetry(Instrumentation i, Serve serve) {
+    return i == Instrumentation.SDK
+        ? List.of("--otlp-endpoint", serve.otlpEndpoint())
+        : List.of("--telemetry", "agent");
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
