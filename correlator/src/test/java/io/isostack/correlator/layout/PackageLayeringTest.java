@@ -47,6 +47,8 @@ class PackageLayeringTest {
         .definedBy(ROOT + ".metrics..")
         .layer("server")
         .definedBy(ROOT + ".server..")
+        .layer("lab")
+        .definedBy(ROOT + ".lab..")
         .layer("demo")
         .definedBy(ROOT + ".demo..")
         .layer("cli")
