@@ -1,0 +1,206 @@
+package io.isostack.correlator.stream;
+
+import io.isostack.model.Endpoint;
+import io.isostack.model.EventName;
+import io.isostack.model.FlowKey;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.SocketAttributes;
+import io.isostack.model.SpanKind;
+import io.isostack.model.SpanStatus;
+import io.isostack.model.SpanView;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The binary form of span views and kernel events inside the application's own topics and state
+ * stores (the repartition topic, the changelogs): every field, in declaration order, with {@code
+ * DataOutput}'s big-endian primitives and a presence byte before each nullable string.
+ *
+ * <p>It is private to one application version: both ends are this class, so it carries no schema; a
+ * format change needs a new application id (fresh internal topics). Stateless.
+ */
+final class Wire {
+  private Wire() {}
+
+  static void string(DataOutput out, String s) throws IOException {
+    if (s == null) {
+      out.writeBoolean(false);
+    } else {
+      out.writeBoolean(true);
+      out.writeUTF(s);
+    }
+  }
+
+  static String string(DataInput in) throws IOException {
+    return in.readBoolean() ? in.readUTF() : null;
+  }
+
+  static void span(DataOutput out, SpanView s) throws IOException {
+    out.writeUTF(s.traceId());
+    out.writeUTF(s.spanId());
+    string(out, s.parentSpanId());
+    out.writeUTF(s.name());
+    out.writeByte(s.kind().ordinal());
+    out.writeUTF(s.service());
+    out.writeLong(s.startEpochNanos());
+    out.writeLong(s.endEpochNanos());
+    out.writeByte(s.status().ordinal());
+    string(out, s.host());
+    out.writeInt(s.pid());
+    string(out, s.containerId());
+    string(out, s.podUid());
+    string(out, s.executable());
+    SocketAttributes a = s.socket();
+    string(out, a.peerAddress());
+    out.writeInt(a.peerPort());
+    string(out, a.localAddress());
+    out.writeInt(a.localPort());
+    string(out, a.serverAddress());
+    out.writeInt(a.serverPort());
+    string(out, a.clientAddress());
+    out.writeInt(a.clientPort());
+    string(out, a.transport());
+    string(out, a.networkType());
+    string(out, s.threadName());
+  }
+
+  static SpanView span(DataInput in) throws IOException {
+    String traceId = in.readUTF();
+    String spanId = in.readUTF();
+    String parent = string(in);
+    String name = in.readUTF();
+    SpanKind kind = SpanKind.values()[in.readByte()];
+    String service = in.readUTF();
+    long start = in.readLong();
+    long end = in.readLong();
+    SpanStatus status = SpanStatus.values()[in.readByte()];
+    String host = string(in);
+    int pid = in.readInt();
+    String container = string(in);
+    String pod = string(in);
+    String executable = string(in);
+    SocketAttributes socket =
+        new SocketAttributes(
+            string(in),
+            in.readInt(),
+            string(in),
+            in.readInt(),
+            string(in),
+            in.readInt(),
+            string(in),
+            in.readInt(),
+            string(in),
+            string(in));
+    String thread = string(in);
+    return new SpanView(
+        traceId,
+        spanId,
+        parent,
+        name,
+        kind,
+        service,
+        start,
+        end,
+        status,
+        host,
+        pid,
+        container,
+        pod,
+        executable,
+        socket,
+        thread);
+  }
+
+  static void event(DataOutput out, KernelEvent e) throws IOException {
+    out.writeUTF(e.name().wire());
+    out.writeLong(e.startEpochNanos());
+    out.writeLong(e.endEpochNanos());
+    out.writeUTF(e.host());
+    out.writeInt(e.pid());
+    out.writeInt(e.tid());
+    string(out, e.comm());
+    out.writeLong(e.cgroupId());
+    string(out, e.cgroupPath());
+    string(out, e.containerId());
+    string(out, e.podUid());
+    FlowKey f = e.flow();
+    out.writeBoolean(f != null);
+    if (f != null) {
+      endpoint(out, f.local());
+      endpoint(out, f.remote());
+      string(out, f.transport());
+    }
+    out.writeLong(e.skCookie());
+    string(out, e.dev());
+    out.writeDouble(e.value());
+    string(out, e.unit());
+    out.writeInt(e.attrs().size());
+    for (Map.Entry<String, String> a : e.attrs().entrySet()) {
+      out.writeUTF(a.getKey());
+      out.writeUTF(a.getValue());
+    }
+    string(out, e.source());
+  }
+
+  static KernelEvent event(DataInput in) throws IOException {
+    EventName name = EventName.fromWire(in.readUTF());
+    long start = in.readLong();
+    long end = in.readLong();
+    String host = in.readUTF();
+    int pid = in.readInt();
+    int tid = in.readInt();
+    String comm = string(in);
+    long cgroupId = in.readLong();
+    String cgroupPath = string(in);
+    String container = string(in);
+    String pod = string(in);
+    FlowKey flow = null;
+    if (in.readBoolean()) {
+      flow = new FlowKey(endpoint(in), endpoint(in), string(in));
+    }
+    long cookie = in.readLong();
+    String dev = string(in);
+    double value = in.readDouble();
+    String unit = string(in);
+    int n = in.readInt();
+    Map<String, String> attrs = new LinkedHashMap<>(Math.max(4, n * 2));
+    for (int i = 0; i < n; i++) {
+      attrs.put(in.readUTF(), in.readUTF());
+    }
+    String source = string(in);
+    return new KernelEvent(
+        name,
+        start,
+        end,
+        host,
+        pid,
+        tid,
+        comm,
+        cgroupId,
+        cgroupPath,
+        container,
+        pod,
+        flow,
+        cookie,
+        dev,
+        value,
+        unit,
+        Map.copyOf(attrs),
+        source);
+  }
+
+  private static void endpoint(DataOutput out, Endpoint e) throws IOException {
+    out.writeBoolean(e != null);
+    if (e != null) {
+      out.writeUTF(e.address());
+      out.writeInt(e.port());
+    }
+  }
+
+  private static Endpoint endpoint(DataInput in) throws IOException {
+    return in.readBoolean() ? new Endpoint(in.readUTF(), in.readInt()) : null;
+  }
+}
