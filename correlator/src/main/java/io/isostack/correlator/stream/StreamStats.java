@@ -17,6 +17,8 @@ public final class StreamStats {
   private final LongAdder spansLate = new LongAdder();
   private final LongAdder traces = new LongAdder();
   private final LongAdder hops = new LongAdder();
+  private final LongAdder eventsStored = new LongAdder();
+  private final LongAdder hopsParked = new LongAdder();
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> findings = new ConcurrentHashMap<>();
 
@@ -41,6 +43,14 @@ public final class StreamStats {
 
   void hop() {
     hops.increment();
+  }
+
+  void eventStored() {
+    eventsStored.increment();
+  }
+
+  void hopParked() {
+    hopsParked.increment();
   }
 
   void rejected(String reason, long n) {
@@ -76,6 +86,16 @@ public final class StreamStats {
     return hops.sum();
   }
 
+  /** Kernel events put into their host's window store by the vertical step. */
+  public long eventsStored() {
+    return eventsStored.sum();
+  }
+
+  /** Slow hops parked at their host's partition to wait for its events. */
+  public long hopsParked() {
+    return hopsParked.sum();
+  }
+
   /** Findings published, all layers. */
   public long findings() {
     return findings.values().stream().mapToLong(LongAdder::sum).sum();
@@ -89,6 +109,29 @@ public final class StreamStats {
   /** Rejected records by reason ({@code invalid-protobuf}, {@code invalid-id}...), sorted. */
   public Map<String, Long> rejectedByReason() {
     return sum(rejected);
+  }
+
+  /** Every counter on one line, for logs and the command line. */
+  @Override
+  public String toString() {
+    return "spans="
+        + spans()
+        + " spansLate="
+        + spansLate()
+        + " traces="
+        + traces()
+        + " hops="
+        + hops()
+        + " events="
+        + events()
+        + " eventsStored="
+        + eventsStored()
+        + " hopsParked="
+        + hopsParked()
+        + " findings="
+        + findingsByLayer()
+        + " rejected="
+        + rejectedByReason();
   }
 
   private static Map<String, Long> sum(Map<String, LongAdder> m) {

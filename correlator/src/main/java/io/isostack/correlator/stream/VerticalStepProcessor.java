@@ -105,6 +105,7 @@ final class VerticalStepProcessor implements Processor<String, HostRecord, Strin
       KernelEvent e = ev.event();
       events.put(host, e, Math.max(0, e.endEpochNanos() / 1_000_000L));
       newestEventByHost.merge(host, e.endEpochNanos(), Math::max);
+      stats.eventStored();
       String key = HostFacts.key(e);
       if (key != null && !HostFacts.same(facts.get(key), e)) {
         facts.put(key, e);
@@ -112,6 +113,7 @@ final class VerticalStepProcessor implements Processor<String, HostRecord, Strin
     } else if (record.value() instanceof HostRecord.Hop h) {
       HopRequest hop = h.hop();
       pending.put(host + '\u0000' + hop.span().traceId() + '\u0000' + hop.spanId(), hop);
+      stats.hopParked();
     }
   }
 

@@ -100,9 +100,15 @@ final class CollectorRecording {
   /** The live settings of the tests: analyze's defaults with the recording's host. */
   static LiveSettings live(long eventLatenessNanos) {
     LiveSettings d = LiveSettings.defaults(AnalyzerSettings.defaults().withDefaultHost(HOST));
+    return live(d.traceIdleNanos(), eventLatenessNanos);
+  }
+
+  /** The same with another trace idle time (above the longest stall of a busy test machine). */
+  static LiveSettings live(long traceIdleNanos, long eventLatenessNanos) {
+    LiveSettings d = LiveSettings.defaults(AnalyzerSettings.defaults().withDefaultHost(HOST));
     return new LiveSettings(
         d.analysis(),
-        d.traceIdleNanos(),
+        traceIdleNanos,
         d.traceTimeoutNanos(),
         eventLatenessNanos,
         d.retentionNanos(),
