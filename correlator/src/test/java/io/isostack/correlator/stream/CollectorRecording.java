@@ -78,6 +78,21 @@ final class CollectorRecording {
     return keys;
   }
 
+  /**
+   * What {@code analyze} finds for the spans slow by the threshold alone: those every instance
+   * finds whatever traces it saw before (a baseline is a median over the traces seen so far, and a
+   * task moved to another instance starts its rolling baselines anew).
+   */
+  static TreeSet<String> analyzeThresholdFindings() throws IOException {
+    TreeSet<String> keys = new TreeSet<>();
+    for (Finding f : SampleCases.analyze(CASE).findings()) {
+      if (f.slowReason().equals("threshold")) {
+        keys.add(key(f.span().traceId(), f.span().spanId(), f.layer().code(), f.cause()));
+      }
+    }
+    return keys;
+  }
+
   /** The trace id, span id, layer and cause of each finding record of a findings message. */
   static List<String> findingKeys(byte[] message) throws IOException {
     List<String> keys = new ArrayList<>();
