@@ -4,6 +4,7 @@ import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.KernelEvent;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,10 +30,11 @@ import org.apache.kafka.streams.state.Stores;
  * findings topic (by trace id, OTLP logs) ◀──────────────────────────────────────────── pending-hops]
  * </pre>
  *
- * <p>Every store is backed by a changelog topic, so a task moved to another instance resumes with
- * its traces, events and parked hops; with {@code exactly_once_v2} a finding is published once.
- * Internal topics are named {@code <application.id>-by-host-repartition} and {@code
- * <application.id>-<store>-changelog}.
+ * <p>{@code host-events} holds batches of events (one per input message and host, keyed by the
+ * batch's latest end time). Every store is backed by a changelog topic, so a task moved to another
+ * instance resumes with its traces, events and parked hops; with {@code exactly_once_v2} a finding
+ * is published once. Internal topics are named {@code <application.id>-by-host-repartition} and
+ * {@code <application.id>-<store>-changelog}.
  */
 public final class CorrelatorTopology {
   /** Traces being assembled, by trace id. */
@@ -56,6 +58,7 @@ public final class CorrelatorTopology {
   public static final String BY_HOST = "by-host";
 
   private static final WireSerde<KernelEvent> EVENTS = new WireSerde<>(new EventCodec());
+  private static final WireSerde<List<KernelEvent>> BATCHES = new WireSerde<>(new BatchCodec());
 
   private CorrelatorTopology() {}
 
@@ -88,7 +91,7 @@ public final class CorrelatorTopology {
                 ? Stores.persistentWindowStore(HOST_EVENTS, retention, Duration.ofMillis(1), true)
                 : Stores.inMemoryWindowStore(HOST_EVENTS, retention, Duration.ofMillis(1), true),
             Serdes.String(),
-            EVENTS));
+            BATCHES));
     b.addStateStore(Stores.keyValueStoreBuilder(kv(HOST_FACTS, disk), Serdes.String(), EVENTS));
     b.addStateStore(
         Stores.keyValueStoreBuilder(kv(PENDING_HOPS, disk), Serdes.String(), HopRequest.SERDE));
@@ -128,6 +131,19 @@ public final class CorrelatorTopology {
 
   private static KeyValueBytesStoreSupplier kv(String name, boolean disk) {
     return disk ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+  }
+
+  /** Batches of one host's kernel events in the window store: {@link Wire#events}. */
+  private static final class BatchCodec implements WireSerde.Codec<List<KernelEvent>> {
+    @Override
+    public void write(java.io.DataOutput out, List<KernelEvent> batch) throws java.io.IOException {
+      Wire.events(out, batch);
+    }
+
+    @Override
+    public List<KernelEvent> read(java.io.DataInput in) throws java.io.IOException {
+      return Wire.events(in);
+    }
   }
 
   /** Kernel events in the stores: {@link Wire#event}. */

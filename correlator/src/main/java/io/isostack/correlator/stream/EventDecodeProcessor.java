@@ -11,7 +11,10 @@ import io.isostack.codec.RejectReason;
 import io.isostack.model.KernelEvent;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
@@ -23,7 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stage 2 in, per partition of the event topics: decodes each message into kernel events and sends
- * each on keyed by its {@code host.name}, with its end time as the record time.
+ * them on in batches per {@code host.name} (keyed by it, the batch's latest end time as the record
+ * time), so the by-host topic carries one record per message and host, not one per event.
  *
  * <p>A message is, by its first non-blank byte: {@code 0x0A}, an {@code otlp_proto} {@code
  * ExportLogsServiceRequest} (the Collector's {@code kafka} exporter); {@code {} with {@code
@@ -83,7 +87,13 @@ final class EventDecodeProcessor implements Processor<byte[], byte[], String, Ho
     if (v == null) {
       return;
     }
-    Consumer<KernelEvent> out = this::send;
+    Map<String, List<KernelEvent>> batches = new LinkedHashMap<>();
+    Consumer<KernelEvent> out = e -> add(batches, e);
+    decode(v, out);
+    batches.forEach(this::send);
+  }
+
+  private void decode(byte[] v, Consumer<KernelEvent> out) {
     if (v.length > 0 && v[0] == 0x0A) {
       ExportLogsServiceRequest request = protobuf(v);
       if (request != null) {
@@ -130,14 +140,29 @@ final class EventDecodeProcessor implements Processor<byte[], byte[], String, Ho
     }
   }
 
-  private void send(KernelEvent e) {
+  private void add(Map<String, List<KernelEvent>> batches, KernelEvent e) {
     keepOffsets(e.host());
     stats.events(1);
+    List<KernelEvent> batch = batches.get(e.host());
+    if (batch != null
+        && (batch.size() >= HostRecord.MAX_BATCH
+            || Math.abs(e.endEpochNanos() - batch.get(0).endEpochNanos())
+                > HostRecord.MAX_BATCH_SPAN_NANOS)) {
+      send(e.host(), batch);
+      batch = null;
+    }
+    if (batch == null) {
+      batch = new ArrayList<>();
+      batches.put(e.host(), batch);
+    }
+    batch.add(e);
+  }
+
+  private void send(String host, List<KernelEvent> batch) {
+    HostRecord.Events events = new HostRecord.Events(batch);
     context.forward(
         new Record<>(
-            e.host(),
-            (HostRecord) new HostRecord.Event(e),
-            Math.max(0, e.endEpochNanos() / 1_000_000L)));
+            host, (HostRecord) events, Math.max(0, events.maxEndEpochNanos() / 1_000_000L)));
   }
 
   /** Persists the host's clock offsets when a {@code clock.sync} changed them. */

@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage 2, the vertical step, per partition of the by-host topic: keeps each host's kernel events
- * in the {@code host-events} window store (by end time, for the retention) and what they teach in
- * {@code host-facts}, parks each slow hop in {@code pending-hops}, and on every tick (wall clock)
- * correlates the hops whose grace period is over with the same {@link VerticalStep} as {@code
- * analyze} and {@code serve}.
+ * in the {@code host-events} window store (in batches, by their latest end time, for the retention)
+ * and what they teach in {@code host-facts}, parks each slow hop in {@code pending-hops}, and on
+ * every tick (wall clock) correlates the hops whose grace period is over with the same {@link
+ * VerticalStep} as {@code analyze} and {@code serve}.
  *
  * <p>A hop is ready when its host's newest event time has passed the span's end by the event
  * lateness (plus the skew), or when the lateness has passed since its trace completed. Ready hops
@@ -68,7 +68,7 @@ final class VerticalStepProcessor implements Processor<String, HostRecord, Strin
   private final Map<String, Long> newestEventByHost = new HashMap<>();
   private final Map<String, ArrayDeque<SlowSpan>> recentHops = new HashMap<>();
   private ProcessorContext<String, byte[]> context;
-  private WindowStore<String, KernelEvent> events;
+  private WindowStore<String, List<KernelEvent>> events;
   private KeyValueStore<String, KernelEvent> facts;
   private KeyValueStore<String, HopRequest> pending;
 
@@ -101,14 +101,16 @@ final class VerticalStepProcessor implements Processor<String, HostRecord, Strin
   @Override
   public void process(Record<String, HostRecord> record) {
     String host = record.key();
-    if (record.value() instanceof HostRecord.Event ev) {
-      KernelEvent e = ev.event();
-      events.put(host, e, Math.max(0, e.endEpochNanos() / 1_000_000L));
-      newestEventByHost.merge(host, e.endEpochNanos(), Math::max);
-      stats.eventStored();
-      String key = HostFacts.key(e);
-      if (key != null && !HostFacts.same(facts.get(key), e)) {
-        facts.put(key, e);
+    if (record.value() instanceof HostRecord.Events batch) {
+      long newest = batch.maxEndEpochNanos();
+      events.put(host, batch.events(), Math.max(0, newest / 1_000_000L));
+      newestEventByHost.merge(host, newest, Math::max);
+      for (KernelEvent e : batch.events()) {
+        stats.eventStored();
+        String key = HostFacts.key(e);
+        if (key != null && !HostFacts.same(facts.get(key), e)) {
+          facts.put(key, e);
+        }
       }
     } else if (record.value() instanceof HostRecord.Hop h) {
       HopRequest hop = h.hop();
@@ -165,15 +167,18 @@ final class VerticalStepProcessor implements Processor<String, HostRecord, Strin
     known.forEach(router::learn);
     EventIndex index = new EventIndex();
     Map<String, List<KernelEvent>> lost = new HashMap<>();
-    try (WindowStoreIterator<KernelEvent> it =
+    try (WindowStoreIterator<List<KernelEvent>> it =
         events.fetch(
-            host, Math.max(0, from / 1_000_000L - 1), (to + LOOKAHEAD_NANOS) / 1_000_000L + 1)) {
+            host,
+            Math.max(0, from / 1_000_000L - 1),
+            (to + LOOKAHEAD_NANOS + HostRecord.MAX_BATCH_SPAN_NANOS) / 1_000_000L + 1)) {
       while (it.hasNext()) {
-        KernelEvent e = it.next().value;
-        if (e.name() == EventName.PRODUCER_LOST) {
-          lost.computeIfAbsent(e.host(), k -> new ArrayList<>()).add(e);
-        } else if (router.learn(e) && rules.covers(e.name())) {
-          router.index(e, index);
+        for (KernelEvent e : it.next().value) {
+          if (e.name() == EventName.PRODUCER_LOST) {
+            lost.computeIfAbsent(e.host(), k -> new ArrayList<>()).add(e);
+          } else if (router.learn(e) && rules.covers(e.name())) {
+            router.index(e, index);
+          }
         }
       }
     }

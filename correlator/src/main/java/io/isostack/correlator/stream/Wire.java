@@ -11,7 +11,9 @@ import io.isostack.model.SpanView;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -190,6 +192,22 @@ final class Wire {
         unit,
         Map.copyOf(attrs),
         source);
+  }
+
+  static void events(DataOutput out, List<KernelEvent> events) throws IOException {
+    out.writeInt(events.size());
+    for (KernelEvent e : events) {
+      event(out, e);
+    }
+  }
+
+  static List<KernelEvent> events(DataInput in) throws IOException {
+    int n = in.readInt();
+    List<KernelEvent> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(event(in));
+    }
+    return out;
   }
 
   private static void endpoint(DataOutput out, Endpoint e) throws IOException {

@@ -54,6 +54,7 @@ class RebalanceTest {
             busiest = s;
           }
         }
+        assertThat(busiest.stats().spans()).as("the stopped instance had work").isPositive();
         assertThat(busiest.close(Duration.ofSeconds(60))).isTrue();
         List<ConsumerRecord<String, byte[]>> out =
             KraftBroker.poll(
