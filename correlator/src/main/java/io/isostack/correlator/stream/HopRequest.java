@@ -75,8 +75,8 @@ record HopRequest(
       for (SpanView s : h.spans) {
         Wire.span(out, s);
       }
-      out.writeUTF(h.spanId);
-      out.writeUTF(h.reason);
+      Wire.utf(out, h.spanId);
+      Wire.utf(out, h.reason);
       out.writeLong(h.baselineNanos);
       out.writeLong(h.completedEpochNanos);
     }
@@ -88,7 +88,7 @@ record HopRequest(
       for (int i = 0; i < n; i++) {
         spans.add(Wire.span(in));
       }
-      return new HopRequest(spans, in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
+      return new HopRequest(spans, Wire.utf(in), Wire.utf(in), in.readLong(), in.readLong());
     }
   }
 }

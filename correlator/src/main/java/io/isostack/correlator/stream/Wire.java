@@ -11,6 +11,7 @@ import io.isostack.model.SpanView;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,34 +20,58 @@ import java.util.Map;
 /**
  * The binary form of span views and kernel events inside the application's own topics and state
  * stores (the repartition topic, the changelogs): every field, in declaration order, with {@code
- * DataOutput}'s big-endian primitives and a presence byte before each nullable string.
+ * DataOutput}'s big-endian primitives, strings as UTF-8 with their length, and a presence byte
+ * before each nullable string.
  *
  * <p>It is private to one application version: both ends are this class, so it carries no schema; a
  * format change needs a new application id (fresh internal topics). Stateless.
  */
 final class Wire {
+  /** The longest string read back: 16 MiB, the longest canonical line. */
+  private static final int MAX_STRING_BYTES = 16 * 1024 * 1024;
+
   private Wire() {}
+
+  /**
+   * A non-null string as its UTF-8 length and bytes ({@code writeUTF} stops at 64 KiB, and a long
+   * kernel log message must not stop a stream thread).
+   */
+  static void utf(DataOutput out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  static String utf(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > MAX_STRING_BYTES) {
+      throw new IOException("string length out of range: " + n);
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
 
   static void string(DataOutput out, String s) throws IOException {
     if (s == null) {
       out.writeBoolean(false);
     } else {
       out.writeBoolean(true);
-      out.writeUTF(s);
+      utf(out, s);
     }
   }
 
   static String string(DataInput in) throws IOException {
-    return in.readBoolean() ? in.readUTF() : null;
+    return in.readBoolean() ? utf(in) : null;
   }
 
   static void span(DataOutput out, SpanView s) throws IOException {
-    out.writeUTF(s.traceId());
-    out.writeUTF(s.spanId());
+    utf(out, s.traceId());
+    utf(out, s.spanId());
     string(out, s.parentSpanId());
-    out.writeUTF(s.name());
+    utf(out, s.name());
     out.writeByte(s.kind().ordinal());
-    out.writeUTF(s.service());
+    utf(out, s.service());
     out.writeLong(s.startEpochNanos());
     out.writeLong(s.endEpochNanos());
     out.writeByte(s.status().ordinal());
@@ -70,12 +95,12 @@ final class Wire {
   }
 
   static SpanView span(DataInput in) throws IOException {
-    String traceId = in.readUTF();
-    String spanId = in.readUTF();
+    String traceId = utf(in);
+    String spanId = utf(in);
     String parent = string(in);
-    String name = in.readUTF();
+    String name = utf(in);
     SpanKind kind = SpanKind.values()[in.readByte()];
-    String service = in.readUTF();
+    String service = utf(in);
     long start = in.readLong();
     long end = in.readLong();
     SpanStatus status = SpanStatus.values()[in.readByte()];
@@ -117,10 +142,10 @@ final class Wire {
   }
 
   static void event(DataOutput out, KernelEvent e) throws IOException {
-    out.writeUTF(e.name().wire());
+    utf(out, e.name().wire());
     out.writeLong(e.startEpochNanos());
     out.writeLong(e.endEpochNanos());
-    out.writeUTF(e.host());
+    utf(out, e.host());
     out.writeInt(e.pid());
     out.writeInt(e.tid());
     string(out, e.comm());
@@ -141,17 +166,17 @@ final class Wire {
     string(out, e.unit());
     out.writeInt(e.attrs().size());
     for (Map.Entry<String, String> a : e.attrs().entrySet()) {
-      out.writeUTF(a.getKey());
-      out.writeUTF(a.getValue());
+      utf(out, a.getKey());
+      utf(out, a.getValue());
     }
     string(out, e.source());
   }
 
   static KernelEvent event(DataInput in) throws IOException {
-    EventName name = EventName.fromWire(in.readUTF());
+    EventName name = EventName.fromWire(utf(in));
     long start = in.readLong();
     long end = in.readLong();
-    String host = in.readUTF();
+    String host = utf(in);
     int pid = in.readInt();
     int tid = in.readInt();
     String comm = string(in);
@@ -170,7 +195,7 @@ final class Wire {
     int n = in.readInt();
     Map<String, String> attrs = new LinkedHashMap<>(Math.max(4, n * 2));
     for (int i = 0; i < n; i++) {
-      attrs.put(in.readUTF(), in.readUTF());
+      attrs.put(utf(in), utf(in));
     }
     String source = string(in);
     return new KernelEvent(
@@ -213,12 +238,12 @@ final class Wire {
   private static void endpoint(DataOutput out, Endpoint e) throws IOException {
     out.writeBoolean(e != null);
     if (e != null) {
-      out.writeUTF(e.address());
+      utf(out, e.address());
       out.writeInt(e.port());
     }
   }
 
   private static Endpoint endpoint(DataInput in) throws IOException {
-    return in.readBoolean() ? new Endpoint(in.readUTF(), in.readInt()) : null;
+    return in.readBoolean() ? new Endpoint(utf(in), in.readInt()) : null;
   }
 }
