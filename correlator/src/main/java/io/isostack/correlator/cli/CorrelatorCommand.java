@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       DemoCommand.class,
       ServeCommand.class,
+      StreamCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CorrelatorCommand implements Runnable {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The package layering of the correlator, as the README's "How the code is laid out" describes it:
  * the steps of the method in pipeline order (receiver, detect, join, rules, finding, verdict), the
- * drivers (engine), the faces (report, export, metrics, server, demo) and the command line. A
- * package may use only the packages listed for it; anything else is an upward import.
+ * drivers (engine, stream), the faces (report, export, metrics, server, demo) and the command line.
+ * A package may use only the packages listed for it; anything else is an upward import.
  */
 class PackageLayeringTest {
   private static final String ROOT = "io.isostack.correlator";
@@ -39,6 +39,8 @@ class PackageLayeringTest {
         .definedBy(ROOT + ".verdict..")
         .layer("engine")
         .definedBy(ROOT + ".engine..")
+        .layer("stream")
+        .definedBy(ROOT + ".stream..")
         .layer("report")
         .definedBy(ROOT + ".report..")
         .layer("export")
@@ -67,6 +69,9 @@ class PackageLayeringTest {
         .mayOnlyAccessLayers("detect", "join", "rules", "finding")
         .whereLayer("engine")
         .mayOnlyAccessLayers("receiver", "detect", "join", "rules", "finding", "verdict")
+        .whereLayer("stream")
+        .mayOnlyAccessLayers(
+            "receiver", "detect", "join", "rules", "finding", "verdict", "engine", "export")
         .whereLayer("report")
         .mayOnlyAccessLayers("receiver", "rules", "finding", "engine")
         .whereLayer("export")

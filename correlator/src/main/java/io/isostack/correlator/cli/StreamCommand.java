@@ -1,0 +1,227 @@
+package io.isostack.correlator.cli;
+
+import io.isostack.correlator.engine.AnalyzerSettings;
+import io.isostack.correlator.engine.LiveFinding;
+import io.isostack.correlator.engine.LiveSettings;
+import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.server.FindingPrinter;
+import io.isostack.correlator.stream.CorrelatorStream;
+import io.isostack.correlator.stream.StreamSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code correlator stream}: one instance of the correlator as a Kafka Streams application. */
+@Command(
+    name = "stream",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the correlator as a Kafka Streams application: traces from the topic the",
+      "OpenTelemetry Collector's kafka exporter writes (otlp_proto, partition_traces_by_id),",
+      "kernel events from OTLP-logs or canonical-JSON topics; findings to a topic as OTLP logs.",
+      "Instances with the same --application-id share the partitions. Runs until SIGTERM or",
+      "SIGINT, then commits, leaves the group and exits.",
+      "",
+      "Exit status: 0 stopped by a signal; 1 the application failed; 2 usage error."
+    })
+final class StreamCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "The Kafka brokers.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--application-id",
+      defaultValue = StreamSettings.DEFAULT_APPLICATION_ID,
+      paramLabel = "ID",
+      description =
+          "Consumer group of all instances and prefix of the internal topics (default:"
+              + " ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(
+      names = "--spans-topic",
+      defaultValue = "otlp_spans",
+      paramLabel = "TOPIC",
+      description = "Traces, otlp_proto, keyed by trace id (default: ${DEFAULT-VALUE}).")
+  String spansTopic;
+
+  @Option(
+      names = "--events-topic",
+      paramLabel = "TOPIC",
+      description =
+          "Kernel events: OTLP logs (otlp_proto or otlp_json) or canonical JSON lines;"
+              + " repeatable (default: otlp_logs).")
+  List<String> eventTopics = new ArrayList<>();
+
+  @Option(
+      names = "--findings-topic",
+      defaultValue = "isostack_findings",
+      paramLabel = "TOPIC",
+      description = "Findings, OTLP logs keyed by trace id (default: ${DEFAULT-VALUE}).")
+  String findingsTopic;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "Local state stores (default: <tmpdir>/isostack-stream).")
+  Path stateDir;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--kafka-property",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Kafka Streams or client property (security.protocol, replication.factor...);"
+              + " repeatable.")
+  Map<String, String> properties = new LinkedHashMap<>();
+
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "Findings on standard output: text or json lines (default: ${DEFAULT-VALUE}).")
+  ServeCommand.Format format;
+
+  @Option(
+      names = "--trace-idle",
+      paramLabel = "DURATION",
+      defaultValue = "500ms",
+      converter = DurationConverter.class,
+      description =
+          "A trace is complete when its root has ended and no span came for this long (default:"
+              + " ${DEFAULT-VALUE}).")
+  long traceIdleNanos;
+
+  @Option(
+      names = "--trace-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "A trace whose root never arrives is evaluated as broken after this long (default:"
+              + " ${DEFAULT-VALUE}).")
+  long traceTimeoutNanos;
+
+  @Option(
+      names = "--event-lateness",
+      paramLabel = "DURATION",
+      defaultValue = "300ms",
+      converter = DurationConverter.class,
+      description =
+          "Grace period: how long a slow hop waits for its host's late kernel events (default:"
+              + " ${DEFAULT-VALUE}).")
+  long eventLatenessNanos;
+
+  @Option(
+      names = "--retention",
+      paramLabel = "DURATION",
+      defaultValue = "120s",
+      converter = DurationConverter.class,
+      description = "How long each host's kernel events are kept (default: ${DEFAULT-VALUE}).")
+  long retentionNanos;
+
+  @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    CorrelatorStream stream;
+    try {
+      RuleTable table = analysis.ruleTable();
+      String defaultHost = analysis.host != null ? analysis.host : localHost();
+      AnalyzerSettings tunables = analysis.analyzerOptions(defaultHost);
+      LiveSettings d = LiveSettings.defaults(tunables);
+      LiveSettings live =
+          new LiveSettings(
+              tunables,
+              traceIdleNanos,
+              Math.max(traceTimeoutNanos, traceIdleNanos),
+              eventLatenessNanos,
+              retentionNanos,
+              d.maxTraces(),
+              d.queueCapacity(),
+              d.findingsKept());
+      Path dir =
+          stateDir != null
+              ? stateDir
+              : Path.of(System.getProperty("java.io.tmpdir"), "isostack-stream");
+      StreamSettings settings =
+          StreamSettings.defaults(bootstrapServers, live, dir)
+              .withTopics(
+                  spansTopic,
+                  eventTopics.isEmpty() ? List.of("otlp_logs") : eventTopics,
+                  findingsTopic)
+              .with(applicationId, threads, properties);
+      Consumer<LiveFinding> printer =
+          new FindingPrinter(spec.commandLine().getOut(), format == ServeCommand.Format.json);
+      stream = new CorrelatorStream(settings, table, printer);
+    } catch (IllegalArgumentException | IOException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--kafka-property: " + e.getMessage(), e);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stream.close();
+                  spec.commandLine().getOut().flush();
+                  err.println("correlator: stopped");
+                  err.flush();
+                  stopped.countDown();
+                },
+                "correlator-shutdown"));
+    stream.start();
+    err.println(
+        "correlator: stream "
+            + applicationId
+            + " on "
+            + bootstrapServers
+            + " (spans "
+            + spansTopic
+            + ", findings "
+            + findingsTopic
+            + ")");
+    err.flush();
+    while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (stream.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+        err.println("correlator: the stream application failed; see the log");
+        err.flush();
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  private static String localHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

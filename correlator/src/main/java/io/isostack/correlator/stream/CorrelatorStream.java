@@ -1,0 +1,138 @@
+package io.isostack.correlator.stream;
+
+import io.isostack.correlator.engine.LiveFinding;
+import io.isostack.correlator.rules.RuleTable;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance of {@code correlator stream}: the {@link CorrelatorTopology} in a {@link
+ * KafkaStreams} client. Instances with the same application id form one consumer group and share
+ * the partitions; when one stops, its tasks move to the others with their state.
+ *
+ * <p>A stream thread that fails is replaced ({@code REPLACE_THREAD}): its open transaction is
+ * aborted and its task resumes from the last commit. Findings published by this instance are kept
+ * for {@link #recentFindings} (the last {@code findingsKept}). Thread-safe.
+ */
+public final class CorrelatorStream implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CorrelatorStream.class);
+
+  private final StreamStats stats = new StreamStats();
+  private final ArrayDeque<LiveFinding> recent = new ArrayDeque<>();
+  private final int findingsKept;
+  private final KafkaStreams streams;
+
+  /**
+   * Creates an instance; call {@link #start()} to run it.
+   *
+   * @param settings the settings
+   * @param rules the rule table
+   * @param listener receives each finding this instance publishes, on a stream thread
+   */
+  public CorrelatorStream(
+      StreamSettings settings, RuleTable rules, Consumer<LiveFinding> listener) {
+    Objects.requireNonNull(listener, "listener");
+    this.findingsKept = settings.live().findingsKept();
+    Topology topology =
+        CorrelatorTopology.build(
+            settings,
+            rules,
+            stats,
+            f -> {
+              keep(f);
+              listener.accept(f);
+            });
+    this.streams = new KafkaStreams(topology, settings.properties());
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("a stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+  }
+
+  /** Starts the stream threads (they join the group and restore their state in the background). */
+  public void start() {
+    streams.start();
+  }
+
+  /**
+   * Waits until the instance is running (its tasks assigned and restored).
+   *
+   * @param timeout how long to wait at most
+   * @return whether it is running
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
+        return streams.state() == KafkaStreams.State.RUNNING;
+      }
+      Thread.sleep(50);
+    }
+    return true;
+  }
+
+  /** The Kafka Streams state ({@code CREATED}, {@code REBALANCING}, {@code RUNNING}...). */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** This instance's counters. */
+  public StreamStats stats() {
+    return stats;
+  }
+
+  /**
+   * The most recent findings this instance published, newest first.
+   *
+   * @param max at most this many
+   */
+  public List<LiveFinding> recentFindings(int max) {
+    synchronized (recent) {
+      List<LiveFinding> out = new ArrayList<>(Math.max(0, Math.min(max, recent.size())));
+      for (Iterator<LiveFinding> it = recent.descendingIterator();
+          it.hasNext() && out.size() < max; ) {
+        out.add(it.next());
+      }
+      return out;
+    }
+  }
+
+  private void keep(LiveFinding f) {
+    synchronized (recent) {
+      recent.addLast(f);
+      while (recent.size() > findingsKept) {
+        recent.removeFirst();
+      }
+    }
+  }
+
+  /**
+   * Stops the stream threads after their current commit and leaves the group, so the partitions
+   * move to the other instances at once; waits at most 30 s.
+   */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Stops as {@link #close()} does, waiting at most {@code timeout}.
+   *
+   * @return whether every thread stopped in time
+   */
+  public boolean close(Duration timeout) {
+    return streams.close(new KafkaStreams.CloseOptions().timeout(timeout).leaveGroup(true));
+  }
+}
