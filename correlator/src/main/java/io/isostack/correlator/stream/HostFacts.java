@@ -7,9 +7,10 @@ import java.util.Objects;
 /**
  * What a host's events teach the process and interface directories for longer than the event
  * retention: which cgroup, container and pod a pid is in and its task name, its last exec, and
- * which device an address uses and its driver (docs/METHOD.md §5). The vertical step replays the
- * host's facts before its windowed events, so that a {@code cgroup.attach} seen once at start-up
- * still joins a span an hour later, as it does in {@code analyze}.
+ * which device an address uses and its driver (docs/METHOD.md §5), and which evidence families a
+ * producer declared it watches ({@code producer.start}, docs/EVENTS.md "Coverage"). The vertical
+ * step replays the host's facts before its windowed events, so that a {@code cgroup.attach} seen
+ * once at start-up still joins a span an hour later, as it does in {@code analyze}.
  *
  * <p>One fact per key: the latest event per pid, event name and whether it is the thread-group
  * leader; per device and local address. So the store grows with the processes and devices of a
@@ -29,8 +30,13 @@ final class HostFacts {
    * @return the key, or null when the event teaches the directories nothing
    */
   static String key(KernelEvent e) {
+    if (e.name() == EventName.PRODUCER_START) {
+      String source = e.source() == null ? "" : e.source();
+      return prefix(e.host()) + "s\u0000" + source + '\u0000' + e.attr("covers");
+    }
     if (e.pid() > 0
         && (e.name() == EventName.PROCESS_EXEC
+            || e.name() == EventName.PROCESS_EXIT
             || e.comm() != null
             || e.cgroupPath() != null
             || e.cgroupId() != 0
@@ -55,6 +61,8 @@ final class HostFacts {
   static boolean same(KernelEvent kept, KernelEvent e) {
     return kept != null
         && kept.name() != EventName.PROCESS_EXEC
+        && kept.name() != EventName.PROCESS_EXIT
+        && kept.name() != EventName.PRODUCER_START
         && Objects.equals(kept.comm(), e.comm())
         && Objects.equals(kept.cgroupPath(), e.cgroupPath())
         && kept.cgroupId() == e.cgroupId()

@@ -6,6 +6,7 @@ import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.export.FindingLogRecords;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.EventIndex;
 import io.isostack.correlator.join.EventRouter;
 import io.isostack.correlator.join.HostActivity;
@@ -157,7 +158,8 @@ final class VerticalStepProcessor implements Processor<String, HostRecord, Strin
     }
     ProcessDirectory processes = new ProcessDirectory();
     InterfaceDirectory interfaces = new InterfaceDirectory();
-    EventRouter router = new EventRouter(processes, interfaces);
+    Coverage coverage = new Coverage();
+    EventRouter router = new EventRouter(processes, interfaces, coverage);
     List<KernelEvent> known = new ArrayList<>();
     try (KeyValueIterator<String, KernelEvent> it =
         facts.prefixScan(HostFacts.prefix(host), KEYS)) {
@@ -191,7 +193,8 @@ final class VerticalStepProcessor implements Processor<String, HostRecord, Strin
     }
     HostActivity activity = new HostActivity(List.copyOf(recent), analysis.defaultHost());
     VerticalStep step =
-        new VerticalStep(rules, analysis.vertical(), index, processes, interfaces, activity, lost);
+        new VerticalStep(
+            rules, analysis.vertical(), index, processes, interfaces, coverage, activity, lost);
     for (int i = 0; i < hops.size(); i++) {
       Finding f = step.correlate(hops.get(i));
       publish(new LiveFinding(f, ready.get(i).value.completedEpochNanos(), now));
