@@ -41,7 +41,9 @@ class NetworkDropFaultKernelIT {
 
       List<JsonNode> findings =
           suite.subjectFindings(serve, fault, NetworkDropFaultKernelIT::frontendCall, 2);
-      suite.assertVerdicts(findings, "L-3", true, "tcp-retransmit", 2);
+      // A loss the retransmit tracepoint does not report (a tail-loss probe) leaves an RTO-shaped
+      // gap on the client with no flow event: the same slice's weaker wire-time finding.
+      suite.assertVerdicts(findings, "L-3", true, "tcp-retransmit", 2, List.of("wire-time"));
     }
   }
 
