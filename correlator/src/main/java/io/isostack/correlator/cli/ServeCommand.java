@@ -112,46 +112,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "Findings on standard output: text or json lines (default: ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(
-      names = "--trace-idle",
-      paramLabel = "DURATION",
-      defaultValue = "500ms",
-      converter = DurationConverter.class,
-      description =
-          "A trace is complete when its root has ended and no span came for this long (default:"
-              + " ${DEFAULT-VALUE}).")
-  long traceIdleNanos;
-
-  @Option(
-      names = "--trace-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30s",
-      converter = DurationConverter.class,
-      description =
-          "A trace whose root never arrives is evaluated as broken after no span came for this"
-              + " long; at least --trace-idle (default: ${DEFAULT-VALUE}).")
-  long traceTimeoutNanos;
-
-  @Option(
-      names = "--event-lateness",
-      paramLabel = "DURATION",
-      defaultValue = "300ms",
-      converter = DurationConverter.class,
-      description =
-          "How long a complete trace waits for late kernel events (default: ${DEFAULT-VALUE}).")
-  long eventLatenessNanos;
-
-  @Option(
-      names = "--retention",
-      paramLabel = "DURATION",
-      defaultValue = "120s",
-      converter = DurationConverter.class,
-      description =
-          "How far behind the newest event kernel events are kept for joins (default:"
-              + " ${DEFAULT-VALUE}).")
-  long retentionNanos;
-
   @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
+
+  @CommandLine.Mixin LiveOptions liveOptions = new LiveOptions();
 
   @CommandLine.Mixin OtlpExportOptions otlp = new OtlpExportOptions();
 
@@ -170,17 +133,7 @@ final class ServeCommand implements Callable<Integer> {
       RuleTable table = analysis.ruleTable();
       String defaultHost = analysis.host != null ? analysis.host : localHost();
       AnalyzerSettings tunables = this.analysis.analyzerOptions(defaultHost);
-      LiveSettings d = LiveSettings.defaults(tunables);
-      LiveSettings options =
-          new LiveSettings(
-              tunables,
-              traceIdleNanos,
-              Math.max(traceTimeoutNanos, traceIdleNanos),
-              eventLatenessNanos,
-              retentionNanos,
-              d.maxTraces(),
-              d.queueCapacity(),
-              d.findingsKept());
+      LiveSettings options = liveOptions.settings(tunables);
       LiveServer.Settings settings =
           new LiveServer.Settings(
               bind,

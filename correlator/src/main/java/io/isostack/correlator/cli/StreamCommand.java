@@ -103,45 +103,9 @@ final class StreamCommand implements Callable<Integer> {
       description = "Findings on standard output: text or json lines (default: ${DEFAULT-VALUE}).")
   ServeCommand.Format format;
 
-  @Option(
-      names = "--trace-idle",
-      paramLabel = "DURATION",
-      defaultValue = "500ms",
-      converter = DurationConverter.class,
-      description =
-          "A trace is complete when its root has ended and no span came for this long (default:"
-              + " ${DEFAULT-VALUE}).")
-  long traceIdleNanos;
-
-  @Option(
-      names = "--trace-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30s",
-      converter = DurationConverter.class,
-      description =
-          "A trace whose root never arrives is evaluated as broken after this long (default:"
-              + " ${DEFAULT-VALUE}).")
-  long traceTimeoutNanos;
-
-  @Option(
-      names = "--event-lateness",
-      paramLabel = "DURATION",
-      defaultValue = "300ms",
-      converter = DurationConverter.class,
-      description =
-          "Grace period: how long a slow hop waits for its host's late kernel events (default:"
-              + " ${DEFAULT-VALUE}).")
-  long eventLatenessNanos;
-
-  @Option(
-      names = "--retention",
-      paramLabel = "DURATION",
-      defaultValue = "120s",
-      converter = DurationConverter.class,
-      description = "How long each host's kernel events are kept (default: ${DEFAULT-VALUE}).")
-  long retentionNanos;
-
   @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
+
+  @CommandLine.Mixin LiveOptions liveOptions = new LiveOptions();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -151,17 +115,7 @@ final class StreamCommand implements Callable<Integer> {
       RuleTable table = analysis.ruleTable();
       String defaultHost = analysis.host != null ? analysis.host : localHost();
       AnalyzerSettings tunables = analysis.analyzerOptions(defaultHost);
-      LiveSettings d = LiveSettings.defaults(tunables);
-      LiveSettings live =
-          new LiveSettings(
-              tunables,
-              traceIdleNanos,
-              Math.max(traceTimeoutNanos, traceIdleNanos),
-              eventLatenessNanos,
-              retentionNanos,
-              d.maxTraces(),
-              d.queueCapacity(),
-              d.findingsKept());
+      LiveSettings live = liveOptions.settings(tunables);
       Path dir =
           stateDir != null
               ? stateDir
