@@ -4,6 +4,7 @@ import io.isostack.correlator.finding.ChainLink;
 import io.isostack.correlator.finding.Durations;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.FindingText;
 import io.isostack.model.FlowKey;
 import io.isostack.model.IsolationLayer;
 import io.isostack.model.KernelEvent;
@@ -46,6 +47,8 @@ final class FindingAttributes {
   static final AttributeKey<String> REMEDIATION = AttributeKey.stringKey("isostack.remediation");
   static final AttributeKey<String> METHOD = AttributeKey.stringKey("isostack.method");
   static final AttributeKey<List<String>> NOTES = AttributeKey.stringArrayKey("isostack.notes");
+  static final AttributeKey<String> OTHER_CONSUMERS =
+      AttributeKey.stringKey("isostack.other_consumers");
   static final AttributeKey<String> VERDICT = AttributeKey.stringKey("isostack.verdict");
 
   static final AttributeKey<String> SPAN_SERVICE =
@@ -135,6 +138,7 @@ final class FindingAttributes {
     if (!f.notes().isEmpty()) {
       b.put(NOTES, f.notes());
     }
+    putIfSet(b, OTHER_CONSUMERS, FindingText.otherConsumers(f));
     b.put(SPAN_SERVICE, s.service());
     b.put(SPAN_NAME, s.name());
     b.put(SPAN_KIND, s.kind().name());

@@ -43,6 +43,9 @@ import java.util.Objects;
  *     nanoseconds; -1 when its request is not slow
  * @param requestShare the share of that request the hop's self time on its critical path holds,
  *     0..1; 0 when the hop is off the critical path or its request is not slow
+ * @param otherConsumers for a {@code cpu-saturation} verdict, the other processes that held the CPU
+ *     while the hop waited ({@link OtherConsumers#NOT_OBSERVED} when its events do not say); null
+ *     for every other cause
  */
 public record Finding(
     SpanView span,
@@ -65,7 +68,8 @@ public record Finding(
     List<Evidence> evidence,
     Map<EvidenceFamily, Observation> coverage,
     long requestNanos,
-    double requestShare) {
+    double requestShare,
+    OtherConsumers otherConsumers) {
 
   /** The cause code of a finding whose time the kernel does not explain. */
   public static final String APPLICATION_CAUSE = "application";
@@ -134,7 +138,8 @@ public record Finding(
         evidence,
         coverage,
         requestNanos,
-        requestShare);
+        requestShare,
+        otherConsumers);
   }
 
   /** Whether this hop belongs to a slow request ({@link #requestNanos} is known). */

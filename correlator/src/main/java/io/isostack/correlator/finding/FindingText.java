@@ -46,6 +46,39 @@ public final class FindingText {
   }
 
   /**
+   * Who else held the CPU while a {@code cpu-saturation} hop waited, as one clause: {@code top
+   * other consumers: stress-ng (pid 4711) 820 ms in 41 waits, sh (pid 80) 12 ms in 3 waits}; {@code
+   * other consumers not observed: ...} when its scheduler events do not name them; {@code no other
+   * process held the CPU...} when they name only the idle task or the hop's own process; empty for
+   * every other cause.
+   */
+  public static String otherConsumers(Finding f) {
+    OtherConsumers o = f.otherConsumers();
+    if (o == null) {
+      return "";
+    }
+    if (!o.observed()) {
+      return "other consumers not observed: the scheduler events do not name the task that held"
+          + " the CPU (record with samples/ebpf/sched.bt, which prints it as attrs.by_comm)";
+    }
+    if (o.top().isEmpty()) {
+      return "no other process held the CPU in these waits (the CPU went idle or to the process's"
+          + " own threads)";
+    }
+    List<String> parts = new ArrayList<>();
+    for (CpuConsumer c : o.top()) {
+      parts.add(
+          c.label()
+              + " "
+              + Durations.human(c.waitedNanos())
+              + " in "
+              + c.waits()
+              + (c.waits() == 1 ? " wait" : " waits"));
+    }
+    return "top other consumers: " + String.join(", ", parts);
+  }
+
+  /**
    * A layer as reports name it: {@code L-3 container}, {@code L-2 paravirtualization network
    * slice}, {@code host}, {@code application}, {@code unknown} (the layer names of docs/METHOD.md
    * §2).

@@ -70,6 +70,10 @@ final class HtmlFindingCard {
               + esc(FindingText.requestClause(f).substring(2))
               + (f.requestShare() > 0 ? " (its self time on the critical path)" : ""));
     }
+    String consumers = FindingText.otherConsumers(f);
+    if (!consumers.isEmpty()) {
+      fact(o, "other CPU consumers", esc(consumers));
+    }
     fact(o, "span", "<code>" + esc(s.traceId()) + "</code> / <code>" + esc(s.spanId()) + "</code>");
     fact(o, "started", esc(Html.dateTime(s.startEpochNanos())));
     o.append("</dl>\n<p class=\"explanation\">")

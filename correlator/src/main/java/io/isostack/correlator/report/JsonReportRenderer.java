@@ -6,8 +6,10 @@ import io.isostack.clock.ClockConverter;
 import io.isostack.codec.Rejection;
 import io.isostack.correlator.engine.Completeness;
 import io.isostack.correlator.finding.ChainLink;
+import io.isostack.correlator.finding.CpuConsumer;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.finding.OtherConsumers;
 import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.model.EvidenceFamily;
 import io.isostack.model.KernelEvent;
@@ -100,6 +102,9 @@ public final class JsonReportRenderer {
     g.writeStringField("explanation", f.explanation());
     g.writeStringField("remediation", f.remediation());
     g.writeStringField("method", f.method());
+    if (f.otherConsumers() != null) {
+      otherConsumers(g, f.otherConsumers());
+    }
     g.writeArrayFieldStart("notes");
     for (String n : f.notes()) {
       g.writeString(n);
@@ -118,6 +123,27 @@ public final class JsonReportRenderer {
     g.writeArrayFieldStart("evidence");
     for (Evidence e : f.evidence()) {
       evidence(g, e);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /**
+   * {@code "otherConsumers":{"observed":…,"top":[{"pid":…,"tid":…,"comm":…,"waits":…,
+   * "waitedNanos":…}]}}.
+   */
+  private static void otherConsumers(JsonGenerator g, OtherConsumers o) throws IOException {
+    g.writeObjectFieldStart("otherConsumers");
+    g.writeBooleanField("observed", o.observed());
+    g.writeArrayFieldStart("top");
+    for (CpuConsumer c : o.top()) {
+      g.writeStartObject();
+      g.writeNumberField("pid", c.pid());
+      g.writeNumberField("tid", c.tid());
+      g.writeStringField("comm", c.comm());
+      g.writeNumberField("waits", c.waits());
+      g.writeNumberField("waitedNanos", c.waitedNanos());
+      g.writeEndObject();
     }
     g.writeEndArray();
     g.writeEndObject();

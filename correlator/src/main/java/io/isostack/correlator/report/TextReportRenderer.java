@@ -84,6 +84,10 @@ public final class TextReportRenderer {
     if (!f.coverage().isEmpty()) {
       out.println("  kernel " + FindingText.coverage(f));
     }
+    String consumers = FindingText.otherConsumers(f);
+    if (!consumers.isEmpty()) {
+      out.println("  " + consumers);
+    }
     if (!f.chain().isEmpty()) {
       out.println("  evidence chain (horizontal first, then L-3 → L-4 → L-2 → L-1 → L-0 → host):");
       int i = 1;

@@ -49,6 +49,10 @@ public final class FindingPrinter implements Consumer<LiveFinding> {
             + ", published "
             + Durations.human(Math.max(0, f.delayNanos()))
             + " after the trace completed");
+    String consumers = FindingText.otherConsumers(f.finding());
+    if (!consumers.isEmpty()) {
+      out.println("  " + consumers);
+    }
     out.flush();
   }
 }

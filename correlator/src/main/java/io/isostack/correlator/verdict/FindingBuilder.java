@@ -113,7 +113,10 @@ final class FindingBuilder {
         evidence,
         observed.coverage(),
         -1,
-        0);
+        0,
+        OtherConsumerRanking.CPU_SATURATION.equals(top.cause)
+            ? OtherConsumerRanking.rank(top.evidence, hop.span().pid())
+            : null);
   }
 
   /** The candidate explaining the most time; on a tie the first in drill-down order. */

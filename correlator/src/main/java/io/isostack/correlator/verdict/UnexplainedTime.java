@@ -197,6 +197,7 @@ final class UnexplainedTime {
         evidence,
         observed.coverage(),
         -1,
-        0);
+        0,
+        null);
   }
 }

@@ -100,6 +100,15 @@ class HtmlReportRendererTest {
   }
 
   @Test
+  void theVerdictCardOfACpuSaturationNamesTheOtherConsumers() throws IOException {
+    String first = section(HtmlSamples.html(ReportFixtures.saturatedNode()), 1);
+
+    assertThat(first)
+        .contains("<dt>other CPU consumers</dt>")
+        .contains("top other consumers: stress-ng (pid 7001) 500 ms in 1 wait");
+  }
+
+  @Test
   void thePageIsSelfContained() throws IOException {
     String html = HtmlSamples.html(HtmlSamples.analyze("cpu-throttle-chain"));
 

@@ -59,6 +59,29 @@ class JsonReportRendererTest {
   }
 
   @Test
+  void cpuSaturationFindingNamesItsOtherConsumers() throws IOException {
+    JsonNode f = render(ReportFixtures.saturatedNode()).get("findings").get(0);
+
+    assertThat(f.get("cause").asText()).isEqualTo("cpu-saturation");
+    JsonNode consumers = f.get("otherConsumers");
+    assertThat(consumers.get("observed").asBoolean()).isTrue();
+    assertThat(consumers.get("top")).hasSize(2);
+    JsonNode first = consumers.get("top").get(0);
+    assertThat(fieldNames(first)).containsExactly("pid", "tid", "comm", "waits", "waitedNanos");
+    assertThat(first.get("pid").asInt()).isEqualTo(7001);
+    assertThat(first.get("comm").asText()).isEqualTo("stress-ng");
+    assertThat(first.get("waits").asInt()).isEqualTo(1);
+    assertThat(first.get("waitedNanos").asLong()).isEqualTo(500_000_000L);
+  }
+
+  @Test
+  void findingsOfOtherCausesHaveNoOtherConsumersField() throws IOException {
+    for (JsonNode f : render(ReportFixtures.throttledCheckout()).get("findings")) {
+      assertThat(f.has("otherConsumers")).as(f.get("cause").asText()).isFalse();
+    }
+  }
+
+  @Test
   void findingCarriesTheVerdictAndItsNumbers() throws IOException {
     JsonNode first = render(ReportFixtures.throttledCheckout()).get("findings").get(0);
 

@@ -97,6 +97,46 @@ final class ReportFixtures {
         analyzer.eventsOutsideWindows());
   }
 
+  /**
+   * One slow hop on a node without CPU limits: {@code backend GET /pay} (1 s, pid 4242), preempted
+   * for 500 ms by {@code stress-ng} (pid 7001) and 200 ms by {@code backup} (pid 8002), as sched.bt
+   * names them ({@code attrs.by_*}).
+   */
+  static AnalysisReport saturatedNode() {
+    Analyzer analyzer =
+        new Analyzer(RuleTable.defaults(), AnalyzerSettings.defaults().withDefaultHost("node-1"));
+    analyzer.addSpan(
+        span(1).op("backend", "GET /pay", SpanKind.SERVER).pid(4242).at(0, 1000).build());
+    analyzer.finishSpans();
+    analyzer.addEvent(
+        KernelEvent.builder(EventName.PRODUCER_START, "node-1")
+            .at(ms(-2000))
+            .attrs(Map.of("covers", "scheduler"))
+            .source("bpftrace:sched.bt")
+            .build());
+    analyzer.addEvent(preempted(100, 600, 7001, "stress-ng"));
+    analyzer.addEvent(preempted(650, 850, 8002, "backup"));
+    return new AnalysisReport(analyzer.findings(), new InputSummary(), 1, 0, 3, 0);
+  }
+
+  private static KernelEvent preempted(double fromMs, double toMs, int byPid, String byComm) {
+    return KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
+        .interval(ms(fromMs), ms(toMs))
+        .task(4242, 4250, "worker")
+        .attrs(
+            Map.of(
+                "state",
+                "R",
+                "by_pid",
+                Integer.toString(byPid),
+                "by_tid",
+                Integer.toString(byPid),
+                "by_comm",
+                byComm))
+        .source("bpftrace:sched.bt")
+        .build();
+  }
+
   /** No slow hop at all. */
   static AnalysisReport empty() {
     Analyzer analyzer = new Analyzer(RuleTable.defaults(), AnalyzerSettings.defaults());

@@ -65,6 +65,16 @@ class TextReportRendererTest {
   }
 
   @Test
+  void cpuSaturationFindingHasALineNamingTheTopOtherConsumers() {
+    String text = render(ReportFixtures.saturatedNode());
+
+    assertThat(text)
+        .contains(
+            "\n  top other consumers: stress-ng (pid 7001) 500 ms in 1 wait, backup (pid 8002)"
+                + " 200 ms in 1 wait\n");
+  }
+
+  @Test
   void reportWithoutSlowHopsSaysSo() {
     assertThat(render(ReportFixtures.empty())).startsWith("No slow hops");
   }
