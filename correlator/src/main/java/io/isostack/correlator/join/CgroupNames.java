@@ -12,6 +12,9 @@ public final class CgroupNames {
     "cri-containerd-", "crio-", "docker-", "containerd-", "libpod-", "cri-o-"
   };
 
+  /** The cgroup v2 root's id: its kernfs node id. */
+  private static final long ROOT_ID = 1;
+
   private CgroupNames() {}
 
   /**
@@ -84,6 +87,29 @@ public final class CgroupNames {
       id = id.substring(scheme + 3);
     }
     return id.length() < 12 ? null : id.substring(0, 12).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Whether a cgroup is the hierarchy's root, which holds every task not placed elsewhere: the
+   * whole host, not a container, so it is no join key (a join through it would give every span on
+   * the host every other process's events). The root is path {@code /} in every hierarchy and id 1
+   * in cgroup v2, where the root's kernfs node id is 1 (on a cgroup-v1 host every task reports it).
+   *
+   * @param path a cgroup path, may be null
+   * @return true for {@code /} or an empty path
+   */
+  public static boolean isRoot(String path) {
+    return path != null && (path.isEmpty() || path.equals("/"));
+  }
+
+  /**
+   * Whether a cgroup v2 id is the root's (1); see {@link #isRoot(String)}.
+   *
+   * @param id a cgroup id, 0 when unknown
+   * @return true for 1
+   */
+  public static boolean isRootId(long id) {
+    return id == ROOT_ID;
   }
 
   private static boolean isHex64(String s) {

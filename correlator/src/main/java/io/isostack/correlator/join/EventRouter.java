@@ -92,10 +92,10 @@ public final class EventRouter {
     if (e.pid() > 0 && PID_RELIABLE.contains(e.name())) {
       index.add(EntityKey.process(host, e.pid()), e);
     }
-    if (e.cgroupPath() != null) {
+    if (e.cgroupPath() != null && !CgroupNames.isRoot(e.cgroupPath())) {
       index.add(EntityKey.cgroup(host, e.cgroupPath()), e);
     }
-    if (e.cgroupId() != 0) {
+    if (e.cgroupId() != 0 && !CgroupNames.isRootId(e.cgroupId())) {
       index.add(EntityKey.cgroupId(host, e.cgroupId()), e);
     }
     String container = CgroupNames.containerKey(ProcessDirectory.containerIdOf(e));

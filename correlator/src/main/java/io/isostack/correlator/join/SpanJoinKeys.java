@@ -109,10 +109,10 @@ public final class SpanJoinKeys {
       if (info.comm != null) {
         comms.add(info.comm);
       }
-      if (info.cgroupPath != null) {
+      if (info.cgroupPath != null && !CgroupNames.isRoot(info.cgroupPath)) {
         h.keys.add(EntityKey.cgroup(p.host(), info.cgroupPath));
       }
-      if (info.cgroupId != 0) {
+      if (info.cgroupId != 0 && !CgroupNames.isRootId(info.cgroupId)) {
         h.keys.add(EntityKey.cgroupId(p.host(), info.cgroupId));
       }
       if (info.containerKey != null) {

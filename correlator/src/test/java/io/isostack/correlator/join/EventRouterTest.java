@@ -51,6 +51,14 @@ class EventRouterTest {
   }
 
   @Test
+  void theRootCgroupIsNotAnIndexKey() {
+    KernelEvent runq =
+        event(EventName.SCHED_RUNQ_LATENCY).task(4242, 4243, "worker").cgroup(1, "/").build();
+
+    assertThat(keysOf(runq)).containsExactly(EntityKey.process("node-1", 4242));
+  }
+
+  @Test
   void pidOfTheSameNumberOnAnotherHostIsAnotherKey() {
     KernelEvent runq =
         KernelEvent.builder(EventName.SCHED_RUNQ_LATENCY, "node-2")

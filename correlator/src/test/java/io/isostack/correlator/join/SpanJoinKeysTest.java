@@ -70,6 +70,17 @@ class SpanJoinKeysTest {
   }
 
   @Test
+  void theRootCgroupIsNoJoinKey() {
+    // On a cgroup-v1 host every task reports the v2 root (id 1); a process in no cgroup of its
+    // own is in "/". Neither may join a span to the other processes of the host.
+    learn("node-1", 4242, 4242, "java", 1, "/");
+
+    SpanJoinKeys keys = resolve(span(1).pid(4242).build());
+
+    assertThat(keys.keys()).containsExactly(EntityKey.process("node-1", 4242));
+  }
+
+  @Test
   void plainProcessJoinsByHostAndPid() {
     SpanJoinKeys keys = resolve(span(1).pid(4242).build());
 

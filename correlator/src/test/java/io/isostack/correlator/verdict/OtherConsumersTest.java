@@ -179,19 +179,19 @@ class OtherConsumersTest {
 
   @Test
   void waitsOfOtherProcessesJoinedThroughASharedCgroupDoNotCount() {
-    // On a cgroup v1 host every task is in the v2 root (cgroup.id 1): a neighbour's preemption
-    // reaches the hop through that cgroup, and it was the neighbour that waited, not the hop.
+    // A neighbour in the hop's own cgroup (id 77): its preemption reaches the hop through that
+    // cgroup, and it was the neighbour that waited, not the hop.
     add(
         KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
             .interval(ms(100), ms(300))
             .task(4242, 4250, "worker")
-            .cgroup(1, null)
+            .cgroup(77, null)
             .attrs(Map.of("state", "R", "by_pid", "7001", "by_tid", "7001", "by_comm", "stress-ng"))
             .build(),
         KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
             .interval(ms(300), ms(900))
             .task(7001, 7001, "stress-ng")
-            .cgroup(1, null)
+            .cgroup(77, null)
             .attrs(Map.of("state", "R", "by_pid", "8002", "by_tid", "8002", "by_comm", "backup"))
             .build());
 
