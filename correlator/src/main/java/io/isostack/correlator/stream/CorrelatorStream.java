@@ -1,6 +1,7 @@
 package io.isostack.correlator.stream;
 
 import io.isostack.correlator.engine.LiveFinding;
+import io.isostack.correlator.engine.LiveView;
 import io.isostack.correlator.rules.RuleTable;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -24,13 +26,14 @@ import org.slf4j.LoggerFactory;
  * aborted and its task resumes from the last commit. Findings published by this instance are kept
  * for {@link #recentFindings} (the last {@code findingsKept}). Thread-safe.
  */
-public final class CorrelatorStream implements AutoCloseable {
+public final class CorrelatorStream implements LiveView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CorrelatorStream.class);
 
   private final StreamStats stats = new StreamStats();
   private final ArrayDeque<LiveFinding> recent = new ArrayDeque<>();
   private final int findingsKept;
   private final KafkaStreams streams;
+  private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
   /**
    * Creates an instance; call {@link #start()} to run it.
@@ -56,6 +59,7 @@ public final class CorrelatorStream implements AutoCloseable {
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("a stream thread failed; replacing it", e);
+          lastFailure.set(rootMessage(e));
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
   }
@@ -88,6 +92,35 @@ public final class CorrelatorStream implements AutoCloseable {
     return streams.state();
   }
 
+  /**
+   * Healthy while the Kafka Streams state is {@code RUNNING} or {@code REBALANCING} (the detail is
+   * {@code ok: RUNNING}); otherwise the detail is the state and why ({@code ERROR: } the last
+   * stream thread failure, {@code NOT_RUNNING}, {@code CREATED: not started}...).
+   */
+  @Override
+  public Health health() {
+    KafkaStreams.State state = streams.state();
+    String failure = lastFailure.get();
+    return switch (state) {
+      case RUNNING, REBALANCING -> new Health(true, "ok: " + state);
+      case CREATED -> new Health(false, "CREATED: not started");
+      case ERROR ->
+          new Health(
+              false,
+              "ERROR: " + (failure != null ? failure : "the stream threads stopped; see the log"));
+      case NOT_RUNNING -> new Health(false, "NOT_RUNNING: stopped");
+      default -> new Health(false, state + ": stopping");
+    };
+  }
+
+  /**
+   * The Kafka Streams client, for metrics binders (e.g. Micrometer's {@code KafkaStreamsMetrics});
+   * not to be started or closed by the caller.
+   */
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
   /** This instance's counters. */
   public StreamStats stats() {
     return stats;
@@ -98,6 +131,7 @@ public final class CorrelatorStream implements AutoCloseable {
    *
    * @param max at most this many
    */
+  @Override
   public List<LiveFinding> recentFindings(int max) {
     synchronized (recent) {
       List<LiveFinding> out = new ArrayList<>(Math.max(0, Math.min(max, recent.size())));
@@ -107,6 +141,14 @@ public final class CorrelatorStream implements AutoCloseable {
       }
       return out;
     }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
   }
 
   private void keep(LiveFinding f) {
