@@ -9,9 +9,17 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -32,6 +40,7 @@ public final class CorrelatorStream implements LiveView, AutoCloseable {
   private final StreamStats stats = new StreamStats();
   private final ArrayDeque<LiveFinding> recent = new ArrayDeque<>();
   private final int findingsKept;
+  private final StreamSettings settings;
   private final KafkaStreams streams;
   private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
@@ -45,6 +54,7 @@ public final class CorrelatorStream implements LiveView, AutoCloseable {
   public CorrelatorStream(
       StreamSettings settings, RuleTable rules, Consumer<LiveFinding> listener) {
     Objects.requireNonNull(listener, "listener");
+    this.settings = Objects.requireNonNull(settings, "settings");
     this.findingsKept = settings.live().findingsKept();
     Topology topology =
         CorrelatorTopology.build(
@@ -64,9 +74,54 @@ public final class CorrelatorStream implements LiveView, AutoCloseable {
         });
   }
 
-  /** Starts the stream threads (they join the group and restore their state in the background). */
+  /**
+   * Creates the peer-hops topic when it is missing ({@link StreamSettings#peerHopsTopic()}: as many
+   * partitions as the spans topic, the {@code replication.factor} of the internal topics), then
+   * starts the stream threads (they join the group and restore their state in the background). A
+   * topic that cannot be created is logged; Kafka Streams then stops on the missing source topic.
+   */
   public void start() {
+    createPeerHopsTopic();
     streams.start();
+  }
+
+  private void createPeerHopsTopic() {
+    StreamsConfig config = new StreamsConfig(settings.properties());
+    String topic = settings.peerHopsTopic();
+    try (Admin admin = Admin.create(config.getAdminConfigs(settings.applicationId() + "-setup"))) {
+      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+        return;
+      }
+      int partitions = 1;
+      try {
+        partitions =
+            admin
+                .describeTopics(List.of(settings.spansTopic()))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(settings.spansTopic())
+                .partitions()
+                .size();
+      } catch (ExecutionException e) {
+        // the spans topic is missing: Kafka Streams says so when it starts
+      }
+      int replication = config.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+      NewTopic t =
+          new NewTopic(
+              topic,
+              Optional.of(partitions),
+              replication > 0 ? Optional.of((short) replication) : Optional.empty());
+      admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+      LOG.info("created topic {} ({} partitions)", topic, partitions);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        LOG.warn("could not create topic {}: {}", topic, rootMessage(e));
+      }
+    } catch (TimeoutException e) {
+      LOG.warn("could not create topic {}: the brokers did not answer in 30 s", topic);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

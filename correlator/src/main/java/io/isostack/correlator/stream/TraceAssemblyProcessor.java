@@ -28,12 +28,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stage 1, the horizontal step, per partition of the spans topic: decodes each {@code otlp_proto}
- * message, buffers spans by trace id in the {@code traces} store, and on every tick (wall clock)
- * evaluates the traces that are complete, as {@code serve} does: the root has ended and no span
- * came for the idle time, or no span came for the timeout. Each slow hop goes out as a {@link
- * HostRecord.Hop} keyed by its {@code host.name}. Baselines roll over the spans this task has seen.
- * A span of a trace already evaluated is late: counted and dropped (the marker is kept for the
- * timeout). One instance per stream task, used by its thread only.
+ * message, buffers spans by trace id in the {@code traces} store, and on every tick evaluates the
+ * traces that are complete. A trace whose root has ended is complete when the partition's span time
+ * (the latest span end it has seen, at most the wall clock) is the idle time past the trace's last
+ * span end: event time, so a replay, or a consumer that lags and reads a trace's messages far
+ * apart, completes the same traces with the same spans. Failing that, when no span at all came to
+ * the partition for the idle time (wall clock: the input has gone quiet, as in {@code serve}); and
+ * any trace once no span of it came for the timeout. Each slow hop goes out as a {@link
+ * HostRecord.Hop} keyed by the host it visits first ({@link HopRequest#route}), else by its own
+ * {@code host.name}. Baselines roll over the spans this task has seen. A span of a trace already
+ * evaluated is late: counted and dropped (the marker is kept for the timeout). One instance per
+ * stream task, used by its thread only.
  */
 final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, HostRecord> {
   private final LiveSettings live;
@@ -46,6 +51,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
   private ProcessorContext<String, HostRecord> context;
   private KeyValueStore<String, TraceBuffer> traces;
   private String source;
+  private long newestSpanEndNanos = Long.MIN_VALUE;
+  private long lastSpanArrivalNanos = Long.MIN_VALUE;
 
   TraceAssemblyProcessor(LiveSettings live, long tickNanos, StreamStats stats) {
     this.live = live;
@@ -99,6 +106,10 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
       }
       traces.put(t.getKey(), buffer.plus(t.getValue(), now));
       stats.spans(t.getValue().size());
+      for (SpanView v : t.getValue()) {
+        newestSpanEndNanos = Math.max(newestSpanEndNanos, v.endEpochNanos());
+      }
+      lastSpanArrivalNanos = now;
     }
   }
 
@@ -106,6 +117,10 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
   void complete(long now) {
     List<KeyValue<String, TraceBuffer>> ready = new ArrayList<>();
     List<String> forget = new ArrayList<>();
+    long spanTime = Math.min(newestSpanEndNanos, now);
+    boolean inputQuiet =
+        lastSpanArrivalNanos == Long.MIN_VALUE
+            || now - lastSpanArrivalNanos >= live.traceIdleNanos();
     try (KeyValueIterator<String, TraceBuffer> it = traces.all()) {
       while (it.hasNext()) {
         KeyValue<String, TraceBuffer> kv = it.next();
@@ -115,8 +130,14 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
           if (quiet >= live.traceTimeoutNanos()) {
             forget.add(kv.key);
           }
-        } else if ((b.hasRoot() && quiet >= live.traceIdleNanos())
-            || quiet >= live.traceTimeoutNanos()) {
+          continue;
+        }
+        long past = newestSpanEndNanos == Long.MIN_VALUE ? Long.MIN_VALUE : spanTime - end(b);
+        boolean complete =
+            b.hasRoot()
+                ? past >= live.traceIdleNanos() || inputQuiet
+                : past >= live.traceTimeoutNanos();
+        if (complete || quiet >= live.traceTimeoutNanos()) {
           ready.add(kv);
         }
       }
@@ -128,8 +149,10 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
     for (KeyValue<String, TraceBuffer> kv : ready) {
       TraceBuffer b = kv.value;
       long completed =
-          b.lastArrivalEpochNanos()
-              + (b.hasRoot() ? live.traceIdleNanos() : live.traceTimeoutNanos());
+          Math.min(
+              now,
+              b.lastArrivalEpochNanos()
+                  + (b.hasRoot() ? live.traceIdleNanos() : live.traceTimeoutNanos()));
       evaluate(b.spans(), completed);
       traces.put(kv.key, new TraceBuffer(List.of(), now, b.hasRoot(), true));
     }
@@ -150,8 +173,11 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
     List<SpanView> distinct = new ArrayList<>(trace.size());
     trace.spans().forEach(distinct::add);
     for (SlowSpan hop : detector.detect(trace, baselines)) {
-      String host = hop.span().host() != null ? hop.span().host() : analysis.defaultHost();
-      HopRequest request = HopRequest.of(hop, distinct, completedEpochNanos);
+      String own = analysis.defaultHost();
+      HopRequest request =
+          HopRequest.of(
+              hop, distinct, completedEpochNanos, HopRequest.route(trace, hop.span(), own));
+      String host = request.nextHost(own);
       context.forward(
           new Record<>(
               host,
