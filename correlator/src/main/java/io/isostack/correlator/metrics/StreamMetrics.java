@@ -32,7 +32,10 @@ import java.util.function.ToLongFunction;
  *       {@link IngestMetrics} registered at zero, {@code other} for the rest;
  *   <li>{@code correlator.traces.evaluated} (counter, traces);
  *   <li>{@code correlator.hops.sent} (counter, hops): slow hops sent to their host's partition;
- *   <li>{@code correlator.hops.parked} (counter, hops): slow hops parked at their host's partition;
+ *   <li>{@code correlator.hops.parked} (counter, hops): slow hops parked at their host's partition
+ *       (or at a host they visit);
+ *   <li>{@code correlator.hops.visited} (counter, hops): visits of slow hops to another host than
+ *       their own, for the evidence on their peer's side;
  *   <li>{@code correlator.events.stored} (counter, events): kernel events put into their host's
  *       window store;
  *   <li>{@code correlator.findings} (counter, findings; {@code layer}: every {@link IsolationLayer}
@@ -113,6 +116,13 @@ public final class StreamMetrics implements MeterBinder, AutoCloseable {
         "Slow hops parked at their host's partition to wait for its events",
         "hops",
         StreamStats::hopsParked,
+        Tags.empty());
+    counter(
+        registry,
+        "correlator.hops.visited",
+        "Visits of slow hops to another host than their own, for their peer's evidence",
+        "hops",
+        StreamStats::hopsVisited,
         Tags.empty());
     counter(
         registry,

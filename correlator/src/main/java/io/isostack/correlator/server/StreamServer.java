@@ -116,6 +116,7 @@ public final class StreamServer implements AutoCloseable {
     o.put("eventsReceived", s.events());
     o.put("eventsStored", s.eventsStored());
     o.put("hopsParked", s.hopsParked());
+    o.put("hopsVisited", s.hopsVisited());
     o.put("findingsByLayer", s.findingsByLayer());
     o.put("rejectedByReason", s.rejectedByReason());
     return o;

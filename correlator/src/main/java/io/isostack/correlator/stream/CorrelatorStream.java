@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A stream thread that fails is replaced ({@code REPLACE_THREAD}): its open transaction is
  * aborted and its task resumes from the last commit. Findings published by this instance are kept
- * for {@link #recentFindings} (the last {@code findingsKept}). Thread-safe.
+ * for {@link #recentFindings} (the last {@code findingsKept}, one per slow span). Thread-safe.
  */
 public final class CorrelatorStream implements LiveView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CorrelatorStream.class);
@@ -206,8 +206,18 @@ public final class CorrelatorStream implements LiveView, AutoCloseable {
     return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
   }
 
+  /**
+   * Keeps a finding for {@link #recentFindings}; one of a slow span already kept replaces it (its
+   * task re-ran after an aborted transaction, and the topic holds the finding once).
+   */
   private void keep(LiveFinding f) {
+    String trace = f.finding().span().traceId();
+    String span = f.finding().span().spanId();
     synchronized (recent) {
+      recent.removeIf(
+          k ->
+              k.finding().span().spanId().equals(span)
+                  && k.finding().span().traceId().equals(trace));
       recent.addLast(f);
       while (recent.size() > findingsKept) {
         recent.removeFirst();

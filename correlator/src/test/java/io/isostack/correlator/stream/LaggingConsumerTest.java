@@ -34,11 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Trace completion and the grace period follow the data's own time, so that a consumer that lags
- * (or a replay) gives the findings of an input read at once: the cross-host case ({@code
- * src/test/resources/stream/cross-host}), its messages read far apart in wall time.
+ * An instance that reads its input late and slowly gives the findings of one that keeps up: trace
+ * completion follows the records' timestamps (when the Collector sent them), and the grace period
+ * the kernel events' own times. The cross-host case ({@code src/test/resources/stream/cross-host}),
+ * its messages read far apart in wall time.
  */
-class EventTimeTest {
+class LaggingConsumerTest {
   private static final Instant START = Instant.parse("2026-12-01T12:00:00Z");
   private static final Path CASE = Path.of("src/test/resources/stream/cross-host");
   private static final long T = 1772445600000000000L;
@@ -77,21 +78,22 @@ class EventTimeTest {
   }
 
   @Test
-  void aTraceWhoseMessagesAreReadFarApartIsCompletedWithAllItsSpans() throws IOException {
+  void aTraceWhoseMessagesAreReadFarApartButWereSentTogetherIsCompletedWithAllItsSpans()
+      throws IOException {
     ExportTraceServiceRequest trace = fixtureTrace();
     String id = trace.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId().toString();
-    // The frontend's spans, then a second of other traces that end before its root, then the
-    // backend's span: the consumer reads slower than the spans were sent.
+    // The frontend's spans, other traces, then the backend's span, sent within 50 ms; the
+    // consumer reads them over a second.
     spans.pipeInput(id, request(trace.getResourceSpans(0)).toByteArray(), START);
     for (int i = 0; i < 10; i++) {
-      spans.pipeInput("f" + i, filler(i).toByteArray(), START);
+      spans.pipeInput("f" + i, filler(i).toByteArray(), START.plusMillis(i + 1));
       tick(1);
     }
-    spans.pipeInput(id, request(trace.getResourceSpans(1)).toByteArray(), START);
+    spans.pipeInput(id, request(trace.getResourceSpans(1)).toByteArray(), START.plusMillis(50));
     events.pipeInput("any", Files.readAllBytes(CASE.resolve("events.jsonl")), START);
     tick(20);
     assertThat(stats.spansLate()).isZero();
-    assertThat(published).singleElement().satisfies(EventTimeTest::throttledPeer);
+    assertThat(published).singleElement().satisfies(LaggingConsumerTest::throttledPeer);
   }
 
   @Test
@@ -113,7 +115,7 @@ class EventTimeTest {
     assertThat(published).isEmpty();
     events.pipeInput("any", Files.readAllBytes(CASE.resolve("events.jsonl")), START);
     tick(10);
-    assertThat(published).singleElement().satisfies(EventTimeTest::throttledPeer);
+    assertThat(published).singleElement().satisfies(LaggingConsumerTest::throttledPeer);
   }
 
   private static void throttledPeer(LiveFinding f) {
@@ -136,7 +138,7 @@ class EventTimeTest {
     return ExportTraceServiceRequest.newBuilder().addResourceSpans(rs).build();
   }
 
-  /** A fast root-only trace on fe-node that ends before the fixture's root. */
+  /** A fast root-only trace on fe-node. */
   private static ExportTraceServiceRequest filler(int i) {
     byte[] trace = ByteBuffer.allocate(16).putLong(0xf111L).putLong(i + 1).array();
     byte[] span = ByteBuffer.allocate(8).putLong(0xf000L + i).array();
