@@ -31,12 +31,14 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the correlator as a Kafka Streams application: traces from the topic the",
       "OpenTelemetry Collector's kafka exporter writes (otlp_proto, partition_traces_by_id),",
-      "kernel events from OTLP-logs or canonical-JSON topics; findings to a topic as OTLP logs,",
-      "and on this instance's /api/findings; /metrics and /healthz on its HTTP port.",
-      "Instances with the same --application-id share the partitions. Runs until SIGTERM or",
-      "SIGINT, then commits, leaves the group and exits.",
+      "kernel events from OTLP-logs or canonical-JSON topics; findings to a topic as OTLP",
+      "logs. Each instance serves /healthz and /metrics on its HTTP port, with --api also",
+      "/api/findings (the findings it published). Instances with the same --application-id",
+      "share the partitions. Runs until SIGTERM or SIGINT, then commits, leaves the group",
+      "and exits.",
       "",
-      "Exit status: 0 stopped by a signal; 1 the application failed; 2 usage error."
+      "Exit status: 0 stopped by a signal; 1 the application failed or the HTTP port could",
+      "not be bound; 2 usage error."
     })
 final class StreamCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
