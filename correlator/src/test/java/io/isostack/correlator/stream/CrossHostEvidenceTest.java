@@ -14,12 +14,21 @@ import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * backend on {@code be-node}, whose cgroup is throttled before its server span starts ({@code
  * src/test/resources/stream/cross-host}). {@code serve} joins the peer's events from its one index
  * of every host; {@code stream} keeps each host's events on that host's partition, so the hop
- * visits {@code be-node}'s partition first and takes the events and facts that join it there.
+ * visits {@code be-node}'s partition first and takes the events and facts that join it there, in
+ * the topology alone and through a real broker.
  */
 class CrossHostEvidenceTest {
   private static final Path CASE = Path.of("src/test/resources/stream/cross-host");
@@ -52,6 +62,44 @@ class CrossHostEvidenceTest {
     assertThat(stream).hasSize(1);
     assertThat(stats.hopsVisited()).isEqualTo(1);
     assertThat(stream.get(0).finding().detail()).isEqualTo(serve.get(0).finding().detail());
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void throughARealBrokerTheHopGoesOnByThePeerHopsTopicTheApplicationCreated() throws Exception {
+    try (KraftBroker broker = KraftBroker.start()) {
+      broker.createTopics(Map.of("otlp_spans", 2, "otlp_logs", 2, "isostack_findings", 1));
+      StreamSettings settings =
+          RealBrokerReplayTest.settings("cross-host", state, broker.bootstrapServers());
+      try (CorrelatorStream stream = new CorrelatorStream(settings, RuleTable.defaults(), f -> {});
+          KafkaConsumer<String, byte[]> findings =
+              broker.committedReader(settings.findingsTopic(), "cross-host-check")) {
+        stream.start();
+        assertThat(stream.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        broker.send(
+            "otlp_logs",
+            List.of(Map.entry("any", Files.readAllBytes(CASE.resolve("events.jsonl")))));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (stream.stats().eventsStored() < 5 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        ExportTraceServiceRequest trace =
+            CollectorRecording.parse(Files.readString(CASE.resolve("traces.jsonl")).trim());
+        broker.send(
+            "otlp_spans",
+            List.of(Map.entry("0af7651916cd43dd8448eb211c80319c", trace.toByteArray())));
+        List<ConsumerRecord<String, byte[]>> out =
+            KraftBroker.poll(findings, 1, System.nanoTime() + TimeUnit.SECONDS.toNanos(90));
+        assertThat(out).hasSize(1);
+        assertThat(CollectorRecording.findingKeys(out.get(0).value()))
+            .containsExactly("0af7651916cd43dd8448eb211c80319c 00000000000000a2 L-3 cpu-throttle");
+        assertThat(stream.stats().hopsVisited()).isEqualTo(1);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+          assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+              .contains(settings.peerHopsTopic());
+        }
+      }
+    }
   }
 
   /** The case through {@code serve}'s engine: events, then spans, then close (evaluates all). */
