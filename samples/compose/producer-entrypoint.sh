@@ -6,6 +6,8 @@
 #   ISOSTACK_HOST    host.name stamped on every event; must equal the sample services' --host
 #                    (default: isostack-host)
 #   CORRELATOR_URL   default http://correlator:4318/v1/kernel-events
+#   SHIP_FORMAT      events (default: canonical lines to CORRELATOR_URL) or otlp (OTLP/JSON logs,
+#                    CORRELATOR_URL then being a Collector's /v1/logs: the `scale` profile)
 #   PRODUCERS        which producers, default "sched syscalls block tcp oom cgroup":
 #                    sched     sched.bt, stalls >= 1 ms (run-queue latency, off-CPU)
 #                    syscalls  syscalls.bt (EPERM/EACCES, e.g. the seccomp fault's mkdir)

@@ -3,6 +3,15 @@
 
 usage: ship-events.py NAME URL
 
+With SHIP_FORMAT=otlp, URL is an OTLP/HTTP logs endpoint instead (a Collector's /v1/logs, as in
+the `scale` compose profile, whose Collector exports them to Kafka for `correlator stream`): each
+batch is one OTLP/JSON ExportLogsServiceRequest, one log record per canonical event whose
+attributes are the event's fields (docs/EVENTS.md, "OTLP log records"; bpftrace `-f json` printf
+records are unwrapped, `lost_events` becomes a `producer.lost` event), under one resource with
+`host.name` = $ISOSTACK_HOST (when set) and `isostack.producer` = NAME, so that the Collector's
+`partition_logs_by_resource_attributes` keeps this producer's records on one partition, in order.
+Lines that are not JSON objects (producer noise) are skipped and counted.
+
 Reads lines (canonical JSON lines, bare or bpftrace `-f json` framed) from standard input and
 POSTs them to URL (the correlator's /v1/kernel-events) as one request per batch: a batch is sent
 when it holds MAX_LINES lines or MAX_DELAY_S seconds after its first line, whichever comes first,
@@ -23,7 +32,10 @@ import time
 import urllib.error
 import urllib.request
 
+import json
+
 MAX_LINES = int(os.environ.get("SHIP_MAX_LINES", "500"))
+FORMAT = os.environ.get("SHIP_FORMAT", "events")
 MAX_DELAY_S = float(os.environ.get("SHIP_MAX_DELAY_MS", "200")) / 1000.0
 RETRIES = 5
 REPORT_S = 60.0
@@ -34,12 +46,82 @@ def log(name, message):
     sys.stderr.flush()
 
 
+def any_value(v):
+    """A JSON value as an OTLP/JSON AnyValue."""
+    if isinstance(v, bool):
+        return {"boolValue": v}
+    if isinstance(v, int):
+        return {"intValue": str(v)}
+    if isinstance(v, float):
+        return {"doubleValue": v}
+    if isinstance(v, dict):
+        return {"kvlistValue": {"values": key_values(v)}}
+    if isinstance(v, list):
+        return {"arrayValue": {"values": [any_value(x) for x in v]}}
+    return {"stringValue": "" if v is None else str(v)}
+
+
+def key_values(obj):
+    return [{"key": k, "value": any_value(v)} for k, v in obj.items()]
+
+
+LAST_TIME = {}  # the clock and time of the latest canonical event: a producer.lost's time
+
+
+def canonical_events(line, counts):
+    """The canonical events of one input line: bare, or inside a bpftrace -f json record."""
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        counts["skipped_lines"] += 1
+        return []
+    if not isinstance(obj, dict):
+        counts["skipped_lines"] += 1
+        return []
+    kind = obj.get("type")
+    if kind == "printf":
+        out = []
+        for inner in str(obj.get("data", "")).splitlines():
+            if inner.strip():
+                out.extend(canonical_events(inner, counts))
+        return out
+    if kind == "lost_events":
+        lost = {"event.name": "producer.lost", "value": obj.get("data", {}).get("events", 0),
+                "unit": "1"}
+        lost.update(LAST_TIME or {"clock": "realtime", "time_ns": time.time_ns()})
+        return [lost]
+    if kind is not None and "event.name" not in obj:
+        counts["skipped_lines"] += 1
+        return []
+    if "time_ns" in obj and obj.get("event.name") != "clock.sync":
+        LAST_TIME.update({"clock": obj.get("clock", "realtime"), "time_ns": obj["time_ns"]})
+        if "host.name" in obj:
+            LAST_TIME["host.name"] = obj["host.name"]
+    return [obj]
+
+
+def otlp_body(name, lines, counts):
+    """One OTLP/JSON ExportLogsServiceRequest: a log record per canonical event of the lines."""
+    records = []
+    for line in lines:
+        for event in canonical_events(line.decode("utf-8", "replace"), counts):
+            records.append({"attributes": key_values(event)})
+    resource = {"service.name": "isostack-ebpf-producer", "isostack.producer": name}
+    if os.environ.get("ISOSTACK_HOST"):
+        resource["host.name"] = os.environ["ISOSTACK_HOST"]
+    request = {"resourceLogs": [{
+        "resource": {"attributes": key_values(resource)},
+        "scopeLogs": [{"scope": {"name": "ship-events.py"}, "logRecords": records}]}]}
+    return json.dumps(request, separators=(",", ":")).encode("utf-8")
+
+
 def post(name, url, body, counts):
     """Sends one batch; True when the correlator took it (or rejected it for good)."""
     pause = 0.5
+    content_type = "application/json" if FORMAT == "otlp" else "application/x-ndjson"
     for attempt in range(1, RETRIES + 1):
         request = urllib.request.Request(
-            url, data=body, method="POST", headers={"Content-Type": "application/x-ndjson"})
+            url, data=body, method="POST", headers={"Content-Type": content_type})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 response.read()
@@ -75,7 +157,8 @@ def main(argv):
     batch = []
     first_at = None
     partial = b""
-    counts = {"lines": 0, "batches": 0, "rejected_batches": 0, "dropped_batches": 0}
+    counts = {"lines": 0, "batches": 0, "rejected_batches": 0, "dropped_batches": 0,
+              "skipped_lines": 0}
     next_report = time.monotonic() + REPORT_S
     eof = False
     while not eof or batch:
@@ -104,7 +187,11 @@ def main(argv):
         now = time.monotonic()
         if batch and (eof or len(batch) >= MAX_LINES or now >= first_at + MAX_DELAY_S):
             head = [s for s in syncs if s not in batch]
-            post(name, url, b"\n".join(head + batch) + b"\n", counts)
+            if FORMAT == "otlp":
+                body = otlp_body(name, head + batch, counts)
+            else:
+                body = b"\n".join(head + batch) + b"\n"
+            post(name, url, body, counts)
             batch = []
             first_at = None
         if now >= next_report:

@@ -3,8 +3,10 @@ package io.isostack.correlator.cli;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveSettings;
+import io.isostack.correlator.metrics.ServeMetrics;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
+import io.isostack.correlator.server.StreamServer;
 import io.isostack.correlator.stream.CorrelatorStream;
 import io.isostack.correlator.stream.StreamSettings;
 import java.io.IOException;
@@ -29,11 +31,14 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the correlator as a Kafka Streams application: traces from the topic the",
       "OpenTelemetry Collector's kafka exporter writes (otlp_proto, partition_traces_by_id),",
-      "kernel events from OTLP-logs or canonical-JSON topics; findings to a topic as OTLP logs.",
-      "Instances with the same --application-id share the partitions. Runs until SIGTERM or",
-      "SIGINT, then commits, leaves the group and exits.",
+      "kernel events from OTLP-logs or canonical-JSON topics; findings to a topic as OTLP",
+      "logs. Each instance serves /healthz and /metrics on its HTTP port, with --api also",
+      "/api/findings (the findings it published). Instances with the same --application-id",
+      "share the partitions. Runs until SIGTERM or SIGINT, then commits, leaves the group",
+      "and exits.",
       "",
-      "Exit status: 0 stopped by a signal; 1 the application failed; 2 usage error."
+      "Exit status: 0 stopped by a signal; 1 the application failed or the HTTP port could",
+      "not be bound; 2 usage error."
     })
 final class StreamCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -98,6 +103,29 @@ final class StreamCommand implements Callable<Integer> {
   Map<String, String> properties = new LinkedHashMap<>();
 
   @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      paramLabel = "ADDRESS",
+      description = "Address the HTTP port listens on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "8318",
+      paramLabel = "PORT",
+      description =
+          "HTTP port: /healthz, /metrics and, with --api, the API; 0 picks a free one, -1 turns"
+              + " it off (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(
+      names = "--api",
+      description =
+          "Serve GET /api/findings (the findings this instance published) and GET /api/stats on"
+              + " the HTTP port.")
+  boolean api;
+
+  @Option(
       names = "--format",
       defaultValue = "text",
       description = "Findings on standard output: text or json lines (default: ${DEFAULT-VALUE}).")
@@ -110,7 +138,11 @@ final class StreamCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    CorrelatorStream stream;
+    // Jetty's start/stop banners are noise next to the findings; -D... overrides this.
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    }
+    StreamServer server;
     try {
       RuleTable table = analysis.ruleTable();
       String defaultHost = analysis.host != null ? analysis.host : localHost();
@@ -127,9 +159,17 @@ final class StreamCommand implements Callable<Integer> {
                   eventTopics.isEmpty() ? List.of("otlp_logs") : eventTopics,
                   findingsTopic)
               .with(applicationId, threads, properties);
+      if (httpPort < -1 || httpPort > 65535) {
+        throw new IllegalArgumentException(
+            "--http-port must be 0..65535, or -1 for off: " + httpPort);
+      }
+      StreamServer.Settings http = new StreamServer.Settings(bind, httpPort, api);
       Consumer<LiveFinding> printer =
           new FindingPrinter(spec.commandLine().getOut(), format == ServeCommand.Format.json);
-      stream = new CorrelatorStream(settings, table, printer);
+      ServeMetrics metrics = new ServeMetrics(); // GET /metrics; the JVM's exit releases it
+      CorrelatorStream stream =
+          new CorrelatorStream(settings, table, metrics.findingSink().andThen(printer));
+      server = new StreamServer(stream, http, metrics);
     } catch (IllegalArgumentException | IOException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
@@ -142,14 +182,24 @@ final class StreamCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  stream.close();
+                  server.close();
                   spec.commandLine().getOut().flush();
                   err.println("correlator: stopped");
                   err.flush();
                   stopped.countDown();
                 },
                 "correlator-shutdown"));
-    stream.start();
+    try {
+      server.start();
+    } catch (IOException e) {
+      server.stream().close();
+      err.println("correlator: cannot start: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    if (server.httpPort() >= 0) {
+      err.println("correlator: HTTP listening on " + bind + ":" + server.httpPort());
+    }
     err.println(
         "correlator: stream "
             + applicationId
@@ -162,7 +212,7 @@ final class StreamCommand implements Callable<Integer> {
             + ")");
     err.flush();
     while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-      if (stream.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+      if (server.stream().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
         err.println("correlator: the stream application failed; see the log");
         err.flush();
         return 1;

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * hop. Baselines roll over the last spans of each operation. Memory is bounded by the window, the
  * trace limit and the queue, whatever the input rate. Thread-safe.
  */
-public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoCloseable {
+public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveAnalyzer.class);
   private static final long TICK_NANOS = 50_000_000L;
   private static final long SLICE_NANOS = 1_000_000_000L;
@@ -197,6 +197,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
    *
    * @param max at most this many
    */
+  @Override
   public List<LiveFinding> recentFindings(int max) {
     synchronized (recent) {
       List<LiveFinding> out = new ArrayList<>(Math.max(0, Math.min(max, recent.size())));
@@ -206,6 +207,14 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
       }
       return out;
     }
+  }
+
+  /** Healthy while {@link #isRunning()}. */
+  @Override
+  public Health health() {
+    return isRunning()
+        ? new Health(true, "ok")
+        : new Health(false, "the correlation engine is not running");
   }
 
   /** The counters, as of the engine's last tick. */

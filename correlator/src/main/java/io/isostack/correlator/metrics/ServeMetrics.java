@@ -6,6 +6,7 @@ import io.isostack.correlator.receiver.EventFollower;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.ReceiveTally;
 import io.isostack.correlator.receiver.RejectTally;
+import io.isostack.correlator.stream.CorrelatorStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -24,14 +25,15 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * The meters of {@code correlator serve} in one Prometheus registry: the JVM's (memory, GC,
- * threads, class loading, processor, uptime), the finding delay ({@link FindingDelayMetrics}) from
- * creation, and, once {@link #bindLive} is called, the engine's ({@link LiveAnalyzerMetrics}) and
- * the inputs' ({@link IngestMetrics}). {@link #scrape} writes them in the Prometheus text format
- * 0.0.4 or in OpenMetrics 1.0.
+ * The meters of {@code correlator serve} (and {@code stream}) in one Prometheus registry: the JVM's
+ * (memory, GC, threads, class loading, processor, uptime), the finding delay ({@link
+ * FindingDelayMetrics}) from creation, and, once {@link #bindLive} is called, the engine's ({@link
+ * LiveAnalyzerMetrics}) and the inputs' ({@link IngestMetrics}); for {@code stream}, once {@link
+ * #bindStream} is called, the instance's ({@link StreamMetrics}). {@link #scrape} writes them in
+ * the Prometheus text format 0.0.4 or in OpenMetrics 1.0.
  *
  * <p>Create it before the engine, so that {@link #findingSink()} can be part of the engine's sink.
- * Thread-safe; {@link #close()} releases the GC listeners.
+ * Thread-safe; {@link #close()} releases the GC listeners and the Kafka meters' refresh.
  */
 public final class ServeMetrics implements AutoCloseable {
   /** The Prometheus text format's content type. */
@@ -45,6 +47,7 @@ public final class ServeMetrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final FindingDelayMetrics delay = new FindingDelayMetrics();
   private final List<MeterBinder> bound = new ArrayList<>(); // keeps the binders reachable
+  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   /** Creates the registry and binds the JVM meters and the finding delay. */
   public ServeMetrics() {
@@ -81,6 +84,18 @@ public final class ServeMetrics implements AutoCloseable {
       List<EventProducer> producers) {
     bind(new LiveAnalyzerMetrics(engine));
     bind(new IngestMetrics(received, rejects, followers, producers));
+  }
+
+  /**
+   * Binds the meters of a {@code stream} instance ({@link StreamMetrics}); call once, before
+   * starting it. {@link #close()} stops their refresh.
+   *
+   * @param stream the instance
+   */
+  public synchronized void bindStream(CorrelatorStream stream) {
+    StreamMetrics m = new StreamMetrics(stream);
+    bind(m);
+    closeables.add(m);
   }
 
   /** The registry, e.g. to bind more meters. */
@@ -121,6 +136,15 @@ public final class ServeMetrics implements AutoCloseable {
   @Override
   public void close() {
     gc.close();
+    synchronized (this) {
+      for (AutoCloseable c : closeables) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // closing anyway
+        }
+      }
+    }
     registry.close();
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
+import io.isostack.correlator.engine.LiveView;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.HttpResponses;
 import io.isostack.correlator.receiver.RejectTally;
@@ -12,6 +13,8 @@ import io.isostack.correlator.report.JsonReportRenderer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -24,21 +27,36 @@ import org.eclipse.jetty.util.Fields;
  * /api/findings?limit=N} (the recent findings, newest first, each the object {@code analyze
  * --format json} writes plus {@code traceCompletedUnixNano} and {@code publishedUnixNano}) and
  * {@code GET /api/stats} (the engine's counters, rejections and skipped records by reason,
- * producers). Other paths are left to the next handler. Thread-safe.
+ * producers; for {@code stream}, the instance's counters and Kafka Streams state). Other paths are
+ * left to the next handler. {@code /healthz} answers 200 or 503 with the driver's {@link
+ * LiveView#health()}. Thread-safe.
  */
 final class ApiHandler extends Handler.Abstract {
   static final int DEFAULT_LIMIT = 100;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final LiveAnalyzer engine;
-  private final RejectTally rejects;
-  private final List<EventProducer> producers;
+  private final LiveView view;
+  private final Supplier<?> stats;
   private final boolean api;
 
+  /**
+   * The API of {@code serve}: {@code /api/stats} is the engine's counters, the inputs' rejections
+   * and skipped records by reason, and the producers.
+   */
   ApiHandler(LiveAnalyzer engine, RejectTally rejects, List<EventProducer> producers, boolean api) {
-    this.engine = engine;
-    this.rejects = rejects;
-    this.producers = List.copyOf(producers);
+    this(engine, serveStats(engine, rejects, List.copyOf(producers)), api);
+  }
+
+  /**
+   * The API of any live driver.
+   *
+   * @param view the findings and health shown
+   * @param stats the body of {@code /api/stats}, serialized by Jackson at each request
+   * @param api whether {@code /api/*} is served ({@code /healthz} always is)
+   */
+  ApiHandler(LiveView view, Supplier<?> stats, boolean api) {
+    this.view = Objects.requireNonNull(view, "view");
+    this.stats = Objects.requireNonNull(stats, "stats");
     this.api = api;
   }
 
@@ -57,13 +75,11 @@ final class ApiHandler extends Handler.Abstract {
       return true;
     }
     switch (path) {
-      case "/healthz" ->
-          HttpResponses.text(
-              response,
-              callback,
-              engine.isRunning() ? 200 : 503,
-              engine.isRunning() ? "ok" : "the correlation engine is not running");
-      case "/api/stats" -> json(response, callback, stats());
+      case "/healthz" -> {
+        LiveView.Health health = view.health();
+        HttpResponses.text(response, callback, health.ok() ? 200 : 503, health.detail());
+      }
+      case "/api/stats" -> json(response, callback, stats.get());
       default -> {
         Fields query = Request.extractQueryParameters(request);
         String limit = query.getValue("limit");
@@ -77,7 +93,7 @@ final class ApiHandler extends Handler.Abstract {
           HttpResponses.text(response, callback, 400, "limit must be a non-negative integer");
           return true;
         }
-        json(response, callback, findings(engine.recentFindings(max)));
+        json(response, callback, findings(view.recentFindings(max)));
       }
     }
     return true;
@@ -97,7 +113,13 @@ final class ApiHandler extends Handler.Abstract {
     return out;
   }
 
-  private ObjectNode stats() {
+  private static Supplier<ObjectNode> serveStats(
+      LiveAnalyzer engine, RejectTally rejects, List<EventProducer> producers) {
+    return () -> serveStatsNow(engine, rejects, producers);
+  }
+
+  private static ObjectNode serveStatsNow(
+      LiveAnalyzer engine, RejectTally rejects, List<EventProducer> producers) {
     ObjectNode o = MAPPER.valueToTree(engine.stats());
     ObjectNode rejected = o.putObject("rejectedByReason");
     rejects.counts().forEach(rejected::put);

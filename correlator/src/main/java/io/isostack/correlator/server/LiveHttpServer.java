@@ -1,6 +1,7 @@
 package io.isostack.correlator.server;
 
 import io.isostack.correlator.engine.LiveAnalyzer;
+import io.isostack.correlator.engine.LiveView;
 import io.isostack.correlator.metrics.ServeMetrics;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.LiveIngest;
@@ -8,6 +9,7 @@ import io.isostack.correlator.receiver.OtlpHttpReceiver;
 import io.isostack.correlator.receiver.RejectTally;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -16,8 +18,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The HTTP face of {@code correlator serve} on one port (Jetty 12 core, no servlets): the OTLP/HTTP
  * receiver and kernel-event endpoint ({@link OtlpHttpReceiver}), then the API ({@link ApiHandler}),
- * then {@code /metrics} ({@link MetricsHandler}, when given meters); anything else is 404.
- * Thread-safe.
+ * then {@code /metrics} ({@link MetricsHandler}, when given meters); anything else is 404. The
+ * read-only variant, for {@code stream}, serves the API and {@code /metrics} only. Thread-safe.
  */
 public final class LiveHttpServer implements AutoCloseable {
   private final Server server;
@@ -46,19 +48,43 @@ public final class LiveHttpServer implements AutoCloseable {
       List<EventProducer> producers,
       boolean api,
       ServeMetrics metrics) {
+    this(
+        bind,
+        port,
+        "otlp-http",
+        metrics,
+        new OtlpHttpReceiver(ingest, maxBodyBytes),
+        new ApiHandler(engine, rejects, producers, api),
+        new ReportPageHandler(engine, api));
+  }
+
+  /**
+   * Creates the read-only server of a live driver that takes no data over HTTP ({@code stream}):
+   * {@code /healthz}, the API ({@code /api/findings}, {@code /api/stats}) and {@code /metrics}.
+   *
+   * @param bind the address to listen on
+   * @param port the port; 0 picks a free one
+   * @param view the findings and health shown
+   * @param stats the body of {@code /api/stats}, serialized by Jackson at each request
+   * @param api whether {@code /api/*} is served
+   * @param metrics served at {@code /metrics}, or null for none
+   */
+  public LiveHttpServer(
+      String bind, int port, LiveView view, Supplier<?> stats, boolean api, ServeMetrics metrics) {
+    this(bind, port, "http", metrics, new ApiHandler(view, stats, api));
+  }
+
+  private LiveHttpServer(
+      String bind, int port, String threadName, ServeMetrics metrics, Handler... first) {
     QueuedThreadPool threads = new QueuedThreadPool(32, 2);
-    threads.setName("otlp-http");
+    threads.setName(threadName);
     threads.setDaemon(true);
     server = new Server(threads);
     connector = new ServerConnector(server, 1, 1);
     connector.setHost(bind);
     connector.setPort(port);
     server.addConnector(connector);
-    Handler.Sequence handlers =
-        new Handler.Sequence(
-            new OtlpHttpReceiver(ingest, maxBodyBytes),
-            new ApiHandler(engine, rejects, producers, api),
-            new ReportPageHandler(engine, api));
+    Handler.Sequence handlers = new Handler.Sequence(first);
     if (metrics != null) {
       handlers.addHandler(new MetricsHandler(metrics));
     }

@@ -5,11 +5,13 @@ import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.KernelEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -113,19 +115,35 @@ public final class CorrelatorTopology {
                 () -> new EventDecodeProcessor(host, stats),
                 Named.as("decode-events"),
                 CLOCK_OFFSETS);
-    hops.merge(events, Named.as("hops-and-events"))
-        .repartition(Repartitioned.with(Serdes.String(), HostRecord.SERDE).withName(BY_HOST))
-        .process(
-            () ->
-                new VerticalStepProcessor(
-                    rules, settings.live(), settings.tickNanos(), stats, listener),
-            Named.as("vertical-step"),
-            HOST_EVENTS,
-            HOST_FACTS,
-            PENDING_HOPS)
+    KStream<String, HostRecord> visited =
+        b.stream(
+            settings.peerHopsTopic(),
+            Consumed.with(Serdes.String(), HostRecord.SERDE).withName("peer-hops-in"));
+    Map<String, KStream<String, StepOutput>> out =
+        hops.merge(events, Named.as("hops-and-events"))
+            .merge(visited, Named.as("and-visited-hops"))
+            .repartition(Repartitioned.with(Serdes.String(), HostRecord.SERDE).withName(BY_HOST))
+            .process(
+                () ->
+                    new VerticalStepProcessor(
+                        rules, settings.live(), settings.tickNanos(), stats, listener),
+                Named.as("vertical-step"),
+                HOST_EVENTS,
+                HOST_FACTS,
+                PENDING_HOPS)
+            .split(Named.as("vertical-"))
+            .branch((k, v) -> v instanceof StepOutput.Published, Branched.as("findings"))
+            .defaultBranch(Branched.as("onward"));
+    out.get("vertical-findings")
+        .mapValues(v -> ((StepOutput.Published) v).otlpLogs(), Named.as("finding-bytes"))
         .to(
             settings.findingsTopic(),
             Produced.with(Serdes.String(), Serdes.ByteArray()).withName("findings"));
+    out.get("vertical-onward")
+        .mapValues(v -> (HostRecord) ((StepOutput.Onward) v).hop(), Named.as("onward-hops"))
+        .to(
+            settings.peerHopsTopic(),
+            Produced.with(Serdes.String(), HostRecord.SERDE).withName("peer-hops-out"));
     return b.build();
   }
 

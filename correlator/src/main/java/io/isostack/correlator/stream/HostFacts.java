@@ -1,8 +1,16 @@
 package io.isostack.correlator.stream;
 
+import io.isostack.correlator.detect.Trace;
+import io.isostack.correlator.join.CgroupNames;
+import io.isostack.correlator.join.ProcessDirectory;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanView;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a host's events teach the process and interface directories for longer than the event
@@ -55,6 +63,60 @@ final class HostFacts {
       return prefix(e.host()) + "d\u0000" + e.dev() + '\u0000' + (address == null ? "" : address);
     }
     return null;
+  }
+
+  /**
+   * The facts of {@code host} a hop takes with it when it visits the host (its peer's side): those
+   * of the processes of the hop's adjacent spans that ran there (by {@code process.pid}, or every
+   * process of their container or pod), and the host's devices, so that the hop's own host can
+   * resolve the peer's cgroup and device as {@code serve} does with every host's facts.
+   *
+   * @param host the visited host
+   * @param trace the hop's trace
+   * @param span the slow span
+   * @param defaultHost the host of spans without {@code host.name}
+   * @param known every fact of the host
+   */
+  static List<KernelEvent> forVisit(
+      String host, Trace trace, SpanView span, String defaultHost, List<KernelEvent> known) {
+    Set<Integer> pids = new HashSet<>();
+    Set<String> containers = new HashSet<>();
+    Set<String> pods = new HashSet<>();
+    for (SpanView s : HopRequest.adjacent(trace, span)) {
+      if (!host.equals(s.host() != null ? s.host() : defaultHost)) {
+        continue;
+      }
+      boolean containerised = s.containerId() != null || s.podUid() != null;
+      if (s.pid() > 0 && !containerised) {
+        pids.add(s.pid());
+      }
+      String c = CgroupNames.containerKey(s.containerId());
+      if (c != null) {
+        containers.add(c);
+      }
+      if (s.podUid() != null) {
+        pods.add(s.podUid());
+      }
+    }
+    for (KernelEvent e : known) {
+      if (e.pid() <= 0) {
+        continue;
+      }
+      String c = CgroupNames.containerKey(ProcessDirectory.containerIdOf(e));
+      String pod = e.podUid() != null ? e.podUid() : CgroupNames.podUid(e.cgroupPath());
+      if ((c != null && containers.contains(c)) || (pod != null && pods.contains(pod))) {
+        pids.add(e.pid());
+      }
+    }
+    String devices = prefix(host) + "d\u0000";
+    List<KernelEvent> out = new ArrayList<>();
+    for (KernelEvent e : known) {
+      String key = key(e);
+      if ((e.pid() > 0 && pids.contains(e.pid())) || (key != null && key.startsWith(devices))) {
+        out.add(e);
+      }
+    }
+    return out;
   }
 
   /** Whether a newer event teaches the same as the one kept (so it need not be written). */

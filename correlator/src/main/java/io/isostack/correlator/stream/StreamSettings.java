@@ -154,6 +154,15 @@ public record StreamSettings(
   }
 
   /**
+   * The topic on which slow hops go from a host they visited (their peer's) on to their own host:
+   * {@code <applicationId>-peer-hops}. The application creates it when it is missing ({@link
+   * CorrelatorStream#start()}); it is read and written by this application only.
+   */
+  public String peerHopsTopic() {
+    return applicationId + "-peer-hops";
+  }
+
+  /**
    * The Kafka Streams configuration: {@code processing.guarantee=exactly_once_v2}, byte-array
    * default serdes (every processor names its own), the state directory and thread count, then the
    * overrides.

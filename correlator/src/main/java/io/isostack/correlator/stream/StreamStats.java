@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of one {@code stream} instance, summed over its stream threads and tasks: spans and
  * kernel events taken in, records rejected (by reason), late spans, traces evaluated, slow hops
- * sent to their host and findings published (by layer). Counted as records are processed, so a task
- * re-run after a failover counts again what its aborted transaction had counted. Thread-safe.
+ * sent to their host, visits to their peers' hosts and findings published (by layer). Counted as
+ * records are processed, so a task re-run after a failover counts again what its aborted
+ * transaction had counted. Thread-safe.
  */
 public final class StreamStats {
   private final LongAdder spans = new LongAdder();
@@ -19,6 +20,7 @@ public final class StreamStats {
   private final LongAdder hops = new LongAdder();
   private final LongAdder eventsStored = new LongAdder();
   private final LongAdder hopsParked = new LongAdder();
+  private final LongAdder hopsVisited = new LongAdder();
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> findings = new ConcurrentHashMap<>();
 
@@ -51,6 +53,10 @@ public final class StreamStats {
 
   void hopParked() {
     hopsParked.increment();
+  }
+
+  void hopVisited() {
+    hopsVisited.increment();
   }
 
   void rejected(String reason, long n) {
@@ -96,6 +102,14 @@ public final class StreamStats {
     return hopsParked.sum();
   }
 
+  /**
+   * Visits of slow hops to another host than their own (their peer's), to take that host's evidence
+   * with them.
+   */
+  public long hopsVisited() {
+    return hopsVisited.sum();
+  }
+
   /** Findings published, all layers. */
   public long findings() {
     return findings.values().stream().mapToLong(LongAdder::sum).sum();
@@ -128,6 +142,8 @@ public final class StreamStats {
         + eventsStored()
         + " hopsParked="
         + hopsParked()
+        + " hopsVisited="
+        + hopsVisited()
         + " findings="
         + findingsByLayer()
         + " rejected="

@@ -28,14 +28,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stage 1, the horizontal step, per partition of the spans topic: decodes each {@code otlp_proto}
- * message, buffers spans by trace id in the {@code traces} store, and on every tick (wall clock)
- * evaluates the traces that are complete, as {@code serve} does: the root has ended and no span
- * came for the idle time, or no span came for the timeout. Each slow hop goes out as a {@link
- * HostRecord.Hop} keyed by its {@code host.name}. Baselines roll over the spans this task has seen.
- * A span of a trace already evaluated is late: counted and dropped (the marker is kept for the
- * timeout). One instance per stream task, used by its thread only.
+ * message, buffers spans by trace id in the {@code traces} store, and on every tick evaluates the
+ * traces that are complete. A trace whose root has ended is complete when no record brought spans
+ * of it for the idle time in <b>record time</b>: the timestamps of the partition's records (the
+ * Collector's produce time), so an instance that lags, or a replay that keeps the recorded
+ * timestamps, reads a trace's messages as far apart as they were sent, however fast or slowly it
+ * reads them. Failing that, when no record at all came to the partition for the idle time (wall
+ * clock: the input has gone quiet, as in {@code serve}; counted from the task's start and from the
+ * end of any stall of its thread, so that a backlog not yet read is not taken for quiet); and any
+ * trace once no span of it came for the timeout. (Span end times are no clock for this: an SDK's
+ * batch exporter sends a service's spans seconds after other services' spans that ended later.)
+ * Each slow hop goes out as a {@link HostRecord.Hop} keyed by the host it visits first ({@link
+ * HopRequest#route}), else by its own {@code host.name}. Baselines roll over the spans this task
+ * has seen. A span of a trace already evaluated is late: counted and dropped (the marker is kept
+ * for the timeout). One instance per stream task, used by its thread only.
  */
 final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, HostRecord> {
+  /** Ticks missed in a row that make a stall of the thread: 5. */
+  static final int STALL_TICKS = 5;
+
   private final LiveSettings live;
   private final AnalyzerSettings analysis;
   private final StreamStats stats;
@@ -46,6 +57,10 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
   private ProcessorContext<String, HostRecord> context;
   private KeyValueStore<String, TraceBuffer> traces;
   private String source;
+  private long newestRecordNanos = Long.MIN_VALUE;
+  private long lastSpanArrivalNanos = Long.MIN_VALUE;
+  private long runningSinceNanos = Long.MIN_VALUE;
+  private long lastTickNanos = Long.MIN_VALUE;
 
   TraceAssemblyProcessor(LiveSettings live, long tickNanos, StreamStats stats) {
     this.live = live;
@@ -60,6 +75,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
   public void init(ProcessorContext<String, HostRecord> context) {
     this.context = context;
     this.traces = context.getStateStore(CorrelatorTopology.TRACES);
+    this.runningSinceNanos = context.currentSystemTimeMs() * 1_000_000L;
     context.schedule(
         Duration.ofNanos(tickNanos),
         PunctuationType.WALL_CLOCK_TIME,
@@ -88,6 +104,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
         s -> byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s),
         r -> stats.rejected(r.reason(), 1));
     long now = context.currentSystemTimeMs() * 1_000_000L;
+    long recordTime = message.timestamp() * 1_000_000L;
     for (Map.Entry<String, List<SpanView>> t : byTrace.entrySet()) {
       TraceBuffer buffer = traces.get(t.getKey());
       if (buffer != null && buffer.evaluated()) {
@@ -95,10 +112,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
         continue;
       }
       if (buffer == null) {
-        buffer = new TraceBuffer(List.of(), now, false, false);
+        buffer = new TraceBuffer(List.of(), now, recordTime, false, false);
       }
-      traces.put(t.getKey(), buffer.plus(t.getValue(), now));
+      traces.put(t.getKey(), buffer.plus(t.getValue(), now, recordTime));
       stats.spans(t.getValue().size());
+      newestRecordNanos = Math.max(newestRecordNanos, recordTime);
+      lastSpanArrivalNanos = now;
     }
   }
 
@@ -106,6 +125,15 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
   void complete(long now) {
     List<KeyValue<String, TraceBuffer>> ready = new ArrayList<>();
     List<String> forget = new ArrayList<>();
+    // The input is quiet when no record came for the idle time while this task was running: not
+    // since it was created (a task taken over has its backlog still to read), nor across a stall of
+    // its thread (a rebalance, a pause), after which the records that came meanwhile are read.
+    if (lastTickNanos != Long.MIN_VALUE && now - lastTickNanos > STALL_TICKS * tickNanos) {
+      runningSinceNanos = now;
+    }
+    lastTickNanos = now;
+    boolean inputQuiet =
+        now - Math.max(lastSpanArrivalNanos, runningSinceNanos) >= live.traceIdleNanos();
     try (KeyValueIterator<String, TraceBuffer> it = traces.all()) {
       while (it.hasNext()) {
         KeyValue<String, TraceBuffer> kv = it.next();
@@ -115,8 +143,17 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
           if (quiet >= live.traceTimeoutNanos()) {
             forget.add(kv.key);
           }
-        } else if ((b.hasRoot() && quiet >= live.traceIdleNanos())
-            || quiet >= live.traceTimeoutNanos()) {
+          continue;
+        }
+        long past =
+            newestRecordNanos == Long.MIN_VALUE
+                ? Long.MIN_VALUE
+                : newestRecordNanos - b.lastRecordEpochNanos();
+        boolean complete =
+            b.hasRoot()
+                ? past >= live.traceIdleNanos() || inputQuiet
+                : past >= live.traceTimeoutNanos();
+        if (complete || quiet >= live.traceTimeoutNanos()) {
           ready.add(kv);
         }
       }
@@ -128,10 +165,13 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
     for (KeyValue<String, TraceBuffer> kv : ready) {
       TraceBuffer b = kv.value;
       long completed =
-          b.lastArrivalEpochNanos()
-              + (b.hasRoot() ? live.traceIdleNanos() : live.traceTimeoutNanos());
+          Math.min(
+              now,
+              b.lastArrivalEpochNanos()
+                  + (b.hasRoot() ? live.traceIdleNanos() : live.traceTimeoutNanos()));
       evaluate(b.spans(), completed);
-      traces.put(kv.key, new TraceBuffer(List.of(), now, b.hasRoot(), true));
+      traces.put(
+          kv.key, new TraceBuffer(List.of(), now, b.lastRecordEpochNanos(), b.hasRoot(), true));
     }
   }
 
@@ -150,8 +190,11 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
     List<SpanView> distinct = new ArrayList<>(trace.size());
     trace.spans().forEach(distinct::add);
     for (SlowSpan hop : detector.detect(trace, baselines)) {
-      String host = hop.span().host() != null ? hop.span().host() : analysis.defaultHost();
-      HopRequest request = HopRequest.of(hop, distinct, completedEpochNanos);
+      String own = analysis.defaultHost();
+      HopRequest request =
+          HopRequest.of(
+              hop, distinct, completedEpochNanos, HopRequest.route(trace, hop.span(), own));
+      String host = request.nextHost(own);
       context.forward(
           new Record<>(
               host,

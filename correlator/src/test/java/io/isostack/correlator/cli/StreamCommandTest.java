@@ -45,6 +45,13 @@ class StreamCommandTest {
   }
 
   @Test
+  void anHttpPortOutOfRangeIsAUsageErrorNamingTheFlag() {
+    int code = run("stream", "--bootstrap-servers", "127.0.0.1:9", "--http-port", "70000");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--http-port must be 0..65535");
+  }
+
+  @Test
   void theCommandIsListedInTheHelp() {
     CommandLine cli = CorrelatorCommand.commandLine();
     assertThat(cli.getSubcommands()).containsKey("stream");

@@ -77,9 +77,10 @@ class PackageLayeringTest {
         .whereLayer("export")
         .mayOnlyAccessLayers("finding", "engine")
         .whereLayer("metrics")
-        .mayOnlyAccessLayers("receiver", "finding", "engine")
+        .mayOnlyAccessLayers("receiver", "finding", "engine", "stream")
         .whereLayer("server")
-        .mayOnlyAccessLayers("receiver", "finding", "engine", "report", "metrics", "export")
+        .mayOnlyAccessLayers(
+            "receiver", "finding", "engine", "stream", "report", "metrics", "export")
         .whereLayer("lab")
         .mayNotAccessAnyLayer()
         .whereLayer("demo")

@@ -42,8 +42,9 @@ class RealBrokerReplayTest {
 
   /**
    * Replays events, waits until the vertical step has stored them all, then the traces. The trace
-   * idle time is 3 s: the wall-clock idle of {@code serve} and {@code stream} must exceed the
-   * longest stall of the consumer, and this machine's two cores are shared.
+   * idle time is 3 s: the replayer sends at full speed, so the record time between one trace's
+   * messages is how long this shared two-core machine took to send them, and the input counts as
+   * quiet only once no message came for the idle time.
    */
   static void replay(KraftBroker broker, StreamSettings settings, List<CorrelatorStream> streams)
       throws Exception {

@@ -40,10 +40,32 @@ class WireTest {
   }
 
   @Test
-  void aHopRequestKeepsItsTraceAndRecomputesTheSelfTime() {
+  void aHopRequestKeepsItsTraceRouteAndPeerEvidenceAndRecomputesTheSelfTime() {
     SpanView root = span("0000000000000001", null, SpanKind.SERVER, T, T + 2_000_000_000L);
     SpanView child = span("0000000000000002", "0000000000000001", SpanKind.CLIENT, T, T + 1_000);
-    HopRequest h = new HopRequest(List.of(root, child), root.spanId(), "threshold", -1, T + 5);
+    KernelEvent throttled =
+        KernelEvent.builder(EventName.CPU_THROTTLED, "be-node")
+            .interval(T, T + 600)
+            .cgroup(0, "/demo-backend")
+            .value(13, "1")
+            .build();
+    KernelEvent attach =
+        KernelEvent.builder(EventName.CGROUP_ATTACH, "be-node")
+            .at(T - 1)
+            .task(4242, 4242, "java")
+            .cgroup(0, "/demo-backend")
+            .build();
+    HopRequest h =
+        new HopRequest(
+            List.of(root, child),
+            root.spanId(),
+            "threshold",
+            -1,
+            T + 5,
+            List.of("be-node", "db-node"),
+            List.of(throttled),
+            List.of(attach),
+            T + 7);
     byte[] bytes = HopRequest.SERDE.serializer().serialize("t", h);
     HopRequest back = HopRequest.SERDE.deserializer().deserialize("t", bytes);
     assertThat(back).isEqualTo(h);
