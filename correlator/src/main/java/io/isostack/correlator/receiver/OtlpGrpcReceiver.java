@@ -1,16 +1,28 @@
 package io.isostack.correlator.receiver;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.RetryInfo;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.isostack.codec.RejectReason;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +34,17 @@ import org.slf4j.LoggerFactory;
  * LogsService/Export} takes log records carrying canonical kernel-event fields.
  *
  * <p>Answers OK, with a partial success ({@code rejected_spans} / {@code rejected_log_records} and
- * an {@code error_message}) when some records were invalid, {@code UNAVAILABLE} (retryable) when
- * the engine's queue is full. gzip-compressed requests are accepted (gRPC's built-in decompressor).
- * Thread-safe.
+ * an {@code error_message}) when some records were invalid, {@code INVALID_ARGUMENT} when the
+ * payload is not a protobuf request (counted as one {@code invalid-protobuf} rejection, logged once
+ * per burst), {@code UNAVAILABLE} with a {@code RetryInfo} (retryable) when the engine's queue is
+ * full. gzip-compressed requests are accepted (gRPC's built-in decompressor). Thread-safe.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
+  private static final String SOURCE = "otlp-grpc";
+
+  /** The delay a refused client is told to wait before it retries, in seconds. */
+  static final int RETRY_DELAY_SECONDS = 1;
 
   private final Server server;
 
@@ -44,8 +61,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     this.server =
         NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
             .maxInboundMessageSize(maxMessageBytes)
-            .addService(new Traces(ingest))
-            .addService(new Logs(ingest))
+            .addService(traces(ingest))
+            .addService(logs(ingest))
             .build();
   }
 
@@ -77,50 +94,116 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     }
   }
 
-  private static final class Traces extends TraceServiceGrpc.TraceServiceImplBase {
-    private final LiveIngest ingest;
+  /**
+   * {@code TraceService/Export} with the request decoded here rather than by gRPC's marshaller: an
+   * undecodable payload is then a counted rejection answered {@code INVALID_ARGUMENT} (what the
+   * Collector's receiver answers), not an exception gRPC answers {@code UNKNOWN} after logging its
+   * stack trace.
+   */
+  private static ServerServiceDefinition traces(LiveIngest ingest) {
+    MethodDescriptor<byte[], ExportTraceServiceResponse> method =
+        TraceServiceGrpc.getExportMethod().toBuilder(
+                RawBytes.MARSHALLER,
+                ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
+        .addMethod(
+            method,
+            ServerCalls.asyncUnaryCall(
+                (byte[] body, StreamObserver<ExportTraceServiceResponse> response) -> {
+                  IngestResult r;
+                  try {
+                    r =
+                        ingest.traces(
+                            ExportTraceServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
+                  } catch (InvalidProtocolBufferException e) {
+                    r = undecodable(ingest, e);
+                  }
+                  if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
+                    response.onError(failure(r));
+                    return;
+                  }
+                  response.onNext(PartialSuccess.traces(r));
+                  response.onCompleted();
+                }))
+        .build();
+  }
 
-    Traces(LiveIngest ingest) {
-      this.ingest = ingest;
+  /** {@code LogsService/Export}, decoded here as {@link #traces} is. */
+  private static ServerServiceDefinition logs(LiveIngest ingest) {
+    MethodDescriptor<byte[], ExportLogsServiceResponse> method =
+        LogsServiceGrpc.getExportMethod().toBuilder(
+                RawBytes.MARSHALLER,
+                ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
+        .addMethod(
+            method,
+            ServerCalls.asyncUnaryCall(
+                (byte[] body, StreamObserver<ExportLogsServiceResponse> response) -> {
+                  IngestResult r;
+                  try {
+                    r =
+                        ingest.logs(
+                            ExportLogsServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
+                  } catch (InvalidProtocolBufferException e) {
+                    r = undecodable(ingest, e);
+                  }
+                  if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
+                    response.onError(failure(r));
+                    return;
+                  }
+                  response.onNext(PartialSuccess.logs(r));
+                  response.onCompleted();
+                }))
+        .build();
+  }
+
+  private static IngestResult undecodable(LiveIngest ingest, InvalidProtocolBufferException e) {
+    return ingest.undecodable(
+        SOURCE,
+        RejectReason.INVALID_PROTOBUF,
+        "the payload is not a valid protobuf message: " + e.getMessage());
+  }
+
+  /** The request payload as it came off the wire; its size is bounded by the transport. */
+  private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    static final RawBytes MARSHALLER = new RawBytes();
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
     }
 
     @Override
-    public void export(
-        ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
-      IngestResult r = ingest.traces(request, OtlpTransport.GRPC, "otlp-grpc");
-      if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
-        response.onError(failure(r));
-        return;
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("reading the request failed").asRuntimeException();
       }
-      response.onNext(PartialSuccess.traces(r));
-      response.onCompleted();
     }
   }
 
-  private static final class Logs extends LogsServiceGrpc.LogsServiceImplBase {
-    private final LiveIngest ingest;
-
-    Logs(LiveIngest ingest) {
-      this.ingest = ingest;
+  /**
+   * The error status of a refused or invalid request: {@code UNAVAILABLE} with a {@code
+   * google.rpc.RetryInfo} of {@value #RETRY_DELAY_SECONDS} s when the engine's queue is full (the
+   * OTLP exporter waits that long before it retries), {@code INVALID_ARGUMENT} (not retryable)
+   * otherwise.
+   */
+  static RuntimeException failure(IngestResult r) {
+    boolean refused = r.outcome() == IngestResult.Outcome.REFUSED;
+    Status.Code code = refused ? Status.Code.UNAVAILABLE : Status.Code.INVALID_ARGUMENT;
+    LOG.debug("OTLP/gRPC request answered {}: {}", code, r.message());
+    com.google.rpc.Status.Builder s =
+        com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(r.message());
+    if (refused) {
+      s.addDetails(
+          Any.pack(
+              RetryInfo.newBuilder()
+                  .setRetryDelay(Duration.newBuilder().setSeconds(RETRY_DELAY_SECONDS))
+                  .build()));
     }
-
-    @Override
-    public void export(
-        ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> response) {
-      IngestResult r = ingest.logs(request, OtlpTransport.GRPC, "otlp-grpc");
-      if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
-        response.onError(failure(r));
-        return;
-      }
-      response.onNext(PartialSuccess.logs(r));
-      response.onCompleted();
-    }
-  }
-
-  private static RuntimeException failure(IngestResult r) {
-    Status s =
-        r.outcome() == IngestResult.Outcome.REFUSED ? Status.UNAVAILABLE : Status.INVALID_ARGUMENT;
-    LOG.debug("OTLP/gRPC request answered {}: {}", s.getCode(), r.message());
-    return s.withDescription(r.message()).asRuntimeException();
+    return StatusProto.toStatusRuntimeException(s.build());
   }
 }
