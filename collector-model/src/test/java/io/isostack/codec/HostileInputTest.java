@@ -2,11 +2,9 @@ package io.isostack.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isostack.clock.ClockConverter;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,43 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The inputs a mutation fuzzer found escaping the rejection path: each is a counted rejection. */
 class HostileInputTest {
 
-  /** Reads bytes with every format, whole and line by line; collects what escaped. */
-  static List<String> escapes(byte[] b) {
-    List<String> out = new ArrayList<>();
-    ReadContext ctx =
-        ReadContext.of(new ClockConverter(), "h", Clock.systemUTC())
-            .withLibbpf(
-                LibbpfToolsReader.Options.defaults(Clock.systemUTC())
-                    .withStart(1_700_000_000_000_000_000L)
-                    .withInterval(1_000_000_000L));
-    for (FormatReader<?> f : FormatReaders.all()) {
-      try {
-        RecordStream s = f.open("fuzz", ctx, x -> {}, x -> {});
-        s.read(new ByteArrayInputStream(b));
-        s.finish();
-        s.summary();
-      } catch (Exception e) {
-        out.add(f.name() + " read: " + e);
-      }
-      try {
-        RecordStream s = f.open("fuzz", ctx, x -> {}, x -> {});
-        if (s.lineFramed()) {
-          s.line(b, 0, b.length);
-        } else {
-          s.message(b, 0, b.length);
-        }
-        s.finish();
-        s.summary();
-      } catch (Exception e) {
-        out.add(f.name() + " line/message: " + e);
-      }
-    }
-    try {
-      FormatReaders.detect(InputHead.of(b, b.length));
-    } catch (Exception e) {
-      out.add("detect: " + e);
-    }
-    return out;
+  private static List<String> escapes(byte[] b) {
+    return EveryReader.escapes(b);
   }
 
   @Test

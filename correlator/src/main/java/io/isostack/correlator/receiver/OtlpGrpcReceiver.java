@@ -111,14 +111,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
             method,
             ServerCalls.asyncUnaryCall(
                 (byte[] body, StreamObserver<ExportTraceServiceResponse> response) -> {
-                  IngestResult r;
-                  try {
-                    r =
-                        ingest.traces(
-                            ExportTraceServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
-                  } catch (InvalidProtocolBufferException e) {
-                    r = undecodable(ingest, e);
-                  }
+                  IngestResult r = decodeTraces(ingest, body);
                   if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
                     response.onError(failure(r));
                     return;
@@ -141,14 +134,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
             method,
             ServerCalls.asyncUnaryCall(
                 (byte[] body, StreamObserver<ExportLogsServiceResponse> response) -> {
-                  IngestResult r;
-                  try {
-                    r =
-                        ingest.logs(
-                            ExportLogsServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
-                  } catch (InvalidProtocolBufferException e) {
-                    r = undecodable(ingest, e);
-                  }
+                  IngestResult r = decodeLogs(ingest, body);
                   if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
                     response.onError(failure(r));
                     return;
@@ -157,6 +143,24 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
                   response.onCompleted();
                 }))
         .build();
+  }
+
+  /** Decodes a {@code TraceService/Export} payload into {@code ingest}; never throws. */
+  static IngestResult decodeTraces(LiveIngest ingest, byte[] body) {
+    try {
+      return ingest.traces(ExportTraceServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
+    } catch (InvalidProtocolBufferException e) {
+      return undecodable(ingest, e);
+    }
+  }
+
+  /** Decodes a {@code LogsService/Export} payload into {@code ingest}; never throws. */
+  static IngestResult decodeLogs(LiveIngest ingest, byte[] body) {
+    try {
+      return ingest.logs(ExportLogsServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
+    } catch (InvalidProtocolBufferException e) {
+      return undecodable(ingest, e);
+    }
   }
 
   private static IngestResult undecodable(LiveIngest ingest, InvalidProtocolBufferException e) {

@@ -89,63 +89,59 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       return true;
     }
     String source = "otlp-http " + path;
+    String format = kernel ? Request.extractQueryParameters(request).getValue("format") : null;
+    IngestResult r = decode(ingest, path, json, body.bytes(), body.length(), format, source);
     if (kernel) {
-      String format = Request.extractQueryParameters(request).getValue("format");
-      kernelEvents(
-          ingest.kernelEvents(body.bytes(), body.length(), format, source), response, callback);
+      kernelEvents(r, response, callback);
+      return true;
+    }
+    if (failed(r, json, response, callback)) {
+      return true;
+    }
+    if (json) {
+      ok(response, callback, PartialSuccess.json(r, path.equals(TRACES)));
     } else if (path.equals(TRACES)) {
-      traces(body, json, source, response, callback);
+      ok(response, callback, PartialSuccess.traces(r));
     } else {
-      logs(body, json, source, response, callback);
+      ok(response, callback, PartialSuccess.logs(r));
     }
     return true;
   }
 
-  private void traces(
-      HttpBody body, boolean json, String source, Response response, Callback callback) {
-    IngestResult r;
+  /**
+   * Decodes one request body of an endpoint and hands its records to {@code ingest}: the whole
+   * decode path of this receiver after the transport (and what the fuzz tests drive).
+   *
+   * @param path {@code /v1/traces}, {@code /v1/logs} or {@code /v1/kernel-events}
+   * @param json whether the body is OTLP/JSON (ignored for kernel events)
+   * @param format the kernel-event format, or null for the canonical stream
+   * @return the outcome; never throws for any body
+   */
+  static IngestResult decode(
+      LiveIngest ingest,
+      String path,
+      boolean json,
+      byte[] body,
+      int len,
+      String format,
+      String source) {
+    if (path.equals(KERNEL_EVENTS)) {
+      return ingest.kernelEvents(body, len, format, source);
+    }
+    boolean traces = path.equals(TRACES);
     if (json) {
-      r = ingest.tracesJson(body.bytes(), body.length(), source);
-    } else {
-      try {
-        r =
-            ingest.traces(
-                ExportTraceServiceRequest.parseFrom(slice(body)), OtlpTransport.HTTP, source);
-      } catch (InvalidProtocolBufferException e) {
-        r = undecodable(source, e);
-      }
+      return traces ? ingest.tracesJson(body, len, source) : ingest.logsJson(body, len, source);
     }
-    if (failed(r, json, response, callback)) {
-      return;
-    }
-    if (json) {
-      ok(response, callback, PartialSuccess.json(r, true));
-    } else {
-      ok(response, callback, PartialSuccess.traces(r));
-    }
-  }
-
-  private void logs(
-      HttpBody body, boolean json, String source, Response response, Callback callback) {
-    IngestResult r;
-    if (json) {
-      r = ingest.logsJson(body.bytes(), body.length(), source);
-    } else {
-      try {
-        r =
-            ingest.logs(
-                ExportLogsServiceRequest.parseFrom(slice(body)), OtlpTransport.HTTP, source);
-      } catch (InvalidProtocolBufferException e) {
-        r = undecodable(source, e);
-      }
-    }
-    if (failed(r, json, response, callback)) {
-      return;
-    }
-    if (json) {
-      ok(response, callback, PartialSuccess.json(r, false));
-    } else {
-      ok(response, callback, PartialSuccess.logs(r));
+    try {
+      com.google.protobuf.ByteString bytes = com.google.protobuf.ByteString.copyFrom(body, 0, len);
+      return traces
+          ? ingest.traces(ExportTraceServiceRequest.parseFrom(bytes), OtlpTransport.HTTP, source)
+          : ingest.logs(ExportLogsServiceRequest.parseFrom(bytes), OtlpTransport.HTTP, source);
+    } catch (InvalidProtocolBufferException e) {
+      return ingest.undecodable(
+          source,
+          RejectReason.INVALID_PROTOBUF,
+          "the body is not a valid protobuf message: " + e.getMessage());
     }
   }
 
@@ -200,17 +196,6 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
         return false;
       }
     }
-  }
-
-  private IngestResult undecodable(String source, InvalidProtocolBufferException e) {
-    return ingest.undecodable(
-        source,
-        RejectReason.INVALID_PROTOBUF,
-        "the body is not a valid protobuf message: " + e.getMessage());
-  }
-
-  private static com.google.protobuf.ByteString slice(HttpBody body) {
-    return com.google.protobuf.ByteString.copyFrom(body.bytes(), 0, body.length());
   }
 
   private static void ok(Response response, Callback callback, MessageLite message) {
