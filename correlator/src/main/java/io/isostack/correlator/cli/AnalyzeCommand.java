@@ -14,6 +14,7 @@ import io.isostack.correlator.report.AnalysisReport;
 import io.isostack.correlator.report.CompletenessText;
 import io.isostack.correlator.report.HtmlReportRenderer;
 import io.isostack.correlator.report.JsonReportRenderer;
+import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.report.TextReportRenderer;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.SpanView;
@@ -238,7 +239,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       } else if (format == Format.html) {
         new HtmlReportRenderer().render(report, out);
       } else {
-        new TextReportRenderer().render(report, new PrintWriter(out));
+        new TextReportRenderer()
+            .render(report, new PrintWriter(output == null ? new TerminalSafeWriter(out) : out));
       }
       out.flush();
     } finally {

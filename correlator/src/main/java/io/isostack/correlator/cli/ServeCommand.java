@@ -9,6 +9,7 @@ import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.export.OtlpExportSettings;
 import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
 import io.isostack.correlator.server.LiveServer;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Option;
       "trace completing. Runs until SIGTERM or SIGINT, then evaluates what it holds and exits.",
       "",
       "Exit status: 0 stopped by a signal; 1 a port could not be bound or a producer not started;",
-      "2 usage error."
+      "2 usage error (also: a TLS or token file that cannot be read, a token over plaintext on a",
+      "non-loopback address)."
     })
 final class ServeCommand implements Callable<Integer> {
   enum Format {
@@ -116,6 +118,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Mixin LiveOptions liveOptions = new LiveOptions();
 
+  @CommandLine.Mixin SecurityOptions security = new SecurityOptions();
+
   @CommandLine.Mixin OtlpExportOptions otlp = new OtlpExportOptions();
 
   @Override
@@ -144,10 +148,15 @@ final class ServeCommand implements Callable<Integer> {
               events,
               producers,
               defaultHost,
-              analysis.libbpfOptions(LibbpfToolsReader.Options.defaults(Clock.systemUTC())));
+              analysis.libbpfOptions(LibbpfToolsReader.Options.defaults(Clock.systemUTC())),
+              security.settings());
       OtlpExportSettings export = otlp.settings();
       FindingPrinter printer =
-          new FindingPrinter(spec.commandLine().getOut(), format == Format.json);
+          new FindingPrinter(
+              format == Format.json
+                  ? spec.commandLine().getOut()
+                  : new PrintWriter(new TerminalSafeWriter(spec.commandLine().getOut())),
+              format == Format.json);
       ServeMetrics metrics = new ServeMetrics(); // GET /metrics; the JVM's exit releases it
       exporter = export == null ? null : OtlpFindingExporter.start(export);
       // The exporter only queues and never throws, so the printer always runs after it.

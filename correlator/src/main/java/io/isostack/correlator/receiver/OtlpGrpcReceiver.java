@@ -6,8 +6,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
@@ -57,13 +59,49 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * @param ingest where requests go
    */
   public OtlpGrpcReceiver(String bind, int port, int maxMessageBytes, LiveIngest ingest) {
+    this(bind, port, maxMessageBytes, ingest, null, null);
+  }
+
+  /**
+   * Creates the receiver with TLS and a bearer token; {@link #start()} binds it.
+   *
+   * @param bind the address to listen on
+   * @param port the port; 0 picks a free one
+   * @param maxMessageBytes the largest request accepted (after decompression)
+   * @param ingest where requests go
+   * @param tls the server's key material (and client CA for mutual TLS: clients without a
+   *     certificate it trusts fail the handshake), or null for plaintext
+   * @param token the bearer token calls must carry ({@code UNAUTHENTICATED} otherwise), or null
+   */
+  public OtlpGrpcReceiver(
+      String bind,
+      int port,
+      int maxMessageBytes,
+      LiveIngest ingest,
+      TlsFiles tls,
+      BearerToken token) {
     Objects.requireNonNull(ingest, "ingest");
-    this.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
-            .maxInboundMessageSize(maxMessageBytes)
-            .addService(traces(ingest))
-            .addService(logs(ingest))
-            .build();
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    NettyServerBuilder b;
+    if (tls == null) {
+      b = NettyServerBuilder.forAddress(address);
+    } else {
+      TlsServerCredentials.Builder creds =
+          TlsServerCredentials.newBuilder().keyManager(tls.keyManager());
+      if (tls.trustManager() != null) {
+        creds.trustManager(tls.trustManager()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      }
+      b = NettyServerBuilder.forAddress(address, creds.build());
+    }
+    b.maxInboundMessageSize(maxMessageBytes);
+    if (token == null) {
+      b.addService(traces(ingest)).addService(logs(ingest));
+    } else {
+      BearerTokenInterceptor auth = new BearerTokenInterceptor(token);
+      b.addService(ServerInterceptors.intercept(traces(ingest), auth))
+          .addService(ServerInterceptors.intercept(logs(ingest), auth));
+    }
+    this.server = b.build();
   }
 
   /**

@@ -22,7 +22,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The OTLP/HTTP receiver (docs/formats/05-otlp.md) and the kernel-event endpoint: {@code POST
  * /v1/traces}, {@code POST /v1/logs} ({@code application/x-protobuf} or {@code application/json},
- * optionally gzip) and {@code POST /v1/kernel-events} (canonical JSON lines).
+ * optionally gzip) and {@code POST /v1/kernel-events} (canonical JSON lines, or the format named by
+ * {@code ?format=}; {@code application/json}, {@code application/x-ndjson} or {@code
+ * application/x-protobuf}).
  *
  * <p>Status codes: 200 with an {@code Export…ServiceResponse} in the request's content type
  * (partial success when some records were rejected); 400 with a {@code google.rpc.Status} for an
@@ -34,6 +36,7 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   static final String TRACES = "/v1/traces";
   static final String LOGS = "/v1/logs";
   static final String KERNEL_EVENTS = "/v1/kernel-events";
+  private static final String NDJSON = "application/x-ndjson";
   private static final JsonFactory JSON_FACTORY = new JsonFactory();
   private static final int INVALID_ARGUMENT = 3;
   private static final int RESOURCE_EXHAUSTED = 8;
@@ -67,6 +70,21 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
     String type = mediaType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
     boolean kernel = path.equals(KERNEL_EVENTS);
     boolean json = kernel || HttpResponses.JSON.equals(type);
+    if (kernel
+        && !HttpResponses.JSON.equals(type)
+        && !NDJSON.equals(type)
+        && !HttpResponses.PROTOBUF.equals(type)) {
+      // Not text/plain or a form: those are what a browser page may POST cross-origin without
+      // asking (a CORS "simple request"), e.g. a clock.sync rewriting a host's clock offset.
+      HttpResponses.text(
+          response,
+          callback,
+          415,
+          "Content-Type must be application/json, application/x-ndjson or"
+              + " application/x-protobuf, not "
+              + type);
+      return true;
+    }
     if (!kernel && !json && !HttpResponses.PROTOBUF.equals(type)) {
       HttpResponses.text(
           response,
