@@ -6,6 +6,7 @@
 #   ISOSTACK_HOST    host.name stamped on every event; must equal the sample services' --host
 #                    (default: isostack-host)
 #   CORRELATOR_URL   default http://correlator:4318/v1/kernel-events
+#   CORRELATOR_TOKEN_FILE  the correlator's bearer token (read by ship-events.py), if it has one
 #   PRODUCERS        which producers, default "sched syscalls block tcp oom cgroup":
 #                    sched     sched.bt, stalls >= 1 ms (run-queue latency, off-CPU)
 #                    syscalls  syscalls.bt (EPERM/EACCES, e.g. the seccomp fault's mkdir)
