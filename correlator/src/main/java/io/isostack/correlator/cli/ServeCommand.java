@@ -132,6 +132,7 @@ final class ServeCommand implements Callable<Integer> {
     ClockConverter clocks = new ClockConverter();
     LiveServer server;
     OtlpFindingExporter exporter = null;
+    OtlpExportSettings export = null;
     try {
       analysis.applyClockOffsets(clocks);
       RuleTable table = analysis.ruleTable();
@@ -150,7 +151,7 @@ final class ServeCommand implements Callable<Integer> {
               defaultHost,
               analysis.libbpfOptions(LibbpfToolsReader.Options.defaults(Clock.systemUTC())),
               security.settings());
-      OtlpExportSettings export = otlp.settings();
+      export = otlp.settings();
       FindingPrinter printer =
           new FindingPrinter(
               format == Format.json
@@ -166,6 +167,7 @@ final class ServeCommand implements Callable<Integer> {
       server = new LiveServer(engine, clocks, settings, metrics);
       if (exporter != null) {
         server.closeAfterEngine(exporter);
+        exporter.outcome().bindTo(metrics.registry()); // correlator_export_failures_total...
       }
     } catch (IllegalArgumentException | IOException e) {
       if (exporter != null) {
@@ -174,6 +176,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
+    OtlpFindingExporter finalExporter = exporter;
+    OtlpExportSettings finalExport = export;
     try {
       server.start();
     } catch (IOException e) {
@@ -193,6 +197,14 @@ final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.close();
+                  if (finalExporter != null) {
+                    String failure =
+                        ExportSummary.describe(
+                            finalExporter.outcome(), finalExport, otlp.timeout());
+                    if (failure != null) {
+                      err.println("correlator: " + failure);
+                    }
+                  }
                   spec.commandLine().getOut().flush();
                   err.println("correlator: stopped");
                   err.flush();
