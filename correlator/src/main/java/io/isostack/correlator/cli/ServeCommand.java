@@ -166,7 +166,8 @@ final class ServeCommand implements Callable<Integer> {
       LiveAnalyzer engine = new LiveAnalyzer(table, options, ServeCommand::epochNanos, sink);
       server = new LiveServer(engine, clocks, settings, metrics);
       if (exporter != null) {
-        server.closeAfterEngine(exporter);
+        OtlpFindingExporter otlpSink = exporter;
+        server.closeAfterEngine(() -> otlpSink.close(otlp.timeout())); // bounded by --otlp-timeout
         exporter.outcome().bindTo(metrics.registry()); // correlator_export_failures_total...
       }
     } catch (IllegalArgumentException | IOException e) {
