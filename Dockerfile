@@ -18,7 +18,10 @@ COPY --from=build /src/correlator/target/correlator.jar /opt/isostack/correlator
 # 4317 OTLP/gRPC; 4318 OTLP/HTTP, POST /v1/kernel-events, GET /api/findings, /api/stats, /healthz
 EXPOSE 4317 4318
 ENTRYPOINT ["java", "-jar", "/opt/isostack/correlator.jar"]
-CMD ["serve", "--bind", "0.0.0.0", "--api"]
+# By default every request but /healthz needs the bearer token in /run/isostack/token (mount it);
+# plaintext is for a private container network published on 127.0.0.1 only. Elsewhere add
+# --tls-cert/--tls-key and drop --insecure-token (README, "Security and hostile input").
+CMD ["serve", "--bind", "0.0.0.0", "--api", "--token-file", "/run/isostack/token", "--insecure-token"]
 
 FROM eclipse-temurin:17-jre AS sample-app
 COPY --from=build /src/samples/target/sample-app.jar /opt/isostack/sample-app.jar

@@ -8,6 +8,7 @@
 #   CORRELATOR_URL   default http://correlator:4318/v1/kernel-events
 #   SHIP_FORMAT      events (default: canonical lines to CORRELATOR_URL) or otlp (OTLP/JSON logs,
 #                    CORRELATOR_URL then being a Collector's /v1/logs: the `scale` profile)
+#   CORRELATOR_TOKEN_FILE  the correlator's bearer token (read by ship-events.py), if it has one
 #   PRODUCERS        which producers, default "sched syscalls block tcp oom cgroup":
 #                    sched     sched.bt, stalls >= 1 ms (run-queue latency, off-CPU)
 #                    syscalls  syscalls.bt (EPERM/EACCES, e.g. the seccomp fault's mkdir)

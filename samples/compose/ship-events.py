@@ -22,7 +22,8 @@ same clock replaces the earlier one, so repeating it changes nothing).
 
 A refused batch (connection error, HTTP 5xx, 503 queue full) is retried with a growing pause,
 at most RETRIES times, then dropped and counted; a 400 (nothing valid in the batch) is logged and
-dropped. Counts go to standard error every REPORT_S seconds. Exits when standard input ends,
+dropped. With CORRELATOR_TOKEN_FILE set, each request carries that file's token
+(Authorization: Bearer). Counts go to standard error every REPORT_S seconds. Exits when standard input ends,
 after sending what it holds. Python 3 standard library only.
 """
 import os
@@ -115,13 +116,26 @@ def otlp_body(name, lines, counts):
     return json.dumps(request, separators=(",", ":")).encode("utf-8")
 
 
+def bearer_token():
+    """The correlator's token from CORRELATOR_TOKEN_FILE, read again for every batch (it may be
+    renewed), or None when the variable is unset."""
+    path = os.environ.get("CORRELATOR_TOKEN_FILE")
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as f:
+        return f.read().strip()
+
+
 def post(name, url, body, counts):
     """Sends one batch; True when the correlator took it (or rejected it for good)."""
     pause = 0.5
     content_type = "application/json" if FORMAT == "otlp" else "application/x-ndjson"
     for attempt in range(1, RETRIES + 1):
-        request = urllib.request.Request(
-            url, data=body, method="POST", headers={"Content-Type": content_type})
+        headers = {"Content-Type": content_type}
+        token = bearer_token()
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        request = urllib.request.Request(url, data=body, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 response.read()

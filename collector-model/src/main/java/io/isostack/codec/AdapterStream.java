@@ -90,7 +90,7 @@ public final class AdapterStream {
    * the latest event time, or only counts them when no event has been seen yet.
    */
   void lost(long n, String host, String eventSource, Consumer<KernelEvent> out) {
-    lost += n;
+    lost = ReadSummary.plusCapped(lost, n);
     if (latestEpochNanos != Long.MIN_VALUE) {
       emit(
           KernelEvent.builder(EventName.PRODUCER_LOST, host)

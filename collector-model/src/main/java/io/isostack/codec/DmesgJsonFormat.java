@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.isostack.model.KernelEvent;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -73,6 +74,8 @@ final class DmesgJsonFormat implements FormatReader<KernelEvent> {
       long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
       state.lines = Math.max(state.lines, line);
       state.reject(line, RejectReason.INVALID_JSON, e.getOriginalMessage(), rejects);
+    } catch (CharConversionException e) {
+      state.reject(state.lines + 1, RejectReason.INVALID_ENCODING, e.getMessage(), rejects);
     }
     return state.summary();
   }

@@ -50,7 +50,7 @@ import java.util.function.Consumer;
  */
 public final class InspektorGadgetReader extends JsonEventAdapter {
   /** The longest line accepted, in bytes. */
-  public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+  public static final int MAX_LINE_BYTES = SizeLimits.atMost(16 * 1024 * 1024);
 
   private static final int MAX_PLACED = 1 << 16;
 

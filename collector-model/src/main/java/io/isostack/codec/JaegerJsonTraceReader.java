@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.isostack.model.SpanView;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
@@ -71,6 +72,8 @@ public final class JaegerJsonTraceReader {
       long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
       counts.units = Math.max(counts.units, line);
       counts.reject(line, new BadRecord(RejectReason.INVALID_JSON, e.getOriginalMessage()));
+    } catch (CharConversionException e) {
+      counts.reject(counts.units + 1, new BadRecord(RejectReason.INVALID_ENCODING, e.getMessage()));
     }
     return counts.summary();
   }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  */
 abstract class JsonEventAdapter {
   /** The longest line read; a longer one is rejected and skipped. */
-  static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+  static final int MAX_LINE_BYTES = SizeLimits.atMost(16 * 1024 * 1024);
 
   private final JsonEventFraming.Mapper mapper = this::map;
 

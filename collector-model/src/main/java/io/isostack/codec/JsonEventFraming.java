@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.isostack.model.KernelEvent;
 import java.io.BufferedInputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
  */
 final class JsonEventFraming {
   static final ObjectMapper MAPPER = new ObjectMapper();
-  static final int MARK_LIMIT = 16 * 1024 * 1024;
+  static final int MARK_LIMIT = SizeLimits.atMost(16 * 1024 * 1024);
 
   /** Maps one JSON object to events; throws {@link BadRecord} to reject it. */
   interface Mapper {
@@ -78,7 +79,8 @@ final class JsonEventFraming {
   static boolean firstLineIsComplete(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     int b;
-    while ((b = in.read()) >= 0 && line.length() < MARK_LIMIT - 1) {
+    int read = 0; // blank lines count too: the caller's mark must stay valid
+    while (read++ < MARK_LIMIT - 1 && (b = in.read()) >= 0) {
       if (b == '\n') {
         String l = line.toString().strip();
         if (!l.isEmpty() && !ProducerNoise.isNoise(l)) {
@@ -165,6 +167,8 @@ final class JsonEventFraming {
       long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
       stream.lines = Math.max(stream.lines, line);
       stream.reject(line, RejectReason.INVALID_JSON, e.getOriginalMessage(), rejects);
+    } catch (CharConversionException e) {
+      stream.reject(stream.lines + 1, RejectReason.INVALID_ENCODING, e.getMessage(), rejects);
     }
   }
 

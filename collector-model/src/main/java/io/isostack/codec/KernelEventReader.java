@@ -39,15 +39,15 @@ import java.util.function.Consumer;
  *
  * <p>Bad records are reported to the {@link RejectListener} with a {@link RejectReason} code and
  * the 1-based line number, and reading goes on. Reading is streaming: one line at a time is in
- * memory, at most {@value #MAX_LINE_BYTES} bytes (longer lines are rejected as {@code
- * line-too-long}).
+ * memory, at most {@link #MAX_LINE_BYTES} bytes (16 MiB, less on a small heap: {@link SizeLimits})
+ * (longer lines are rejected as {@code line-too-long}).
  *
  * <p>Not thread-safe: use one reader per thread. The {@link ClockConverter} may be shared.
  */
 public final class KernelEventReader {
 
   /** The longest line accepted, in bytes. */
-  public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+  public static final int MAX_LINE_BYTES = SizeLimits.atMost(16 * 1024 * 1024);
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -345,7 +345,7 @@ public final class KernelEventReader {
       stream.events++;
     }
     if (event.name() == EventName.PRODUCER_LOST) {
-      stream.lost += lostCount(event);
+      stream.lost = ReadSummary.plusCapped(stream.lost, lostCount(event));
     }
     if (!stream.seenEvent || event.endEpochNanos() > stream.latestEpochNanos) {
       stream.latestEpochNanos = event.endEpochNanos();
@@ -368,9 +368,9 @@ public final class KernelEventReader {
   }
 
   private void lost(long n, StreamState stream, Consumer<KernelEvent> out) {
-    stream.lost += n;
+    stream.lost = ReadSummary.plusCapped(stream.lost, n);
     if (!stream.seenEvent) {
-      stream.pendingLost += n;
+      stream.pendingLost = ReadSummary.plusCapped(stream.pendingLost, n);
       return;
     }
     stream.events++;

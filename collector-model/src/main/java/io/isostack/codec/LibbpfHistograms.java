@@ -160,8 +160,17 @@ final class LibbpfHistograms {
   private void undatedInterval() {
     newInterval();
     if (stream.clock.hasStart() && fixedIntervalNs > 0) {
-      intervalEnd = stream.options.startEpochNanos() + intervalIndex * fixedIntervalNs;
+      long offset = multiplyCapped(intervalIndex, fixedIntervalNs);
+      long end = stream.options.startEpochNanos() + offset;
+      // An end past the 64-bit epoch range leaves the interval undated: its buckets are rejected.
+      intervalEnd = end < stream.options.startEpochNanos() ? TextNumbers.INVALID : end;
     }
+  }
+
+  private static long multiplyCapped(long a, long b) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
   }
 
   private void clearGroup() {
@@ -250,8 +259,21 @@ final class LibbpfHistograms {
       }
       return;
     }
-    long lowNs = lo * unitNs;
-    long highNs = (hi + 1) * unitNs;
+    long lowNs;
+    long highNs;
+    long startNs;
+    try {
+      lowNs = Math.multiplyExact(lo, unitNs);
+      highNs = Math.multiplyExact(Math.addExact(hi, 1), unitNs);
+      startNs = Math.subtractExact(intervalEnd, highNs);
+    } catch (ArithmeticException e) {
+      stream.counts.reject(
+          lineNo,
+          RejectReason.INVALID_VALUE,
+          "histogram bucket overflows 64-bit nanoseconds: " + AdapterStream.excerpt(t),
+          rejects);
+      return;
+    }
     Map<String, String> attrs = new HashMap<>();
     attrs.put("histogram", "true");
     attrs.put("bucket_low_ns", Long.toString(lowNs));
@@ -274,7 +296,7 @@ final class LibbpfHistograms {
             : EventName.SCHED_RUNQ_LATENCY;
     stream.counts.emit(
         KernelEvent.builder(name, host)
-            .interval(intervalEnd - highNs, intervalEnd)
+            .interval(startNs, intervalEnd)
             .task(pid, tid, comm)
             .cgroup(0, stream.options.cgroupPath())
             .dev(dev)

@@ -10,6 +10,7 @@ import io.isostack.model.SpanKind;
 import io.isostack.model.SpanView;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.ByteArrayInputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -43,7 +44,7 @@ import java.util.function.Consumer;
 public final class OtlpJsonTraceReader {
 
   /** The longest NDJSON line accepted, in bytes. */
-  public static final int MAX_LINE_BYTES = 256 * 1024 * 1024;
+  public static final int MAX_LINE_BYTES = SizeLimits.MAX_RECORD_BYTES;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -92,7 +93,15 @@ public final class OtlpJsonTraceReader {
       }
       headLen += n;
       if (headLen == head.length) {
-        head = Arrays.copyOf(head, head.length * 2);
+        if (headLen >= MAX_LINE_BYTES) {
+          // No line end within the limit: not JSON Lines; read as one streamed document, so that
+          // a single huge line never has to be held whole.
+          InputStream all = new ByteArrayInputStream(head, lineStart, headLen - lineStart);
+          counts.units = newlines;
+          readDocument(new SequenceInputStream(all, in), counts);
+          return counts.summary();
+        }
+        head = Arrays.copyOf(head, (int) Math.min((long) head.length * 2, MAX_LINE_BYTES));
       }
     }
     if (!nonBlank) {
@@ -212,6 +221,8 @@ public final class OtlpJsonTraceReader {
       long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
       counts.units = Math.max(counts.units, line);
       counts.reject(line, new BadRecord(RejectReason.INVALID_JSON, e.getOriginalMessage()));
+    } catch (CharConversionException e) {
+      counts.reject(counts.units + 1, new BadRecord(RejectReason.INVALID_ENCODING, e.getMessage()));
     }
   }
 

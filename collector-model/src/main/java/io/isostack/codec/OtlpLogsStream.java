@@ -77,7 +77,12 @@ final class OtlpLogsStream extends LineRecordStream {
       super.read(in);
       return;
     }
-    byte[] all = in.readAllBytes();
+    byte[] all = SizeLimits.readWhole(in);
+    if (all == null) {
+      lines++;
+      reject(1, RejectReason.TOO_LARGE, SizeLimits.tooLarge("a JSON document"));
+      return;
+    }
     lines += countLines(all);
     document(all, 0, all.length, 1);
   }
@@ -102,7 +107,12 @@ final class OtlpLogsStream extends LineRecordStream {
     }
     if (first != 0) {
       lines++;
-      message(in.readAllBytes(), 1);
+      byte[] all = SizeLimits.readWhole(in);
+      if (all == null) {
+        reject(1, RejectReason.TOO_LARGE, SizeLimits.tooLarge("a protobuf message"));
+      } else {
+        message(all, 1);
+      }
       return;
     }
     byte[] len = new byte[4];
@@ -117,8 +127,19 @@ final class OtlpLogsStream extends LineRecordStream {
               | ((len[1] & 0xff) << 16)
               | ((len[2] & 0xff) << 8)
               | (len[3] & 0xff);
-      if (n < 4 || size > OtlpProtoTraceReader.MAX_MESSAGE_BYTES) {
-        reject(messageNo, RejectReason.TRUNCATED, "length prefix cut or too large: " + size);
+      if (n < 4) {
+        reject(messageNo, RejectReason.TRUNCATED, "length prefix cut after " + n + " bytes");
+        return;
+      }
+      if (size > OtlpProtoTraceReader.MAX_MESSAGE_BYTES) {
+        reject(
+            messageNo,
+            RejectReason.TOO_LARGE,
+            "length prefix "
+                + size
+                + " exceeds the "
+                + OtlpProtoTraceReader.MAX_MESSAGE_BYTES
+                + "-byte frame limit (SizeLimits); the rest is not read");
         return;
       }
       byte[] body = in.readNBytes((int) size);
@@ -156,7 +177,7 @@ final class OtlpLogsStream extends LineRecordStream {
                         "log record " + r.line() + ": " + r.message())));
     records += s.records();
     rejected += s.rejected();
-    lost += s.lost();
+    lost = ReadSummary.plusCapped(lost, s.lost());
     s.skipped().forEach(skipped::add);
   }
 

@@ -37,7 +37,7 @@ import java.util.function.Consumer;
 public final class OtlpProtoTraceReader {
 
   /** The largest framed message accepted, in bytes. */
-  public static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+  public static final int MAX_MESSAGE_BYTES = SizeLimits.MAX_RECORD_BYTES;
 
   /** Field 1 ({@code resource_spans}), wire type 2 (length-delimited). */
   private static final int RESOURCE_SPANS_TAG = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
@@ -98,6 +98,8 @@ public final class OtlpProtoTraceReader {
 
   private void readBare(InputStream in, SpanCounts c) throws IOException {
     CodedInputStream cis = CodedInputStream.newInstance(in);
+    cis.setSizeLimit(
+        MAX_MESSAGE_BYTES); // per resourceSpans element: the counter is reset after each
     c.units = 1;
     int element = 0;
     try {
@@ -148,8 +150,12 @@ public final class OtlpProtoTraceReader {
         c.reject(
             messageNo,
             new BadRecord(
-                RejectReason.INVALID_PROTOBUF,
-                "length prefix " + size + " exceeds " + MAX_MESSAGE_BYTES + " bytes; not framed"));
+                RejectReason.TOO_LARGE,
+                "length prefix "
+                    + size
+                    + " exceeds the "
+                    + MAX_MESSAGE_BYTES
+                    + "-byte frame limit (SizeLimits); the rest is not read"));
         return;
       }
       byte[] body = in.readNBytes((int) size);
@@ -177,6 +183,11 @@ public final class OtlpProtoTraceReader {
   private static BadRecord failure(InvalidProtocolBufferException e, String where) {
     String m = String.valueOf(e.getMessage());
     boolean truncated = m.contains("ended unexpectedly") || m.contains("truncated");
+    if (m.contains("too large")) {
+      return new BadRecord(
+          RejectReason.TOO_LARGE,
+          where + " exceeds the " + MAX_MESSAGE_BYTES + "-byte limit (SizeLimits): " + m);
+    }
     return new BadRecord(
         truncated ? RejectReason.TRUNCATED : RejectReason.INVALID_PROTOBUF, where + ": " + m);
   }

@@ -48,6 +48,20 @@ public record ReadSummary(
     Map<String, Long> s = new TreeMap<>(skipped);
     o.skipped.forEach((r, n) -> s.merge(r, n, Long::sum));
     return new ReadSummary(
-        lines + o.lines, records + o.records, rejected + o.rejected, lost + o.lost, s);
+        plusCapped(lines, o.lines),
+        plusCapped(records, o.records),
+        plusCapped(rejected, o.rejected),
+        plusCapped(lost, o.lost),
+        s);
+  }
+
+  /**
+   * The sum of two non-negative counts, capped at {@link Long#MAX_VALUE}: a producer may claim any
+   * number of lost events (a fuzzer found {@code lost_events} of 2^63−1), and a count that
+   * overflowed to a negative value would make the summary invalid and lose the whole read.
+   */
+  static long plusCapped(long a, long b) {
+    long r = a + b;
+    return r < 0 ? Long.MAX_VALUE : r;
   }
 }

@@ -45,5 +45,23 @@ public final class RejectReason {
   /** A text-tool line that is no record of a known layout (no header seen, or too few columns). */
   public static final String UNKNOWN_LAYOUT = "unknown-layout";
 
+  /**
+   * Text that is not in the encoding the format requires (UTF-8 JSON read as UTF-16 or UTF-32 and
+   * holding an invalid code point, for instance); the rest of that document is not read.
+   */
+  public static final String INVALID_ENCODING = "invalid-encoding";
+
+  /**
+   * A record, frame or document larger than the reader's limit for it (the message names the size
+   * and the limit); skipped, so that one oversized input cannot exhaust the heap.
+   */
+  public static final String TOO_LARGE = "too-large";
+
+  /**
+   * A record on which a reader failed in a way it did not foresee (a bug, reported with the
+   * exception's class and message, never a stack trace); the rest of the input is still read.
+   */
+  public static final String READER_ERROR = "reader-error";
+
   private RejectReason() {}
 }

@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  */
 public final class TetragonReader extends JsonEventAdapter {
   /** The longest line accepted, in bytes. */
-  public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+  public static final int MAX_LINE_BYTES = SizeLimits.atMost(16 * 1024 * 1024);
 
   private static final String[] SYSCALL_PREFIXES = {
     "__x64_sys_", "__arm64_sys_", "__ia32_sys_", "__se_sys_", "sys_"

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.isostack.model.SpanView;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -64,6 +65,8 @@ public final class ZipkinJsonTraceReader {
       long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
       counts.units = Math.max(counts.units, line);
       counts.reject(line, new BadRecord(RejectReason.INVALID_JSON, e.getOriginalMessage()));
+    } catch (CharConversionException e) {
+      counts.reject(counts.units + 1, new BadRecord(RejectReason.INVALID_ENCODING, e.getMessage()));
     }
     return counts.summary();
   }

@@ -14,6 +14,7 @@ import io.isostack.correlator.report.AnalysisReport;
 import io.isostack.correlator.report.CompletenessText;
 import io.isostack.correlator.report.HtmlReportRenderer;
 import io.isostack.correlator.report.JsonReportRenderer;
+import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.report.TextReportRenderer;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.model.SpanView;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -44,10 +44,12 @@ import picocli.CommandLine.Option;
       "isolation layer each lost its time, with the evidence.",
       "",
       "Exit status: 0 the analysis ran (also with rejected records, which are reported);",
-      "1 no input could be read or no valid span was found; 2 usage error."
+      "1 no input could be read or no valid span was found; 2 usage error; 3 the analysis ran",
+      "but the OTLP export (--otlp-endpoint) failed or did not finish within --otlp-timeout."
     })
 final class AnalyzeCommand implements Callable<Integer> {
-  private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(10);
+  /** The exit status when the analysis ran but findings were not delivered to --otlp-endpoint. */
+  static final int EXPORT_FAILED = 3;
 
   enum Format {
     text,
@@ -145,18 +147,30 @@ final class AnalyzeCommand implements Callable<Integer> {
     OtlpFindingExporter exporter;
     try {
       exporter = export == null ? null : OtlpFindingExporter.start(export);
+      if (exporter != null) {
+        exporter.outcome().summariseAtEnd(); // one line at the end, not one per failure
+      }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
+    int status;
     try {
-      return analyze(traceSpecs, eventSpecs, table, options, clocks, err, exporter);
+      status = analyze(traceSpecs, eventSpecs, table, options, clocks, err, exporter);
     } finally {
-      if (exporter != null && !exporter.close(EXPORT_TIMEOUT)) {
-        err.println("correlator: the OTLP export of findings did not complete");
-        err.flush();
+      if (exporter != null) {
+        exporter.close(otlp.timeout());
       }
     }
+    if (exporter != null) {
+      String failure = ExportSummary.describe(exporter.outcome(), export, otlp.timeout());
+      if (failure != null) {
+        err.println("correlator: " + failure);
+        err.flush();
+        return status == 0 ? EXPORT_FAILED : status;
+      }
+    }
+    return status;
   }
 
   private int analyze(
@@ -238,7 +252,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       } else if (format == Format.html) {
         new HtmlReportRenderer().render(report, out);
       } else {
-        new TextReportRenderer().render(report, new PrintWriter(out));
+        new TextReportRenderer()
+            .render(report, new PrintWriter(output == null ? new TerminalSafeWriter(out) : out));
       }
       out.flush();
     } finally {

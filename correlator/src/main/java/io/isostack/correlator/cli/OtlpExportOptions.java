@@ -1,6 +1,8 @@
 package io.isostack.correlator.cli;
 
 import io.isostack.correlator.export.OtlpExportSettings;
+import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,6 +40,21 @@ final class OtlpExportOptions {
               + " and its evidence as span events; implies export.")
   boolean enrichSpans;
 
+  @Option(
+      names = "--otlp-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "How long one OTLP export may take, and how long analyze waits for the last ones before"
+              + " it reports what was not delivered (default: ${DEFAULT-VALUE}).")
+  long timeoutNanos;
+
+  /** The {@code --otlp-timeout}. */
+  Duration timeout() {
+    return Duration.ofNanos(timeoutNanos);
+  }
+
   /**
    * The export settings, or null when export is off.
    *
@@ -49,6 +66,7 @@ final class OtlpExportOptions {
       return null;
     }
     String url = endpoint == null || endpoint.isBlank() ? null : endpoint.trim();
-    return OtlpExportSettings.of(url, protocol, enrichSpans);
+    return OtlpExportSettings.of(url, protocol, enrichSpans)
+        .withProperties(Map.of("otel.exporter.otlp.timeout", Long.toString(timeout().toMillis())));
   }
 }

@@ -9,6 +9,7 @@ import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.export.OtlpExportSettings;
 import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
 import io.isostack.correlator.server.LiveServer;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Option;
       "trace completing. Runs until SIGTERM or SIGINT, then evaluates what it holds and exits.",
       "",
       "Exit status: 0 stopped by a signal; 1 a port could not be bound or a producer not started;",
-      "2 usage error."
+      "2 usage error (also: a TLS or token file that cannot be read, a token over plaintext on a",
+      "non-loopback address)."
     })
 final class ServeCommand implements Callable<Integer> {
   enum Format {
@@ -116,6 +118,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Mixin LiveOptions liveOptions = new LiveOptions();
 
+  @CommandLine.Mixin SecurityOptions security = new SecurityOptions();
+
   @CommandLine.Mixin OtlpExportOptions otlp = new OtlpExportOptions();
 
   @Override
@@ -128,6 +132,7 @@ final class ServeCommand implements Callable<Integer> {
     ClockConverter clocks = new ClockConverter();
     LiveServer server;
     OtlpFindingExporter exporter = null;
+    OtlpExportSettings export = null;
     try {
       analysis.applyClockOffsets(clocks);
       RuleTable table = analysis.ruleTable();
@@ -144,10 +149,15 @@ final class ServeCommand implements Callable<Integer> {
               events,
               producers,
               defaultHost,
-              analysis.libbpfOptions(LibbpfToolsReader.Options.defaults(Clock.systemUTC())));
-      OtlpExportSettings export = otlp.settings();
+              analysis.libbpfOptions(LibbpfToolsReader.Options.defaults(Clock.systemUTC())),
+              security.settings());
+      export = otlp.settings();
       FindingPrinter printer =
-          new FindingPrinter(spec.commandLine().getOut(), format == Format.json);
+          new FindingPrinter(
+              format == Format.json
+                  ? spec.commandLine().getOut()
+                  : new PrintWriter(new TerminalSafeWriter(spec.commandLine().getOut())),
+              format == Format.json);
       ServeMetrics metrics = new ServeMetrics(); // GET /metrics; the JVM's exit releases it
       exporter = export == null ? null : OtlpFindingExporter.start(export);
       // The exporter only queues and never throws, so the printer always runs after it.
@@ -156,7 +166,9 @@ final class ServeCommand implements Callable<Integer> {
       LiveAnalyzer engine = new LiveAnalyzer(table, options, ServeCommand::epochNanos, sink);
       server = new LiveServer(engine, clocks, settings, metrics);
       if (exporter != null) {
-        server.closeAfterEngine(exporter);
+        OtlpFindingExporter otlpSink = exporter;
+        server.closeAfterEngine(() -> otlpSink.close(otlp.timeout())); // bounded by --otlp-timeout
+        exporter.outcome().bindTo(metrics.registry()); // correlator_export_failures_total...
       }
     } catch (IllegalArgumentException | IOException e) {
       if (exporter != null) {
@@ -165,6 +177,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), SettingFlags.describe(e.getMessage()), e);
     }
+    OtlpFindingExporter finalExporter = exporter;
+    OtlpExportSettings finalExport = export;
     try {
       server.start();
     } catch (IOException e) {
@@ -184,6 +198,14 @@ final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.close();
+                  if (finalExporter != null) {
+                    String failure =
+                        ExportSummary.describe(
+                            finalExporter.outcome(), finalExport, otlp.timeout());
+                    if (failure != null) {
+                      err.println("correlator: " + failure);
+                    }
+                  }
                   spec.commandLine().getOut().flush();
                   err.println("correlator: stopped");
                   err.flush();

@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
@@ -55,6 +56,14 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
   public static final String DEFAULT_SERVICE_NAME = "isostack-correlator";
 
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(OtlpFindingExporter.class);
+
+  /**
+   * The SDK's exporters log every failed attempt (with a stack trace); {@link ExportOutcome} counts
+   * them and logs once per burst instead. Held strongly: JUL keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger SDK_EXPORTER_LOG =
+      java.util.logging.Logger.getLogger("io.opentelemetry.exporter");
+
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   private static final List<Double> SECONDS_BUCKETS =
       List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0);
@@ -68,10 +77,15 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
   private final LongCounter findings;
   private final DoubleHistogram explained;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ExportOutcome outcome;
 
   private OtlpFindingExporter(
-      OpenTelemetrySdk sdk, List<SpanProcessor> spanProcessors, OtlpExportSettings settings) {
+      OpenTelemetrySdk sdk,
+      List<SpanProcessor> spanProcessors,
+      OtlpExportSettings settings,
+      ExportOutcome outcome) {
     this.sdk = sdk;
+    this.outcome = outcome;
     this.spanProcessors = spanProcessors;
     this.enrichSpans = settings.enrichSpans();
     this.maxSpanEvents = settings.maxSpanEvents();
@@ -117,12 +131,20 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
    */
   public static OtlpFindingExporter start(OtlpExportSettings settings) {
     Objects.requireNonNull(settings, "settings");
+    SDK_EXPORTER_LOG.setLevel(java.util.logging.Level.OFF);
     List<SpanProcessor> processors = new CopyOnWriteArrayList<>();
+    ExportOutcome outcome = new ExportOutcome();
     try {
       OpenTelemetrySdk sdk =
           AutoConfiguredOpenTelemetrySdk.builder()
               .addPropertiesCustomizer(settings::overrides)
               .addResourceCustomizer((r, c) -> withDefaultServiceName(r))
+              .addLogRecordExporterCustomizer(
+                  (e, c) -> CountingExporters.logs(e, outcome, endpoint(settings, c, "logs")))
+              .addMetricExporterCustomizer(
+                  (e, c) -> CountingExporters.metrics(e, outcome, endpoint(settings, c, "metrics")))
+              .addSpanExporterCustomizer(
+                  (e, c) -> CountingExporters.spans(e, outcome, endpoint(settings, c, "traces")))
               .addSpanProcessorCustomizer(
                   (p, c) -> {
                     processors.add(p);
@@ -132,10 +154,24 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
               .disableShutdownHook()
               .build()
               .getOpenTelemetrySdk();
-      return new OtlpFindingExporter(sdk, processors, settings);
+      return new OtlpFindingExporter(sdk, processors, settings, outcome);
     } catch (ConfigurationException e) {
       throw new IllegalArgumentException("OTLP export: " + e.getMessage(), e);
     }
+  }
+
+  /** Where a signal goes, for messages: the per-signal or general endpoint, else the default. */
+  private static String endpoint(OtlpExportSettings settings, ConfigProperties c, String signal) {
+    String e = c.getString("otel.exporter.otlp." + signal + ".endpoint");
+    if (e == null) {
+      e = c.getString("otel.exporter.otlp.endpoint");
+    }
+    return e != null ? e : settings.endpoint() != null ? settings.endpoint() : "the SDK default";
+  }
+
+  /** What became of the export so far: delivered and undelivered findings, failures. */
+  public ExportOutcome outcome() {
+    return outcome;
   }
 
   private static Resource withDefaultServiceName(Resource r) {
@@ -155,6 +191,7 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
     if (closed.get()) {
       return;
     }
+    outcome.queued();
     SpanView s = f.span();
     String verdict = FindingText.verdict(f);
     boolean kernel = FindingAttributes.isKernel(f);
@@ -222,7 +259,8 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
 
   /**
    * Flushes and shuts the SDK down (the metric reader sends a last collection), waiting at most
-   * {@code timeout}; later findings are ignored.
+   * {@code timeout} in all (what is not sent by then is not delivered: see {@link #outcome()});
+   * later findings are ignored.
    *
    * @return whether everything was sent and shut down within the timeout
    */
@@ -230,8 +268,10 @@ public final class OtlpFindingExporter implements Consumer<LiveFinding>, AutoClo
     if (!closed.compareAndSet(false, true)) {
       return true;
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
     boolean flushed = flush(timeout);
-    boolean down = sdk.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
+    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    boolean down = sdk.shutdown().join(left, TimeUnit.MILLISECONDS).isSuccess();
     return flushed && down;
   }
 

@@ -126,10 +126,10 @@ public final class FindingText {
     List<SpanView> path = f.path();
     SpanView root = path.get(0);
     SpanView hop = f.span();
-    String last = hop.service() + " " + hop.name();
+    String last = PrintableText.escape(hop.service() + " " + hop.name());
     if (path.size() == 1) {
       return last;
     }
-    return root.service() + " " + root.name() + " → " + last;
+    return PrintableText.escape(root.service() + " " + root.name()) + " → " + last;
   }
 }

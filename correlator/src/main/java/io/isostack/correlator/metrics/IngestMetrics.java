@@ -61,7 +61,10 @@ public final class IngestMetrics implements MeterBinder {
           RejectReason.INVALID_PROTOBUF,
           RejectReason.LINE_TOO_LONG,
           RejectReason.MISSING_TIME_ANCHOR,
-          RejectReason.UNKNOWN_LAYOUT);
+          RejectReason.UNKNOWN_LAYOUT,
+          RejectReason.INVALID_ENCODING,
+          RejectReason.TOO_LARGE,
+          RejectReason.READER_ERROR);
   static final String OTHER_REASON = "other";
 
   /** The most skip reasons given a counter of their own; later ones are summed in {@code other}. */

@@ -4,6 +4,8 @@ import io.isostack.codec.KernelEventReader;
 import io.isostack.codec.ReadSummary;
 import io.isostack.codec.RecordStream;
 import io.isostack.codec.RejectListener;
+import io.isostack.codec.RejectReason;
+import io.isostack.codec.Rejection;
 import io.isostack.model.KernelEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +28,8 @@ import java.util.TreeMap;
  */
 final class EventStreamDecoder {
   private final RecordStream stream;
+  private final String source;
+  private final RejectListener rejects;
   private final RejectTally tally;
   private final EventBatchSink sink;
   private final int maxBatch;
@@ -54,6 +58,8 @@ final class EventStreamDecoder {
       EventBatchSink sink,
       int maxBatch) {
     this.stream = input.open(source, batch::add, rejects);
+    this.source = source;
+    this.rejects = rejects;
     if (!stream.lineFramed()) {
       throw new IllegalArgumentException(
           source + ": format " + input.format().name() + " cannot be read line by line");
@@ -151,7 +157,13 @@ final class EventStreamDecoder {
       len--;
     }
     lineLen = 0;
-    stream.line(line, 0, len);
+    try {
+      stream.line(line, 0, len);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A reader bug on one line must not stop the input: that line is a counted rejection.
+      rejects.rejected(
+          new Rejection(source, lineNo, RejectReason.READER_ERROR, ReaderErrors.describe(e)));
+    }
     if (batch.size() >= maxBatch) {
       flush();
     }

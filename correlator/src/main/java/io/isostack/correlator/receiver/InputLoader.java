@@ -10,6 +10,7 @@ import io.isostack.codec.ReadContext;
 import io.isostack.codec.ReadSummary;
 import io.isostack.codec.RecordStream;
 import io.isostack.codec.RejectListener;
+import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
@@ -201,6 +202,17 @@ public final class InputLoader {
         return;
       }
       body.read(data, format, source);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A reader failure nobody foresaw must not lose the run: the records read so far are kept,
+      // the failure is a counted rejection naming the input, and the next input is read.
+      Rejection r =
+          new Rejection(
+              source,
+              0,
+              RejectReason.READER_ERROR,
+              ReaderErrors.describe(e) + "; the rest of this input is not read");
+      summary.rejected(r);
+      errors.accept(describe(r));
     } catch (NoSuchFileException e) {
       fail(source, "no such file");
     } catch (IOException e) {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Turns received OTLP requests and kernel-event bodies into spans and events and offers them to the
@@ -81,6 +82,11 @@ public final class LiveIngest {
   /** Spans of an OTLP protobuf request received over {@code transport}. */
   public IngestResult traces(
       ExportTraceServiceRequest request, OtlpTransport transport, String source) {
+    return guarded(source, () -> tracesUnguarded(request, transport, source));
+  }
+
+  private IngestResult tracesUnguarded(
+      ExportTraceServiceRequest request, OtlpTransport transport, String source) {
     Channel channel = channel(transport, true);
     received.add(channel, 0, request.getSerializedSize(), 0);
     Collector c = new Collector();
@@ -91,6 +97,10 @@ public final class LiveIngest {
 
   /** Spans of an OTLP/JSON request body (read by the streaming JSON reader). */
   public IngestResult tracesJson(byte[] body, int len, String source) {
+    return guarded(source, () -> tracesJsonUnguarded(body, len, source));
+  }
+
+  private IngestResult tracesJsonUnguarded(byte[] body, int len, String source) {
     Channel channel = channel(OtlpTransport.HTTP, true);
     received.add(channel, 0, len, 0);
     Collector c = new Collector();
@@ -112,6 +122,11 @@ public final class LiveIngest {
   /** Kernel events of an OTLP logs request received over {@code transport}. */
   public IngestResult logs(
       ExportLogsServiceRequest request, OtlpTransport transport, String source) {
+    return guarded(source, () -> logsUnguarded(request, transport, source));
+  }
+
+  private IngestResult logsUnguarded(
+      ExportLogsServiceRequest request, OtlpTransport transport, String source) {
     return logs(request, transport, source, request.getSerializedSize());
   }
 
@@ -128,6 +143,10 @@ public final class LiveIngest {
 
   /** Kernel events of an OTLP/JSON logs request body. */
   public IngestResult logsJson(byte[] body, int len, String source) {
+    return guarded(source, () -> logsJsonUnguarded(body, len, source));
+  }
+
+  private IngestResult logsJsonUnguarded(byte[] body, int len, String source) {
     ExportLogsServiceRequest request;
     try {
       request = OtlpLogEventsJson.parse(body, 0, len);
@@ -148,6 +167,10 @@ public final class LiveIngest {
    *     rejected
    */
   public IngestResult kernelEvents(byte[] body, int len, String format, String source) {
+    return guarded(source, () -> kernelEventsUnguarded(body, len, format, source));
+  }
+
+  private IngestResult kernelEventsUnguarded(byte[] body, int len, String format, String source) {
     received.add(Channel.KERNEL_EVENTS, 0, len, 0);
     EventInput input;
     try {
@@ -169,6 +192,19 @@ public final class LiveIngest {
     return offerEvents(events, c, "lines", Channel.KERNEL_EVENTS).withSkipped(skipped);
   }
 
+  /**
+   * Runs one request's decoding; a reader failure it did not foresee (a bug, a pathological input)
+   * becomes one counted {@code reader-error} rejection answered as invalid, never an exception that
+   * reaches the transport (a 500 with the exception's text, a gRPC {@code UNKNOWN}).
+   */
+  private IngestResult guarded(String source, Supplier<IngestResult> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException | StackOverflowError e) {
+      return undecodable(source, RejectReason.READER_ERROR, ReaderErrors.describe(e));
+    }
+  }
+
   private IngestResult offerSpans(List<SpanView> spans, Collector c, String what, Channel channel) {
     if (!spans.isEmpty() && !spanConsumer.offerSpans(spans)) {
       return IngestResult.refused(spans.size());
@@ -186,7 +222,7 @@ public final class LiveIngest {
     long lost = 0;
     for (KernelEvent e : events) {
       if (e.name() == EventName.PRODUCER_LOST && e.value() > 0) {
-        lost += (long) e.value();
+        lost = Math.max(lost, lost + (long) Math.min(e.value(), Long.MAX_VALUE)); // saturating
       }
     }
     received.add(channel, events.size(), 0, lost);

@@ -1,16 +1,30 @@
 package io.isostack.correlator.receiver;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.RetryInfo;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.isostack.codec.RejectReason;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +36,17 @@ import org.slf4j.LoggerFactory;
  * LogsService/Export} takes log records carrying canonical kernel-event fields.
  *
  * <p>Answers OK, with a partial success ({@code rejected_spans} / {@code rejected_log_records} and
- * an {@code error_message}) when some records were invalid, {@code UNAVAILABLE} (retryable) when
- * the engine's queue is full. gzip-compressed requests are accepted (gRPC's built-in decompressor).
- * Thread-safe.
+ * an {@code error_message}) when some records were invalid, {@code INVALID_ARGUMENT} when the
+ * payload is not a protobuf request (counted as one {@code invalid-protobuf} rejection, logged once
+ * per burst), {@code UNAVAILABLE} with a {@code RetryInfo} (retryable) when the engine's queue is
+ * full. gzip-compressed requests are accepted (gRPC's built-in decompressor). Thread-safe.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
+  private static final String SOURCE = "otlp-grpc";
+
+  /** The delay a refused client is told to wait before it retries, in seconds. */
+  static final int RETRY_DELAY_SECONDS = 1;
 
   private final Server server;
 
@@ -40,13 +59,49 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * @param ingest where requests go
    */
   public OtlpGrpcReceiver(String bind, int port, int maxMessageBytes, LiveIngest ingest) {
+    this(bind, port, maxMessageBytes, ingest, null, null);
+  }
+
+  /**
+   * Creates the receiver with TLS and a bearer token; {@link #start()} binds it.
+   *
+   * @param bind the address to listen on
+   * @param port the port; 0 picks a free one
+   * @param maxMessageBytes the largest request accepted (after decompression)
+   * @param ingest where requests go
+   * @param tls the server's key material (and client CA for mutual TLS: clients without a
+   *     certificate it trusts fail the handshake), or null for plaintext
+   * @param token the bearer token calls must carry ({@code UNAUTHENTICATED} otherwise), or null
+   */
+  public OtlpGrpcReceiver(
+      String bind,
+      int port,
+      int maxMessageBytes,
+      LiveIngest ingest,
+      TlsFiles tls,
+      BearerToken token) {
     Objects.requireNonNull(ingest, "ingest");
-    this.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
-            .maxInboundMessageSize(maxMessageBytes)
-            .addService(new Traces(ingest))
-            .addService(new Logs(ingest))
-            .build();
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    NettyServerBuilder b;
+    if (tls == null) {
+      b = NettyServerBuilder.forAddress(address);
+    } else {
+      TlsServerCredentials.Builder creds =
+          TlsServerCredentials.newBuilder().keyManager(tls.keyManager());
+      if (tls.trustManager() != null) {
+        creds.trustManager(tls.trustManager()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      }
+      b = NettyServerBuilder.forAddress(address, creds.build());
+    }
+    b.maxInboundMessageSize(maxMessageBytes);
+    if (token == null) {
+      b.addService(traces(ingest)).addService(logs(ingest));
+    } else {
+      BearerTokenInterceptor auth = new BearerTokenInterceptor(token);
+      b.addService(ServerInterceptors.intercept(traces(ingest), auth))
+          .addService(ServerInterceptors.intercept(logs(ingest), auth));
+    }
+    this.server = b.build();
   }
 
   /**
@@ -77,50 +132,120 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     }
   }
 
-  private static final class Traces extends TraceServiceGrpc.TraceServiceImplBase {
-    private final LiveIngest ingest;
+  /**
+   * {@code TraceService/Export} with the request decoded here rather than by gRPC's marshaller: an
+   * undecodable payload is then a counted rejection answered {@code INVALID_ARGUMENT} (what the
+   * Collector's receiver answers), not an exception gRPC answers {@code UNKNOWN} after logging its
+   * stack trace.
+   */
+  private static ServerServiceDefinition traces(LiveIngest ingest) {
+    MethodDescriptor<byte[], ExportTraceServiceResponse> method =
+        TraceServiceGrpc.getExportMethod().toBuilder(
+                RawBytes.MARSHALLER,
+                ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
+        .addMethod(
+            method,
+            ServerCalls.asyncUnaryCall(
+                (byte[] body, StreamObserver<ExportTraceServiceResponse> response) -> {
+                  IngestResult r = decodeTraces(ingest, body);
+                  if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
+                    response.onError(failure(r));
+                    return;
+                  }
+                  response.onNext(PartialSuccess.traces(r));
+                  response.onCompleted();
+                }))
+        .build();
+  }
 
-    Traces(LiveIngest ingest) {
-      this.ingest = ingest;
-    }
+  /** {@code LogsService/Export}, decoded here as {@link #traces} is. */
+  private static ServerServiceDefinition logs(LiveIngest ingest) {
+    MethodDescriptor<byte[], ExportLogsServiceResponse> method =
+        LogsServiceGrpc.getExportMethod().toBuilder(
+                RawBytes.MARSHALLER,
+                ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
+        .addMethod(
+            method,
+            ServerCalls.asyncUnaryCall(
+                (byte[] body, StreamObserver<ExportLogsServiceResponse> response) -> {
+                  IngestResult r = decodeLogs(ingest, body);
+                  if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
+                    response.onError(failure(r));
+                    return;
+                  }
+                  response.onNext(PartialSuccess.logs(r));
+                  response.onCompleted();
+                }))
+        .build();
+  }
 
-    @Override
-    public void export(
-        ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
-      IngestResult r = ingest.traces(request, OtlpTransport.GRPC, "otlp-grpc");
-      if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
-        response.onError(failure(r));
-        return;
-      }
-      response.onNext(PartialSuccess.traces(r));
-      response.onCompleted();
+  /** Decodes a {@code TraceService/Export} payload into {@code ingest}; never throws. */
+  static IngestResult decodeTraces(LiveIngest ingest, byte[] body) {
+    try {
+      return ingest.traces(ExportTraceServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
+    } catch (InvalidProtocolBufferException e) {
+      return undecodable(ingest, e);
     }
   }
 
-  private static final class Logs extends LogsServiceGrpc.LogsServiceImplBase {
-    private final LiveIngest ingest;
-
-    Logs(LiveIngest ingest) {
-      this.ingest = ingest;
-    }
-
-    @Override
-    public void export(
-        ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> response) {
-      IngestResult r = ingest.logs(request, OtlpTransport.GRPC, "otlp-grpc");
-      if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
-        response.onError(failure(r));
-        return;
-      }
-      response.onNext(PartialSuccess.logs(r));
-      response.onCompleted();
+  /** Decodes a {@code LogsService/Export} payload into {@code ingest}; never throws. */
+  static IngestResult decodeLogs(LiveIngest ingest, byte[] body) {
+    try {
+      return ingest.logs(ExportLogsServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
+    } catch (InvalidProtocolBufferException e) {
+      return undecodable(ingest, e);
     }
   }
 
-  private static RuntimeException failure(IngestResult r) {
-    Status s =
-        r.outcome() == IngestResult.Outcome.REFUSED ? Status.UNAVAILABLE : Status.INVALID_ARGUMENT;
-    LOG.debug("OTLP/gRPC request answered {}: {}", s.getCode(), r.message());
-    return s.withDescription(r.message()).asRuntimeException();
+  private static IngestResult undecodable(LiveIngest ingest, InvalidProtocolBufferException e) {
+    return ingest.undecodable(
+        SOURCE,
+        RejectReason.INVALID_PROTOBUF,
+        "the payload is not a valid protobuf message: " + e.getMessage());
+  }
+
+  /** The request payload as it came off the wire; its size is bounded by the transport. */
+  private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    static final RawBytes MARSHALLER = new RawBytes();
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("reading the request failed").asRuntimeException();
+      }
+    }
+  }
+
+  /**
+   * The error status of a refused or invalid request: {@code UNAVAILABLE} with a {@code
+   * google.rpc.RetryInfo} of {@value #RETRY_DELAY_SECONDS} s when the engine's queue is full (the
+   * OTLP exporter waits that long before it retries), {@code INVALID_ARGUMENT} (not retryable)
+   * otherwise.
+   */
+  static RuntimeException failure(IngestResult r) {
+    boolean refused = r.outcome() == IngestResult.Outcome.REFUSED;
+    Status.Code code = refused ? Status.Code.UNAVAILABLE : Status.Code.INVALID_ARGUMENT;
+    LOG.debug("OTLP/gRPC request answered {}: {}", code, r.message());
+    com.google.rpc.Status.Builder s =
+        com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(r.message());
+    if (refused) {
+      s.addDetails(
+          Any.pack(
+              RetryInfo.newBuilder()
+                  .setRetryDelay(Duration.newBuilder().setSeconds(RETRY_DELAY_SECONDS))
+                  .build()));
+    }
+    return StatusProto.toStatusRuntimeException(s.build());
   }
 }

@@ -22,7 +22,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The OTLP/HTTP receiver (docs/formats/05-otlp.md) and the kernel-event endpoint: {@code POST
  * /v1/traces}, {@code POST /v1/logs} ({@code application/x-protobuf} or {@code application/json},
- * optionally gzip) and {@code POST /v1/kernel-events} (canonical JSON lines).
+ * optionally gzip) and {@code POST /v1/kernel-events} (canonical JSON lines, or the format named by
+ * {@code ?format=}; {@code application/json}, {@code application/x-ndjson} or {@code
+ * application/x-protobuf}).
  *
  * <p>Status codes: 200 with an {@code Export…ServiceResponse} in the request's content type
  * (partial success when some records were rejected); 400 with a {@code google.rpc.Status} for an
@@ -34,6 +36,7 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   static final String TRACES = "/v1/traces";
   static final String LOGS = "/v1/logs";
   static final String KERNEL_EVENTS = "/v1/kernel-events";
+  private static final String NDJSON = "application/x-ndjson";
   private static final JsonFactory JSON_FACTORY = new JsonFactory();
   private static final int INVALID_ARGUMENT = 3;
   private static final int RESOURCE_EXHAUSTED = 8;
@@ -67,6 +70,21 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
     String type = mediaType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
     boolean kernel = path.equals(KERNEL_EVENTS);
     boolean json = kernel || HttpResponses.JSON.equals(type);
+    if (kernel
+        && !HttpResponses.JSON.equals(type)
+        && !NDJSON.equals(type)
+        && !HttpResponses.PROTOBUF.equals(type)) {
+      // Not text/plain or a form: those are what a browser page may POST cross-origin without
+      // asking (a CORS "simple request"), e.g. a clock.sync rewriting a host's clock offset.
+      HttpResponses.text(
+          response,
+          callback,
+          415,
+          "Content-Type must be application/json, application/x-ndjson or"
+              + " application/x-protobuf, not "
+              + type);
+      return true;
+    }
     if (!kernel && !json && !HttpResponses.PROTOBUF.equals(type)) {
       HttpResponses.text(
           response,
@@ -89,63 +107,59 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       return true;
     }
     String source = "otlp-http " + path;
+    String format = kernel ? Request.extractQueryParameters(request).getValue("format") : null;
+    IngestResult r = decode(ingest, path, json, body.bytes(), body.length(), format, source);
     if (kernel) {
-      String format = Request.extractQueryParameters(request).getValue("format");
-      kernelEvents(
-          ingest.kernelEvents(body.bytes(), body.length(), format, source), response, callback);
+      kernelEvents(r, response, callback);
+      return true;
+    }
+    if (failed(r, json, response, callback)) {
+      return true;
+    }
+    if (json) {
+      ok(response, callback, PartialSuccess.json(r, path.equals(TRACES)));
     } else if (path.equals(TRACES)) {
-      traces(body, json, source, response, callback);
+      ok(response, callback, PartialSuccess.traces(r));
     } else {
-      logs(body, json, source, response, callback);
+      ok(response, callback, PartialSuccess.logs(r));
     }
     return true;
   }
 
-  private void traces(
-      HttpBody body, boolean json, String source, Response response, Callback callback) {
-    IngestResult r;
+  /**
+   * Decodes one request body of an endpoint and hands its records to {@code ingest}: the whole
+   * decode path of this receiver after the transport (and what the fuzz tests drive).
+   *
+   * @param path {@code /v1/traces}, {@code /v1/logs} or {@code /v1/kernel-events}
+   * @param json whether the body is OTLP/JSON (ignored for kernel events)
+   * @param format the kernel-event format, or null for the canonical stream
+   * @return the outcome; never throws for any body
+   */
+  static IngestResult decode(
+      LiveIngest ingest,
+      String path,
+      boolean json,
+      byte[] body,
+      int len,
+      String format,
+      String source) {
+    if (path.equals(KERNEL_EVENTS)) {
+      return ingest.kernelEvents(body, len, format, source);
+    }
+    boolean traces = path.equals(TRACES);
     if (json) {
-      r = ingest.tracesJson(body.bytes(), body.length(), source);
-    } else {
-      try {
-        r =
-            ingest.traces(
-                ExportTraceServiceRequest.parseFrom(slice(body)), OtlpTransport.HTTP, source);
-      } catch (InvalidProtocolBufferException e) {
-        r = undecodable(source, e);
-      }
+      return traces ? ingest.tracesJson(body, len, source) : ingest.logsJson(body, len, source);
     }
-    if (failed(r, json, response, callback)) {
-      return;
-    }
-    if (json) {
-      ok(response, callback, PartialSuccess.json(r, true));
-    } else {
-      ok(response, callback, PartialSuccess.traces(r));
-    }
-  }
-
-  private void logs(
-      HttpBody body, boolean json, String source, Response response, Callback callback) {
-    IngestResult r;
-    if (json) {
-      r = ingest.logsJson(body.bytes(), body.length(), source);
-    } else {
-      try {
-        r =
-            ingest.logs(
-                ExportLogsServiceRequest.parseFrom(slice(body)), OtlpTransport.HTTP, source);
-      } catch (InvalidProtocolBufferException e) {
-        r = undecodable(source, e);
-      }
-    }
-    if (failed(r, json, response, callback)) {
-      return;
-    }
-    if (json) {
-      ok(response, callback, PartialSuccess.json(r, false));
-    } else {
-      ok(response, callback, PartialSuccess.logs(r));
+    try {
+      com.google.protobuf.ByteString bytes = com.google.protobuf.ByteString.copyFrom(body, 0, len);
+      return traces
+          ? ingest.traces(ExportTraceServiceRequest.parseFrom(bytes), OtlpTransport.HTTP, source)
+          : ingest.logs(ExportLogsServiceRequest.parseFrom(bytes), OtlpTransport.HTTP, source);
+    } catch (InvalidProtocolBufferException e) {
+      return ingest.undecodable(
+          source,
+          RejectReason.INVALID_PROTOBUF,
+          "the body is not a valid protobuf message: " + e.getMessage());
     }
   }
 
@@ -200,17 +214,6 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
         return false;
       }
     }
-  }
-
-  private IngestResult undecodable(String source, InvalidProtocolBufferException e) {
-    return ingest.undecodable(
-        source,
-        RejectReason.INVALID_PROTOBUF,
-        "the body is not a valid protobuf message: " + e.getMessage());
-  }
-
-  private static com.google.protobuf.ByteString slice(HttpBody body) {
-    return com.google.protobuf.ByteString.copyFrom(body.bytes(), 0, body.length());
   }
 
   private static void ok(Response response, Callback callback, MessageLite message) {

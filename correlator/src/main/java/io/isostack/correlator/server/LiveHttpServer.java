@@ -3,16 +3,26 @@ package io.isostack.correlator.server;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveView;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.BearerToken;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.OtlpHttpReceiver;
 import io.isostack.correlator.receiver.RejectTally;
+import io.isostack.correlator.receiver.TlsFiles;
+import io.isostack.correlator.receiver.TransportSecurity;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -51,8 +61,55 @@ public final class LiveHttpServer implements AutoCloseable {
     this(
         bind,
         port,
+        maxBodyBytes,
+        ingest,
+        engine,
+        rejects,
+        producers,
+        api,
+        metrics,
+        TransportSecurity.NONE,
+        null,
+        null);
+  }
+
+  /**
+   * Creates the server with transport security; {@link #start()} binds it.
+   *
+   * @param bind the address to listen on
+   * @param port the port; 0 picks a free one
+   * @param maxBodyBytes the largest request body accepted, before and after decompression
+   * @param ingest where received data goes
+   * @param engine read by the API
+   * @param rejects read by {@code /api/stats}
+   * @param producers read by {@code /api/stats}
+   * @param api whether {@code /api/*} is served
+   * @param metrics served at {@code /metrics}, or null for none
+   * @param security the allowed {@code Host} names ({@link HttpGuard})
+   * @param tls the key material for HTTPS (client CA: mutual TLS), or null for plain HTTP
+   * @param token the bearer token requests must carry, or null
+   */
+  public LiveHttpServer(
+      String bind,
+      int port,
+      long maxBodyBytes,
+      LiveIngest ingest,
+      LiveAnalyzer engine,
+      RejectTally rejects,
+      List<EventProducer> producers,
+      boolean api,
+      ServeMetrics metrics,
+      TransportSecurity security,
+      TlsFiles tls,
+      BearerToken token) {
+    this(
+        bind,
+        port,
         "otlp-http",
         metrics,
+        security,
+        tls,
+        token,
         new OtlpHttpReceiver(ingest, maxBodyBytes),
         new ApiHandler(engine, rejects, producers, api),
         new ReportPageHandler(engine, api));
@@ -60,7 +117,8 @@ public final class LiveHttpServer implements AutoCloseable {
 
   /**
    * Creates the read-only server of a live driver that takes no data over HTTP ({@code stream}):
-   * {@code /healthz}, the API ({@code /api/findings}, {@code /api/stats}) and {@code /metrics}.
+   * {@code /healthz}, the API ({@code /api/findings}, {@code /api/stats}) and {@code /metrics},
+   * behind the same {@code Host}/{@code Origin} checks as {@code serve}'s.
    *
    * @param bind the address to listen on
    * @param port the port; 0 picks a free one
@@ -71,16 +129,50 @@ public final class LiveHttpServer implements AutoCloseable {
    */
   public LiveHttpServer(
       String bind, int port, LiveView view, Supplier<?> stats, boolean api, ServeMetrics metrics) {
-    this(bind, port, "http", metrics, new ApiHandler(view, stats, api));
+    this(
+        bind,
+        port,
+        "http",
+        metrics,
+        TransportSecurity.NONE,
+        null,
+        null,
+        new ApiHandler(view, stats, api));
   }
 
   private LiveHttpServer(
-      String bind, int port, String threadName, ServeMetrics metrics, Handler... first) {
+      String bind,
+      int port,
+      String threadName,
+      ServeMetrics metrics,
+      TransportSecurity security,
+      TlsFiles tls,
+      BearerToken token,
+      Handler... first) {
     QueuedThreadPool threads = new QueuedThreadPool(32, 2);
     threads.setName(threadName);
     threads.setDaemon(true);
     server = new Server(threads);
-    connector = new ServerConnector(server, 1, 1);
+    HttpConfiguration config = new HttpConfiguration();
+    config.setSendServerVersion(false); // no "Server: Jetty(12...)" to fingerprint
+    config.setSendXPoweredBy(false);
+    if (tls == null) {
+      connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+    } else {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(tls.sslContext()); // the managers reload their PEM files themselves
+      ssl.setNeedClientAuth(tls.trustManager() != null);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false); // the Host check is HttpGuard's
+      config.addCustomizer(secure);
+      connector =
+          new ServerConnector(
+              server,
+              1,
+              1,
+              new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+              new HttpConnectionFactory(config));
+    }
     connector.setHost(bind);
     connector.setPort(port);
     server.addConnector(connector);
@@ -88,7 +180,12 @@ public final class LiveHttpServer implements AutoCloseable {
     if (metrics != null) {
       handlers.addHandler(new MetricsHandler(metrics));
     }
-    server.setHandler(handlers);
+    server.setHandler(new HttpGuard(handlers, bind, security, token));
+    ErrorHandler errors = new ErrorHandler();
+    errors.setShowStacks(false);
+    errors.setShowCauses(false);
+    errors.setShowMessageInTitle(false);
+    server.setErrorHandler(errors);
     server.setStopTimeout(500);
   }
 

@@ -5,12 +5,15 @@ import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.codec.ReadContext;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.BearerToken;
 import io.isostack.correlator.receiver.EventFollower;
 import io.isostack.correlator.receiver.EventInput;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.OtlpGrpcReceiver;
 import io.isostack.correlator.receiver.RejectTally;
+import io.isostack.correlator.receiver.TlsFiles;
+import io.isostack.correlator.receiver.TransportSecurity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +46,8 @@ public final class LiveServer implements AutoCloseable {
    *     [FORMAT:]COMMAND}
    * @param defaultHost the host of events without {@code host.name}
    * @param libbpf the date, zone and start ({@code --start-time}) that place libbpf-tools/BCC times
+   * @param security TLS, mutual TLS, the bearer token and the allowed {@code Host} names of both
+   *     receivers ({@link TransportSecurity})
    */
   public record Settings(
       String bind,
@@ -53,11 +58,14 @@ public final class LiveServer implements AutoCloseable {
       List<String> events,
       List<String> producers,
       String defaultHost,
-      LibbpfToolsReader.Options libbpf) {
+      LibbpfToolsReader.Options libbpf,
+      TransportSecurity security) {
     /**
      * Validates.
      *
-     * @throws IllegalArgumentException naming the setting (e.g. {@code grpcPort}) and the value
+     * @throws IllegalArgumentException naming the setting (e.g. {@code grpcPort}) and the value, or
+     *     the security option that does not fit the bind address ({@link
+     *     TransportSecurity#validate})
      */
     public Settings {
       Objects.requireNonNull(bind, "bind");
@@ -70,6 +78,32 @@ public final class LiveServer implements AutoCloseable {
       producers = List.copyOf(producers);
       Objects.requireNonNull(defaultHost, "defaultHost");
       Objects.requireNonNull(libbpf, "libbpf");
+      Objects.requireNonNull(security, "security");
+      security.validate(bind);
+    }
+
+    /** Settings without TLS or token ({@link TransportSecurity#NONE}). */
+    public Settings(
+        String bind,
+        int grpcPort,
+        int httpPort,
+        int maxBodyBytes,
+        boolean api,
+        List<String> events,
+        List<String> producers,
+        String defaultHost,
+        LibbpfToolsReader.Options libbpf) {
+      this(
+          bind,
+          grpcPort,
+          httpPort,
+          maxBodyBytes,
+          api,
+          events,
+          producers,
+          defaultHost,
+          libbpf,
+          TransportSecurity.NONE);
     }
 
     /** Settings with libbpf-tools times on today's date in UTC and no start anchor. */
@@ -108,6 +142,7 @@ public final class LiveServer implements AutoCloseable {
   private final List<EventFollower> followers = new ArrayList<>();
   private final List<EventProducer> producers = new ArrayList<>();
   private final List<AutoCloseable> afterEngine = new ArrayList<>();
+  private final TlsFiles tls;
 
   /**
    * Wires the server; nothing runs before {@link #start()}.
@@ -150,11 +185,23 @@ public final class LiveServer implements AutoCloseable {
               rejects,
               engine::putEvents));
     }
+    TransportSecurity security = settings.security();
+    BearerToken token =
+        security.tokenFile() == null
+            ? null
+            : new BearerToken(security.tokenFile(), System::nanoTime);
+    tls = security.tls() ? new TlsFiles(security, TlsFiles.RELOAD_SECONDS * 1000L) : null;
+    if (!security.tls() && token == null && !TransportSecurity.isLoopback(settings.bind())) {
+      LOG.warn(
+          "listening on {} without TLS or --token-file: anyone who can reach the ports can send"
+              + " data and read findings",
+          settings.bind());
+    }
     grpc =
         settings.grpcPort() < 0
             ? null
             : new OtlpGrpcReceiver(
-                settings.bind(), settings.grpcPort(), settings.maxBodyBytes(), ingest);
+                settings.bind(), settings.grpcPort(), settings.maxBodyBytes(), ingest, tls, token);
     http =
         settings.httpPort() < 0
             ? null
@@ -167,7 +214,10 @@ public final class LiveServer implements AutoCloseable {
                 rejects,
                 producers,
                 settings.api(),
-                metrics);
+                metrics,
+                security,
+                tls,
+                token);
     if (metrics != null) {
       metrics.bindLive(engine, ingest.received(), rejects, followers, producers);
     }
@@ -249,6 +299,9 @@ public final class LiveServer implements AutoCloseable {
     }
     producers.forEach(EventProducer::close);
     followers.forEach(EventFollower::close);
+    if (tls != null) {
+      tls.close();
+    }
     engine.close();
     for (AutoCloseable c : afterEngine) {
       try {

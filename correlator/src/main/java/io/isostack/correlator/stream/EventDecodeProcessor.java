@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -89,7 +90,14 @@ final class EventDecodeProcessor implements Processor<byte[], byte[], String, Ho
     }
     Map<String, List<KernelEvent>> batches = new LinkedHashMap<>();
     Consumer<KernelEvent> out = e -> add(batches, e);
-    decode(v, out);
+    try {
+      decode(v, out);
+    } catch (KafkaException e) {
+      throw e; // the state store's: Kafka Streams must see them (task migration, fencing)
+    } catch (RuntimeException | StackOverflowError e) {
+      // A reader failure nobody foresaw: one counted rejection, the events before it still go on.
+      stats.rejected(RejectReason.READER_ERROR, 1);
+    }
     batches.forEach(this::send);
   }
 

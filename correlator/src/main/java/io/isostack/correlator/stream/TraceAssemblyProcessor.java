@@ -98,11 +98,17 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
       return;
     }
     Map<String, List<SpanView>> byTrace = new LinkedHashMap<>();
-    reader.convert(
-        request,
-        source,
-        s -> byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s),
-        r -> stats.rejected(r.reason(), 1));
+    try {
+      reader.convert(
+          request,
+          source,
+          s -> byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s),
+          r -> stats.rejected(r.reason(), 1));
+    } catch (RuntimeException | StackOverflowError e) {
+      // A reader failure nobody foresaw (convert touches no store): a counted rejection.
+      stats.rejected(RejectReason.READER_ERROR, 1);
+      return;
+    }
     long now = context.currentSystemTimeMs() * 1_000_000L;
     long recordTime = message.timestamp() * 1_000_000L;
     for (Map.Entry<String, List<SpanView>> t : byTrace.entrySet()) {

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
@@ -54,6 +55,11 @@ class CollectorToCorrelatorIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** The correlator's bearer token, as the compose file's volume provides it. */
+  private static final String TOKEN = "compose-it-token";
+
+  private static final String TOKEN_FILE = "/run/isostack/token";
+
   private static Network network;
   private static GenericContainer<?> correlator;
   private static GenericContainer<?> jaeger;
@@ -68,6 +74,7 @@ class CollectorToCorrelatorIT {
             .withNetwork(network)
             .withNetworkAliases("correlator")
             .withCopyFileToContainer(MountableFile.forHostPath(JAR), "/opt/isostack/correlator.jar")
+            .withCopyToContainer(Transferable.of(TOKEN), TOKEN_FILE)
             .withCommand(
                 "java",
                 "-jar",
@@ -77,7 +84,10 @@ class CollectorToCorrelatorIT {
                 "0.0.0.0",
                 "--api",
                 "--host",
-                "compose-it")
+                "compose-it",
+                "--token-file",
+                TOKEN_FILE,
+                "--insecure-token")
             .withExposedPorts(4318)
             .waitingFor(Wait.forHttp("/healthz").forPort(4318).forStatusCode(200));
     jaeger =
@@ -93,6 +103,7 @@ class CollectorToCorrelatorIT {
             .withNetworkAliases("otel-collector")
             .withCopyFileToContainer(
                 MountableFile.forHostPath(file("samples/compose/otel-collector.yaml")), CONFIG)
+            .withCopyToContainer(Transferable.of(TOKEN), TOKEN_FILE)
             .withCommand(strings(service("otel-collector").path("command")).toArray(String[]::new))
             .withExposedPorts(4317)
             .waitingFor(Wait.forLogMessage(".*Everything is ready.*", 1));
@@ -163,7 +174,10 @@ class CollectorToCorrelatorIT {
     try {
       HttpResponse<String> r =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
     } catch (java.io.IOException e) {

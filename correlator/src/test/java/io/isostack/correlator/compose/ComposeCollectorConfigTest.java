@@ -59,8 +59,8 @@ class ComposeCollectorConfigTest {
     JsonNode pipelines = collectorConfig().path("service").path("pipelines");
     assertThat(strings(pipelines.path("traces").path("receivers"))).contains("otlp");
     assertThat(strings(pipelines.path("traces").path("exporters")))
-        .contains("otlp/jaeger", "otlp/correlator");
-    assertThat(strings(pipelines.path("logs").path("exporters"))).contains("otlp/correlator");
+        .contains("otlp/jaeger", "otlphttp/correlator");
+    assertThat(strings(pipelines.path("logs").path("exporters"))).contains("otlphttp/correlator");
   }
 
   @Test
@@ -84,8 +84,12 @@ class ComposeCollectorConfigTest {
     }
     assertThat(collectorConfig().path("exporters").path("otlp/jaeger").path("endpoint").asText())
         .isEqualTo("jaeger:4317");
-    assertThat(
-            collectorConfig().path("exporters").path("otlp/correlator").path("endpoint").asText())
-        .isEqualTo("correlator:4317");
+    JsonNode correlator = collectorConfig().path("exporters").path("otlphttp/correlator");
+    assertThat(correlator.path("endpoint").asText()).isEqualTo("http://correlator:4318");
+    assertThat(correlator.path("auth").path("authenticator").asText())
+        .isEqualTo("bearertokenauth/correlator");
+    assertThat(strings(collectorConfig().path("service").path("extensions")))
+        .contains("bearertokenauth/correlator");
+    assertThat(containerPorts(service("correlator"))).contains(4318);
   }
 }

@@ -48,11 +48,11 @@ class ComposeFileTest {
 
   @Test
   void publishesTheDocumentedPorts() throws IOException {
-    assertThat(strings(service("correlator").path("ports"))).containsExactly("8318:4318");
-    assertThat(strings(service("jaeger").path("ports"))).containsExactly("16686:16686");
+    assertThat(strings(service("correlator").path("ports"))).containsExactly("127.0.0.1:8318:4318");
+    assertThat(strings(service("jaeger").path("ports"))).containsExactly("127.0.0.1:16686:16686");
     assertThat(strings(service("otel-collector").path("ports")))
-        .containsExactlyInAnyOrder("4317:4317", "4318:4318");
-    assertThat(strings(service("frontend").path("ports"))).containsExactly("8080:8080");
+        .containsExactlyInAnyOrder("127.0.0.1:4317:4317", "127.0.0.1:4318:4318");
+    assertThat(strings(service("frontend").path("ports"))).containsExactly("127.0.0.1:8080:8080");
     String readme = Files.readString(file("README.md"));
     assertThat(readme)
         .contains("## Try it with Docker")
@@ -68,6 +68,40 @@ class ComposeFileTest {
     assertThat(option(argv, "--bind")).isEqualTo("0.0.0.0");
     assertThat(option(argv, "--host")).isNotBlank();
     assertThat(containerPorts(service("correlator"))).contains(4317, 4318);
+  }
+
+  @Test
+  void publishesEveryPortOnLoopbackOnly() {
+    for (Map.Entry<String, JsonNode> s : compose().path("services").properties()) {
+      for (String p : strings(s.getValue().path("ports"))) {
+        assertThat(p).as(s.getKey()).startsWith("127.0.0.1:");
+      }
+    }
+  }
+
+  @Test
+  void theCorrelatorNeedsATokenThatItsClientsCarry() {
+    List<String> argv = argv(service("correlator"));
+    String token = option(argv, "--token-file");
+    assertThat(token).isEqualTo("/run/isostack/token");
+    assertThat(argv).contains("--insecure-token");
+    assertThat(option(argv, "--allowed-host")).isEqualTo("correlator");
+    for (String s : List.of("correlator", "otel-collector", "ebpf-producer")) {
+      assertThat(strings(service(s).path("volumes")))
+          .as(s)
+          .contains("isostack-token:/run/isostack:ro");
+    }
+    assertThat(strings(service("correlator-token").path("volumes")))
+        .contains("isostack-token:/run/isostack");
+    assertThat(service("ebpf-producer").path("environment").path("CORRELATOR_TOKEN_FILE").asText())
+        .isEqualTo(token);
+    assertThat(
+            ComposeProject.collectorConfig()
+                .path("extensions")
+                .path("bearertokenauth/correlator")
+                .path("filename")
+                .asText())
+        .isEqualTo(token);
   }
 
   @Test

@@ -286,4 +286,23 @@ class AnalyzeOtlpExportTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--otlp-endpoint must be an http:// or https:// URL");
   }
+
+  @Test
+  void unreachableEndpointIsSummarisedOnceInTheExitStatusAndTimeBounded() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort(); // closed again: nothing listens there
+    }
+    long start = System.nanoTime();
+    Run run = analyze("--otlp-endpoint", "http://127.0.0.1:" + port, "--otlp-timeout", "2s");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err().lines().filter(l -> l.contains("findings not delivered")).count())
+        .as(run.err())
+        .isEqualTo(1);
+    assertThat(run.err()).contains("OTLP export to http://127.0.0.1:" + port + " failed: 82 of 82");
+    assertThat(run.err()).doesNotContain("\tat ").doesNotContain("Failed to export");
+    assertThat(seconds).as("the analysis plus at most --otlp-timeout").isLessThan(30);
+  }
 }

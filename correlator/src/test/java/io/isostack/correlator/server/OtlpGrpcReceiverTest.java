@@ -127,9 +127,59 @@ class OtlpGrpcReceiverTest {
                 () -> stub.export(OtlpData.withOneInvalidSpan(ServeFixture.now())));
 
         assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+        com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
+        assertThat(details).isNotNull();
+        assertThat(details.getDetailsList()).hasSize(1);
+        assertThat(details.getDetails(0).unpack(com.google.rpc.RetryInfo.class).getRetryDelay())
+            .isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(1).build());
       } finally {
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** A call that sends {@code body} as the request payload of {@code method}, bytes as they are. */
+  private static StatusRuntimeException sendRaw(ManagedChannel c, String method, byte[] body) {
+    io.grpc.MethodDescriptor.Marshaller<byte[]> raw =
+        new io.grpc.MethodDescriptor.Marshaller<>() {
+          @Override
+          public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+          }
+
+          @Override
+          public byte[] parse(java.io.InputStream stream) {
+            try {
+              return stream.readAllBytes();
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        };
+    io.grpc.MethodDescriptor<byte[], byte[]> m =
+        io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder(raw, raw)
+            .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(method)
+            .build();
+    return catchThrowableOfType(
+        StatusRuntimeException.class,
+        () ->
+            io.grpc.stub.ClientCalls.blockingUnaryCall(
+                c, m, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body));
+  }
+
+  @Test
+  void undecodableTracePayloadIsInvalidArgumentAndCounted() throws Exception {
+    byte[] garbage = {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 1, 2};
+
+    StatusRuntimeException e =
+        sendRaw(channel, "opentelemetry.proto.collector.trace.v1.TraceService/Export", garbage);
+    StatusRuntimeException e2 =
+        sendRaw(channel, "opentelemetry.proto.collector.logs.v1.LogsService/Export", garbage);
+
+    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("not a valid protobuf message");
+    assertThat(e2.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(serve.get("/api/stats").body()).contains("\"invalid-protobuf\":2");
   }
 }

@@ -138,6 +138,7 @@ class SameCountsEveryInputTest {
                             base
                                 + "/v1/kernel-events"
                                 + (format.isEmpty() ? "" : "?format=" + format)))
+                    .header("Content-Type", "application/x-ndjson")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -9,6 +9,7 @@ import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.engine.LiveStats;
+import io.isostack.correlator.receiver.TransportSecurity;
 import io.isostack.correlator.rules.RuleTable;
 import java.io.IOException;
 import java.net.URI;
@@ -51,6 +52,28 @@ final class ServeFixture implements AutoCloseable {
       List<String> producers,
       LibbpfToolsReader.Options libbpf)
       throws IOException {
+    this(queueCapacity, startEngine, events, producers, libbpf, TransportSecurity.NONE);
+  }
+
+  /** A started server with transport security on loopback. */
+  ServeFixture(TransportSecurity security) throws IOException {
+    this(
+        10_000,
+        true,
+        List.of(),
+        List.of(),
+        LibbpfToolsReader.Options.defaults(Clock.systemUTC()),
+        security);
+  }
+
+  ServeFixture(
+      int queueCapacity,
+      boolean startEngine,
+      List<String> events,
+      List<String> producers,
+      LibbpfToolsReader.Options libbpf,
+      TransportSecurity security)
+      throws IOException {
     AnalyzerSettings analysis = AnalyzerSettings.defaults().withDefaultHost(HOST);
     LiveSettings options =
         new LiveSettings(
@@ -68,7 +91,7 @@ final class ServeFixture implements AutoCloseable {
             engine,
             new ClockConverter(),
             new LiveServer.Settings(
-                "127.0.0.1", 0, 0, 1024 * 1024, true, events, producers, HOST, libbpf));
+                "127.0.0.1", 0, 0, 1024 * 1024, true, events, producers, HOST, libbpf, security));
     if (startEngine) {
       server.start();
     } else {
