@@ -562,8 +562,8 @@ public final class KernelEventReader {
 
   private void lost(long n, StreamState stream, Consumer<KernelEvent> out) {
     stream.lost += n;
+    stream.lostRecords = true;
     if (!stream.seenEvent) {
-      stream.lostBeforeFirstEvent = true;
       stream.pendingLost += n;
       return;
     }
@@ -616,7 +616,7 @@ public final class KernelEventReader {
     private long pendingLost;
     private final SkipCounts skipped = new SkipCounts();
     private boolean seenEvent;
-    private boolean lostBeforeFirstEvent;
+    private boolean lostRecords;
     private long latestEpochNanos;
 
     /**
@@ -656,7 +656,7 @@ public final class KernelEventReader {
      * @param later the state of the lines that follow this stream's, read from a fresh state
      */
     public boolean canAppend(StreamState later) {
-      return !(pendingLost > 0 && later.seenEvent) && !(seenEvent && later.lostBeforeFirstEvent);
+      return !(pendingLost > 0 && later.seenEvent) && !(seenEvent && later.lostRecords);
     }
 
     /**
@@ -675,7 +675,7 @@ public final class KernelEventReader {
       lost += later.lost;
       pendingLost = later.seenEvent ? 0 : pendingLost + later.pendingLost;
       later.skipped.snapshot().forEach(skipped::add);
-      lostBeforeFirstEvent |= !seenEvent && later.lostBeforeFirstEvent;
+      lostRecords |= later.lostRecords;
       if (later.seenEvent && (!seenEvent || later.latestEpochNanos > latestEpochNanos)) {
         latestEpochNanos = later.latestEpochNanos;
       }
