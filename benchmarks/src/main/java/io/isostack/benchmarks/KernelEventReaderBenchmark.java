@@ -98,6 +98,25 @@ public class KernelEventReaderBenchmark {
     return tokens;
   }
 
+  /**
+   * Baseline: one parser over all the lines (root-value separation), every scalar read as text or a
+   * long: the floor of a reader that no longer pays a parser per line.
+   */
+  @Benchmark
+  public void jacksonOneParserTokensAndValues(Blackhole bh) throws IOException {
+    try (JsonParser p = JSON.createParser(lines)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.FIELD_NAME) {
+          bh.consume(p.currentName());
+        } else if (t == JsonToken.VALUE_STRING) {
+          bh.consume(p.getText());
+        } else if (t == JsonToken.VALUE_NUMBER_INT) {
+          bh.consume(p.getLongValue());
+        }
+      }
+    }
+  }
+
   /** Baseline: one parser per line, every scalar read as text or a long. */
   @Benchmark
   public void jacksonTokensAndValues(Blackhole bh) throws IOException {

@@ -1,7 +1,9 @@
 package io.isostack.clock;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -192,6 +194,91 @@ public final class ClockConverter {
    * A number that changes whenever an offset is set, so that a reader may cache the offset it
    * looked up last and look again only when this changed.
    */
+  /**
+   * A copy of this converter's offsets, resolutions and user offsets, for a reader that decodes
+   * part of an input on another thread and whose {@code clock.sync} records must not be seen by the
+   * others until that part's turn comes ({@link #absorb}).
+   *
+   * @return an independent converter with the same state
+   */
+  public ClockConverter copy() {
+    ClockConverter c = new ClockConverter();
+    synced.forEach((host, offsets) -> c.synced.put(host, copyOf(offsets)));
+    resolutions.forEach((host, r) -> c.resolutions.put(host, copyOf(r)));
+    for (int d = 0; d < DOMAINS; d++) {
+      c.userOffsets.set(d, userOffsets.get(d));
+    }
+    return c;
+  }
+
+  private static AtomicReferenceArray<Long> copyOf(AtomicReferenceArray<Long> a) {
+    AtomicReferenceArray<Long> c = new AtomicReferenceArray<>(a.length());
+    for (int i = 0; i < a.length(); i++) {
+      c.set(i, a.get(i));
+    }
+    return c;
+  }
+
+  /**
+   * Whether this converter turns every (host, domain) time into the same epoch time as {@code
+   * other}: the same synced and user offsets (resolutions aside).
+   *
+   * @param other the converter to compare with
+   * @return true when the offsets are equal
+   */
+  public boolean sameOffsets(ClockConverter other) {
+    return offsetMap(synced).equals(offsetMap(other.synced))
+        && offsetMap(Map.of("", userOffsets)).equals(offsetMap(Map.of("", other.userOffsets)));
+  }
+
+  private static Map<String, List<Long>> offsetMap(Map<String, AtomicReferenceArray<Long>> m) {
+    Map<String, List<Long>> out = new HashMap<>();
+    m.forEach(
+        (host, a) -> {
+          List<Long> l = new ArrayList<>(a.length());
+          boolean any = false;
+          for (int i = 0; i < a.length(); i++) {
+            l.add(a.get(i));
+            any |= a.get(i) != null;
+          }
+          if (any) {
+            out.put(host, l);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Takes over what a {@link #copy} of this converter learnt from the {@code clock.sync} records of
+   * the part of the input it read: its offsets, and the coarser of both resolutions.
+   *
+   * @param later a copy of this converter, taken when this one had the offsets it still has
+   */
+  public void absorb(ClockConverter later) {
+    later.synced.forEach(
+        (host, offsets) -> {
+          AtomicReferenceArray<Long> mine =
+              synced.computeIfAbsent(host, h -> new AtomicReferenceArray<>(DOMAINS));
+          for (int d = 0; d < DOMAINS; d++) {
+            if (offsets.get(d) != null) {
+              mine.set(d, offsets.get(d));
+            }
+          }
+        });
+    later.resolutions.forEach(
+        (host, r) -> {
+          AtomicReferenceArray<Long> mine =
+              resolutions.computeIfAbsent(host, h -> new AtomicReferenceArray<>(DOMAINS));
+          for (int d = 0; d < DOMAINS; d++) {
+            Long v = r.get(d);
+            if (v != null) {
+              mine.accumulateAndGet(d, v, ClockConverter::coarser);
+            }
+          }
+        });
+    version.incrementAndGet();
+  }
+
   public long version() {
     return version.get();
   }

@@ -53,6 +53,11 @@ final class CanonicalEventDecoder {
   private long realtimeNs;
   private boolean start;
 
+  private final String[] nameTexts = new String[64];
+  private final EventName[] nameValues = new EventName[64];
+  private String lastClockText;
+  private ClockDomain lastClockDomain;
+
   private String offsetHost;
   private ClockDomain offsetDomain;
   private long offsetVersion = -1;
@@ -73,13 +78,22 @@ final class CanonicalEventDecoder {
    */
   KernelEvent decode(JsonParser p, String defaultHost, String stream)
       throws IOException, BadRecord {
+    readFields(p);
+    return build(defaultHost, stream);
+  }
+
+  /**
+   * The first half of {@link #decode}: reads the object's fields into the scratch state, with no
+   * effect outside this decoder, so that a caller may still discard the record (e.g. when the
+   * object turns out to span lines) before {@link #build} applies a {@code clock.sync}.
+   */
+  void readFields(JsonParser p) throws IOException, BadRecord {
     reset();
     for (JsonToken t = p.currentToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String field = p.currentName();
       p.nextToken();
       field(p, field);
     }
-    return build(defaultHost, stream);
   }
 
   private void reset() {
@@ -184,18 +198,22 @@ final class CanonicalEventDecoder {
     }
   }
 
-  private KernelEvent build(String defaultHost, String stream) throws BadRecord {
+  /**
+   * The second half of {@link #decode}: validates the fields read by {@link #readFields} and builds
+   * the event, or applies a {@code clock.sync} and returns null.
+   */
+  KernelEvent build(String defaultHost, String stream) throws BadRecord {
     if (name == null) {
       throw new BadRecord(RejectReason.MISSING_FIELD, "event.name is missing");
     }
-    EventName eventName = EventName.fromWire(name);
+    EventName eventName = eventName(name);
     if (eventName == null) {
       throw new BadRecord(RejectReason.UNKNOWN_EVENT, "unknown event.name '" + name + "'");
     }
     if (!hasTime) {
       throw new BadRecord(RejectReason.MISSING_FIELD, "time_ns is missing");
     }
-    ClockDomain domain = clock == null ? ClockDomain.REALTIME : ClockDomain.fromWire(clock);
+    ClockDomain domain = clock == null ? ClockDomain.REALTIME : domain(clock);
     if (domain == null) {
       throw new BadRecord(
           RejectReason.INVALID_VALUE,
@@ -246,6 +264,31 @@ final class CanonicalEventDecoder {
       b.attrs(attrs.toMap());
     }
     return b.build();
+  }
+
+  /**
+   * The event name for its wire text; the text comes from the string cache, so a repeat is
+   * recognised by identity in a small table instead of a map lookup per event.
+   */
+  private EventName eventName(String wire) {
+    int h = wire.hashCode();
+    int slot = (h ^ (h >>> 16)) & (nameTexts.length - 1);
+    if (nameTexts[slot] == wire) {
+      return nameValues[slot];
+    }
+    EventName n = EventName.fromWire(wire);
+    nameTexts[slot] = wire;
+    nameValues[slot] = n;
+    return n;
+  }
+
+  /** The clock domain for its wire text, recognised by identity when it repeats. */
+  private ClockDomain domain(String wire) {
+    if (wire != lastClockText) {
+      lastClockDomain = ClockDomain.fromWire(wire);
+      lastClockText = wire;
+    }
+    return lastClockDomain;
   }
 
   /**

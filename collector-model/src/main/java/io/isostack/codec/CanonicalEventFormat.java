@@ -1,6 +1,8 @@
 package io.isostack.codec;
 
 import io.isostack.model.KernelEvent;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +53,11 @@ final class CanonicalEventFormat implements FormatReader<KernelEvent> {
       @Override
       void tooLong(long lineNo, int maxLineBytes) {
         state.tooLong(lineNo, maxLineBytes, rejects);
+      }
+
+      @Override
+      public void read(InputStream in) throws IOException {
+        reader.read(in, state, sink, rejects); // runs of lines through one shared parser
       }
 
       @Override

@@ -1,12 +1,15 @@
 package io.isostack.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import io.isostack.clock.ClockConverter;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,12 +52,17 @@ public final class KernelEventReader {
   /** The longest line accepted, in bytes. */
   public static final int MAX_LINE_BYTES = SizeLimits.atMost(16 * 1024 * 1024);
 
+  /** The buffer a whole stream is read through, and so the most lines one shared parser takes. */
+  private static final int BLOCK_BYTES = 256 * 1024;
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private final String defaultHost;
   private final CanonicalEventDecoder decoder;
   private char[] dataChars = new char[1024];
   private int dataLen;
+  private String bpfType;
+  private long bpfLostEvents;
 
   /**
    * Creates a reader.
@@ -99,13 +107,13 @@ public final class KernelEventReader {
   public void read(
       InputStream in, StreamState state, Consumer<KernelEvent> out, RejectListener rejects)
       throws IOException {
-    LineSplitter lines = new LineSplitter(64 * 1024, MAX_LINE_BYTES);
-    lines.split(
+    LineSplitter lines = new LineSplitter(BLOCK_BYTES, MAX_LINE_BYTES);
+    lines.splitBlocks(
         in,
-        new LineSplitter.LineHandler() {
+        new LineSplitter.BlockHandler() {
           @Override
-          public void line(byte[] buf, int off, int len, long lineNo) {
-            decodeLine(buf, off, len, state, lineNo, out, rejects);
+          public long lines(byte[] buf, int off, int len, long lineNo) {
+            return decodeLines(buf, off, len, state, lineNo, out, rejects);
           }
 
           @Override
@@ -113,6 +121,176 @@ public final class KernelEventReader {
             state.tooLong(lineNo, maxLineBytes, rejects);
           }
         });
+  }
+
+  /**
+   * Decodes a run of whole lines with one streaming parser across them (Jackson's root-value
+   * separation) instead of one parser per line; the records, rejections and counts are those of
+   * {@link #decodeLine} on each line in turn. A line the shared parser cannot take as it stands
+   * (not starting with an object, an object that is malformed, spans lines or is followed by more
+   * data on its line) is decoded alone by {@link #decodeLine}, and the shared parser restarts after
+   * it.
+   *
+   * @param buf the bytes, UTF-8
+   * @param off where the first line starts
+   * @param len the run's length in bytes; every line ends with {@code \n} except possibly the last
+   * @param stream the per-stream state, in line order
+   * @param lineNo the number of lines before the run
+   * @param out receives the events
+   * @param rejects receives rejected records
+   * @return the number of lines in the run
+   */
+  long decodeLines(
+      byte[] buf,
+      int off,
+      int len,
+      KernelEventReader.StreamState stream,
+      long lineNo,
+      Consumer<KernelEvent> out,
+      RejectListener rejects) {
+    final int end = off + len;
+    final long first = lineNo;
+    int pos = off;
+    JsonParser p = null;
+    int base = 0;
+    int parserLine = 0;
+    while (pos < end) {
+      lineNo++;
+      int s = pos;
+      while (s < end && (buf[s] == ' ' || buf[s] == '\t')) {
+        s++;
+      }
+      if (p != null
+          && s < end
+          && (buf[s] == '\n' || buf[s] == '\r' && s + 1 < end && buf[s + 1] == '\n')) {
+        stream.lines++; // a blank line between objects: the parser skips it as whitespace
+        parserLine++;
+        pos = buf[s] == '\n' ? s + 1 : s + 2;
+        continue;
+      }
+      if (s < end && buf[s] == '{') {
+        try {
+          if (p == null) {
+            p = JSON.createParser(buf, pos, end - pos);
+            base = pos;
+            parserLine = 1;
+            if (!(p instanceof UTF8StreamJsonParser)) {
+              throw new CharConversionException("not UTF-8"); // UTF-16/32: decoded alone
+            }
+          }
+          int next = sharedObject(p, base, parserLine, buf, end, stream, lineNo, out, rejects);
+          if (next >= 0) {
+            pos = next;
+            parserLine++;
+            continue;
+          }
+          if (next == RESTART) {
+            int nl =
+                LineSplitter.indexOf(
+                    buf, base + (int) p.currentLocation().getByteOffset(), end, (byte) '\n');
+            closeQuietly(p);
+            p = null;
+            pos = nl < 0 ? end : nl + 1;
+            continue;
+          }
+        } catch (IOException e) {
+          // malformed somewhere: the line is decoded alone below, as decodeLine would
+        }
+        closeQuietly(p);
+        p = null;
+      } else if (p != null) {
+        closeQuietly(p);
+        p = null;
+      }
+      int nl = LineSplitter.indexOf(buf, pos, end, (byte) '\n');
+      int lineEnd = nl < 0 ? end : nl;
+      int l = lineEnd - pos;
+      if (l > 0 && buf[pos + l - 1] == '\r') {
+        l--;
+      }
+      decodeLine(buf, pos, l, stream, lineNo, out, rejects);
+      pos = nl < 0 ? end : nl + 1;
+    }
+    closeQuietly(p);
+    return lineNo - first;
+  }
+
+  /** {@link #sharedObject}: decode this line alone. */
+  private static final int ALONE = -1;
+
+  /** {@link #sharedObject}: the line was rejected mid-object; restart the parser after it. */
+  private static final int RESTART = -2;
+
+  /**
+   * Decodes the object that starts the current line from the shared parser.
+   *
+   * @return where the next line starts, or {@link #ALONE}, or {@link #RESTART}
+   */
+  private int sharedObject(
+      JsonParser p,
+      int base,
+      int parserLine,
+      byte[] buf,
+      int end,
+      StreamState stream,
+      long lineNo,
+      Consumer<KernelEvent> out,
+      RejectListener rj)
+      throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return ALONE;
+    }
+    JsonToken first = p.nextToken();
+    boolean bpftrace = first == JsonToken.FIELD_NAME && "type".equals(p.currentName());
+    try {
+      if (bpftrace) {
+        bpftraceFields(p);
+      } else {
+        decoder.readFields(p);
+      }
+    } catch (BadRecord bad) {
+      if (p.currentLocation().getLineNr() != parserLine) {
+        return ALONE; // the object ran past its line: decodeLine says what is wrong with it
+      }
+      stream.lines++;
+      reject(stream, lineNo, bad.reason(), bad.getMessage(), rj);
+      return RESTART;
+    }
+    JsonLocation at = p.currentLocation();
+    if (at.getLineNr() != parserLine) {
+      return ALONE;
+    }
+    int i = base + (int) at.getByteOffset();
+    while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r')) {
+      i++;
+    }
+    if (i < end && buf[i] != '\n') {
+      return ALONE; // more data after the object on its line
+    }
+    stream.lines++;
+    if (bpftrace) {
+      bpftraceAction(stream, lineNo, out, rj);
+    } else {
+      KernelEvent event;
+      try {
+        event = decoder.build(defaultHost, stream.source);
+      } catch (BadRecord bad) {
+        reject(stream, lineNo, bad.reason(), bad.getMessage(), rj);
+        return i < end ? i + 1 : end;
+      }
+      emit(event, stream, out);
+    }
+    return i < end ? i + 1 : end;
+  }
+
+  private static void closeQuietly(JsonParser p) {
+    if (p != null) {
+      try {
+        p.close();
+      } catch (IOException e) {
+        // a parser over a byte array does not fail to close
+      }
+    }
   }
 
   /**
@@ -194,6 +372,16 @@ public final class KernelEventReader {
   private void bpftraceRecord(
       JsonParser p, StreamState stream, long lineNo, Consumer<KernelEvent> out, RejectListener rj)
       throws IOException {
+    bpftraceFields(p);
+    if (p.nextToken() != null) {
+      reject(stream, lineNo, RejectReason.INVALID_JSON, "data after the JSON object", rj);
+      return;
+    }
+    bpftraceAction(stream, lineNo, out, rj);
+  }
+
+  /** Reads a bpftrace record's fields (current token: its first FIELD_NAME) up to its end. */
+  private void bpftraceFields(JsonParser p) throws IOException {
     String type = null;
     long lostEvents = -1;
     dataLen = -1;
@@ -217,10 +405,15 @@ public final class KernelEventReader {
         p.skipChildren();
       }
     }
-    if (p.nextToken() != null) {
-      reject(stream, lineNo, RejectReason.INVALID_JSON, "data after the JSON object", rj);
-      return;
-    }
+    bpfType = type;
+    bpfLostEvents = lostEvents;
+  }
+
+  /** Acts on the bpftrace record read by {@link #bpftraceFields}. */
+  private void bpftraceAction(
+      StreamState stream, long lineNo, Consumer<KernelEvent> out, RejectListener rj) {
+    String type = bpfType;
+    long lostEvents = bpfLostEvents;
     if ("printf".equals(type)) {
       if (dataLen < 0) {
         reject(stream, lineNo, RejectReason.NOT_CANONICAL, "printf record without text data", rj);
@@ -369,6 +562,7 @@ public final class KernelEventReader {
 
   private void lost(long n, StreamState stream, Consumer<KernelEvent> out) {
     stream.lost = ReadSummary.plusCapped(stream.lost, n);
+    stream.lostRecords = true;
     if (!stream.seenEvent) {
       stream.pendingLost = ReadSummary.plusCapped(stream.pendingLost, n);
       return;
@@ -422,6 +616,7 @@ public final class KernelEventReader {
     private long pendingLost;
     private final SkipCounts skipped = new SkipCounts();
     private boolean seenEvent;
+    private boolean lostRecords;
     private long latestEpochNanos;
 
     /**
@@ -445,6 +640,46 @@ public final class KernelEventReader {
      */
     public long latestEpochNanos() {
       return seenEvent ? latestEpochNanos : Long.MIN_VALUE;
+    }
+
+    /** The lines seen so far, blank, skipped and rejected ones included. */
+    public long lines() {
+      return lines;
+    }
+
+    /**
+     * Whether the lines that {@code later} read, from a fresh state, would have given the same
+     * events had they been read after this stream's lines: false when a {@code lost_events} count
+     * is still waiting here for a first event that {@code later} has, or when {@code later} held a
+     * count for its first event that this stream would have dated at once.
+     *
+     * @param later the state of the lines that follow this stream's, read from a fresh state
+     */
+    public boolean canAppend(StreamState later) {
+      return !(pendingLost > 0 && later.seenEvent) && !(seenEvent && later.lostRecords);
+    }
+
+    /**
+     * Adds the counts of the lines that follow, read from a fresh state (see {@link #canAppend}).
+     *
+     * @param later the state of the following lines
+     * @throws IllegalArgumentException if {@link #canAppend} is false
+     */
+    public void append(StreamState later) {
+      if (!canAppend(later)) {
+        throw new IllegalArgumentException("later: depends on this stream's state");
+      }
+      lines += later.lines;
+      events += later.events;
+      rejected += later.rejected;
+      lost = ReadSummary.plusCapped(lost, later.lost);
+      pendingLost = later.seenEvent ? 0 : ReadSummary.plusCapped(pendingLost, later.pendingLost);
+      later.skipped.snapshot().forEach(skipped::add);
+      lostRecords |= later.lostRecords;
+      if (later.seenEvent && (!seenEvent || later.latestEpochNanos > latestEpochNanos)) {
+        latestEpochNanos = later.latestEpochNanos;
+      }
+      seenEvent |= later.seenEvent;
     }
 
     /** The counts so far. */

@@ -25,6 +25,23 @@ final class LineSplitter {
     void tooLong(long lineNo, int maxLineBytes);
   }
 
+  /**
+   * Receives runs of whole lines: every line of a run ends with {@code \n} except the input's last
+   * line when it has none; the bytes are valid only during the call.
+   */
+  interface BlockHandler {
+    /**
+     * A run of whole lines, terminators included.
+     *
+     * @param lineNo the number of lines before the run (so its first line is {@code lineNo + 1})
+     * @return the number of lines in the run
+     */
+    long lines(byte[] buf, int off, int len, long lineNo) throws IOException;
+
+    /** A line longer than the limit was skipped. */
+    void tooLong(long lineNo, int maxLineBytes);
+  }
+
   private final int maxLineBytes;
   private byte[] buf;
 
@@ -95,6 +112,86 @@ final class LineSplitter {
       }
       end += n;
     }
+  }
+
+  /**
+   * Reads {@code in} to its end, handing over runs of whole lines (as many as the buffer holds)
+   * instead of one line at a time; lines longer than the limit are skipped and reported as {@link
+   * #split} does.
+   *
+   * @return the number of lines, blank and skipped ones included
+   */
+  long splitBlocks(InputStream in, BlockHandler handler) throws IOException {
+    long lineNo = 0;
+    int start = 0;
+    int end = 0;
+    boolean skipping = false;
+    while (true) {
+      int n = in.read(buf, end, buf.length - end);
+      if (n < 0) {
+        if (end > start) {
+          if (skipping) {
+            lineNo++;
+          } else {
+            lineNo += handler.lines(buf, start, end - start, lineNo);
+          }
+        }
+        return lineNo;
+      }
+      int from = end;
+      end += n;
+      if (skipping) {
+        int nl = indexOf(buf, from, end, (byte) '\n');
+        if (nl < 0) {
+          end = 0;
+          continue;
+        }
+        lineNo++;
+        skipping = false;
+        start = nl + 1;
+        from = start;
+      }
+      int last = lastIndexOf(buf, from, end, (byte) '\n');
+      if (last >= 0) {
+        lineNo += handler.lines(buf, start, last + 1 - start, lineNo);
+        start = last + 1;
+      }
+      if (start > 0) {
+        System.arraycopy(buf, start, buf, 0, end - start);
+        end -= start;
+        start = 0;
+      }
+      if (end == buf.length) {
+        if (buf.length >= maxLineBytes) {
+          handler.tooLong(lineNo + 1, maxLineBytes);
+          skipping = true;
+          end = 0;
+        } else {
+          byte[] bigger = new byte[(int) Math.min((long) buf.length * 2, maxLineBytes)];
+          System.arraycopy(buf, 0, bigger, 0, end);
+          buf = bigger;
+        }
+      }
+    }
+  }
+
+  /** The index of the first {@code b} in {@code buf[from, to)}, or -1. */
+  static int indexOf(byte[] buf, int from, int to, byte b) {
+    for (int i = from; i < to; i++) {
+      if (buf[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(byte[] buf, int from, int to, byte b) {
+    for (int i = to - 1; i >= from; i--) {
+      if (buf[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Whether {@code buf[off, off+len)} holds only JSON whitespace. */

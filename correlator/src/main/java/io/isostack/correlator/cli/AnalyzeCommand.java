@@ -116,6 +116,17 @@ final class AnalyzeCommand implements Callable<Integer> {
           "The zone libbpf-tools printed their local HH:MM:SS in (default: ${DEFAULT-VALUE}).")
   ZoneId zone;
 
+  @Option(
+      names = "--decode-threads",
+      paramLabel = "N",
+      description =
+          "Threads that decode large canonical kernel-event files in chunks (default: the"
+              + " available processors; 1 reads on one thread). The findings do not depend on it.")
+  Integer decodeThreads;
+
+  @Option(names = "--decode-chunk-bytes", hidden = true, paramLabel = "BYTES")
+  long decodeChunkBytes = InputLoader.DEFAULT_CHUNK_BYTES;
+
   @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
 
   @CommandLine.Mixin OtlpExportOptions otlp = new OtlpExportOptions();
@@ -129,6 +140,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<InputSpec> traceSpecs = new ArrayList<>();
     List<InputSpec> eventSpecs = new ArrayList<>();
     try {
+      if (decodeThreads != null && decodeThreads < 1) {
+        throw new IllegalArgumentException(
+            "--decode-threads: must be at least 1: " + decodeThreads);
+      }
+      if (decodeChunkBytes < 1) {
+        throw new IllegalArgumentException(
+            "--decode-chunk-bytes: must be at least 1: " + decodeChunkBytes);
+      }
       analysis.applyClockOffsets(clocks);
       for (String t : traces) {
         traceSpecs.add(InputSpec.parse(t));
@@ -189,6 +208,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                 .at(date != null ? date : LocalDate.now(zone), zone));
     InputLoader loader =
         new InputLoader(clocks, libbpf, summary, line -> err.println("correlator: " + line));
+    loader.decodeThreads(
+        decodeThreads != null ? decodeThreads : Runtime.getRuntime().availableProcessors(),
+        decodeChunkBytes);
     Progress progress = new Progress(err, Progress.onTerminal());
     loader.onProgress(
         (source, read, total) ->

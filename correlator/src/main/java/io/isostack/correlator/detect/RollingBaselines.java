@@ -9,14 +9,16 @@ import java.util.Map;
 /**
  * Baselines for live mode: the median of the last {@value #SAMPLES} self times of each operation,
  * and of the last durations of each request's root operation ({@link #record(Trace)}), for at most
- * {@code maxOperations} keys (the least recently updated is forgotten first). Not thread-safe: used
- * by the engine thread only.
+ * {@code maxOperations} keys (the least recently updated is forgotten first). A median is sorted
+ * once and kept until its operation records again (issue 11: the live engine re-sorted every
+ * baseline on every call). Not thread-safe: used by the engine thread only.
  */
 public final class RollingBaselines implements Baselines {
   static final int SAMPLES = 101;
 
   private final Map<String, long[]> rings;
   private final Map<String, Integer> counts = new HashMap<>();
+  private final Map<String, Long> medians = new HashMap<>();
 
   /**
    * Creates the baselines, keeping at most {@code maxOperations} operations (the least recently
@@ -32,6 +34,7 @@ public final class RollingBaselines implements Baselines {
             boolean evict = size() > maxOperations;
             if (evict) {
               counts.remove(eldest.getKey());
+              medians.remove(eldest.getKey());
             }
             return evict;
           }
@@ -43,6 +46,7 @@ public final class RollingBaselines implements Baselines {
     long[] ring = rings.computeIfAbsent(operation, k -> new long[SAMPLES]);
     int n = counts.merge(operation, 1, Integer::sum);
     ring[(n - 1) % SAMPLES] = selfNanos;
+    medians.remove(operation);
   }
 
   /**
@@ -65,8 +69,15 @@ public final class RollingBaselines implements Baselines {
     if (n == null || n < SlowSpanDetector.BASELINE_MIN_SAMPLES) {
       return -1;
     }
-    long[] sorted = Arrays.copyOf(rings.get(operation), Math.min(n, SAMPLES));
+    long[] ring = rings.get(operation); // also marks the operation as used, for eviction
+    Long cached = medians.get(operation);
+    if (cached != null) {
+      return cached;
+    }
+    long[] sorted = Arrays.copyOf(ring, Math.min(n, SAMPLES));
     Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    long median = sorted[sorted.length / 2];
+    medians.put(operation, median);
+    return median;
   }
 }

@@ -36,6 +36,12 @@ import java.util.zip.GZIPInputStream;
 public final class InputLoader {
   private static final int HEAD_BYTES = InputHead.MAX_BYTES;
 
+  /** The chunk size of {@link ChunkedEventReader} unless {@link #decodeThreads} says otherwise. */
+  public static final long DEFAULT_CHUNK_BYTES = 8L * 1024 * 1024;
+
+  /** The format name of the canonical kernel-event stream, which may be read in chunks. */
+  private static final String CANONICAL = "events";
+
   /** The default host given to trace readers: spans name their host in their resource. */
   private static final String NO_HOST = "unknown";
 
@@ -45,6 +51,8 @@ public final class InputLoader {
   private final Consumer<String> errors;
   private final Set<String> clockErrorsReported = new HashSet<>();
   private ReadProgress progress = (source, read, total) -> {};
+  private int decodeThreads = 1;
+  private long chunkBytes = DEFAULT_CHUNK_BYTES;
 
   /** Hears how far the reading of an input has come. */
   @FunctionalInterface
@@ -57,6 +65,24 @@ public final class InputLoader {
      * @param totalBytes the input's size, or -1 when unknown (standard input)
      */
     void read(String source, long bytesRead, long totalBytes);
+  }
+
+  /**
+   * Lets large canonical kernel-event files be decoded on several threads ({@link
+   * ChunkedEventReader}); the events reach the consumer in file order on the calling thread, so the
+   * result is the one-thread result. Default 1 (one thread).
+   *
+   * @param threads decoding threads, at least 1
+   * @param chunkBytes the chunk size, in bytes; files no larger are read on the calling thread
+   * @throws IllegalArgumentException if an argument is below 1
+   */
+  public void decodeThreads(int threads, long chunkBytes) {
+    if (threads < 1 || chunkBytes < 1) {
+      throw new IllegalArgumentException(
+          "threads/chunkBytes: must be at least 1: " + threads + "/" + chunkBytes);
+    }
+    this.decodeThreads = threads;
+    this.chunkBytes = chunkBytes;
   }
 
   /** Reports reading progress to a listener (e.g. a terminal's progress line). */
@@ -105,7 +131,7 @@ public final class InputLoader {
     read(
         spec,
         true,
-        (in, format, source) -> {
+        (in, format, source, plainFile) -> {
           ReadSummary s =
               open(FormatReaders.trace(format.name()), source, NO_HOST, out, summary, in);
           summary.spans(source, s.records());
@@ -124,15 +150,30 @@ public final class InputLoader {
     read(
         spec,
         false,
-        (in, format, source) -> {
-          ReadSummary s =
-              open(
-                  FormatReaders.event(format.name()),
-                  source,
-                  defaultHost,
-                  out,
-                  clockAware(source),
-                  in);
+        (in, format, source, plainFile) -> {
+          ReadSummary s;
+          long size = plainFile ? Files.size(spec.path()) : 0;
+          if (decodeThreads > 1 && size > chunkBytes && CANONICAL.equals(format.name())) {
+            s =
+                new ChunkedEventReader(decodeThreads, chunkBytes)
+                    .read(
+                        spec.path(),
+                        source,
+                        clocks,
+                        defaultHost,
+                        out,
+                        clockAware(source),
+                        done -> progress.read(source, done, size));
+          } else {
+            s =
+                open(
+                    FormatReaders.event(format.name()),
+                    source,
+                    defaultHost,
+                    out,
+                    clockAware(source),
+                    in);
+          }
           summary.events(source, s.records());
           summary.skipped(s.skipped());
           if (s.lost() > 0) {
@@ -170,7 +211,12 @@ public final class InputLoader {
   }
 
   private interface Body {
-    void read(InputStream in, FormatReader<?> format, String source) throws IOException;
+    /**
+     * @param plainFile whether {@code in} is a regular file read as it is (not standard input, not
+     *     gzip), which may then be read again by position
+     */
+    void read(InputStream in, FormatReader<?> format, String source, boolean plainFile)
+        throws IOException;
   }
 
   private void read(InputSpec spec, boolean traces, Body body) {
@@ -179,8 +225,10 @@ public final class InputLoader {
       long total = spec.isStdin() ? -1 : Files.size(spec.path());
       BufferedInputStream in = new BufferedInputStream(counting(raw, source, total), HEAD_BYTES);
       InputStream data = in;
+      boolean plainFile = !spec.isStdin() && Files.isRegularFile(spec.path());
       if (isGzip(in)) {
         data = new BufferedInputStream(new GZIPInputStream(in), HEAD_BYTES);
+        plainFile = false;
       }
       FormatReader<?> format = spec.format();
       if (format == null) {
@@ -201,7 +249,7 @@ public final class InputLoader {
                 + (isTraces ? "--traces" : "--events"));
         return;
       }
-      body.read(data, format, source);
+      body.read(data, format, source, plainFile);
     } catch (RuntimeException | StackOverflowError e) {
       // A reader failure nobody foresaw must not lose the run: the records read so far are kept,
       // the failure is a counted rejection naming the input, and the next input is read.

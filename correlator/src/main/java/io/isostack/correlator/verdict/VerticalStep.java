@@ -199,7 +199,7 @@ public final class VerticalStep {
   }
 
   private Map<KernelEvent, String> gather(SpanJoinKeys entity, long from, long to) {
-    Map<KernelEvent, String> joined = new IdentityHashMap<>();
+    Map<KernelEvent, String> joined = new JoinedEvents();
     for (EntityKey key : entity.keys()) {
       query(key, joinName(key), entity, from, to, joined);
     }

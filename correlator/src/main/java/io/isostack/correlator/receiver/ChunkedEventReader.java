@@ -1,0 +1,266 @@
+package io.isostack.correlator.receiver;
+
+import io.isostack.clock.ClockConverter;
+import io.isostack.codec.KernelEventReader;
+import io.isostack.codec.ReadSummary;
+import io.isostack.codec.RejectListener;
+import io.isostack.codec.Rejection;
+import io.isostack.model.KernelEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * Reads a large canonical kernel-event file (docs/EVENTS.md) on several threads: the file is cut
+ * into chunks at line boundaries, each chunk is decoded by its own {@link KernelEventReader}, and
+ * the chunks' events and rejections are handed on in file order on the calling thread, so that the
+ * consumer sees exactly what one reader reading the whole file would have given it.
+ *
+ * <p>The head of the file (where {@code clock.sync} records come first) is read on the calling
+ * thread before any chunk starts; each chunk then starts from a {@link ClockConverter#copy} of the
+ * offsets known when it was handed to a thread. When its turn comes, a chunk whose starting offsets
+ * or {@code lost_events} dating turn out not to be those one reader would have had at that line (a
+ * {@code clock.sync} in an earlier chunk changed an offset) is decoded again, on the calling
+ * thread, from the true state: the result never depends on the threads. At most {@code 2 × threads}
+ * decoded chunks are held in memory.
+ *
+ * <p>Not thread-safe: one read at a time.
+ */
+final class ChunkedEventReader {
+  private static final int SCAN_BYTES = 64 * 1024;
+
+  private final int threads;
+  private final long chunkBytes;
+
+  /**
+   * Creates a reader.
+   *
+   * @param threads decoding threads, at least 1
+   * @param chunkBytes the nominal size of a chunk, in bytes, at least 1; the head read first is as
+   *     long
+   * @throws IllegalArgumentException if an argument is out of range
+   */
+  ChunkedEventReader(int threads, long chunkBytes) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: must be at least 1: " + threads);
+    }
+    if (chunkBytes < 1) {
+      throw new IllegalArgumentException("chunkBytes: must be at least 1: " + chunkBytes);
+    }
+    this.threads = threads;
+    this.chunkBytes = chunkBytes;
+  }
+
+  /**
+   * Reads the whole file.
+   *
+   * @param file the file
+   * @param source its name in rejections
+   * @param clocks the shared clock offsets; updated with the file's {@code clock.sync} records as
+   *     one reader would
+   * @param defaultHost the host of events without {@code host.name}
+   * @param out receives every event, in file order, on the calling thread
+   * @param rejects receives every rejection, in file order, on the calling thread
+   * @param progress hears the bytes handed on so far
+   * @return the file's counts
+   * @throws IOException if reading the file fails
+   */
+  ReadSummary read(
+      Path file,
+      String source,
+      ClockConverter clocks,
+      String defaultHost,
+      Consumer<KernelEvent> out,
+      RejectListener rejects,
+      LongConsumer progress)
+      throws IOException {
+    Objects.requireNonNull(clocks, "clocks");
+    KernelEventReader.StreamState state = new KernelEventReader.StreamState(source);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "correlator-decode");
+              t.setDaemon(true);
+              return t;
+            });
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      long headEnd = lineStart(ch, Math.min(chunkBytes, size), size);
+      new KernelEventReader(clocks, defaultHost)
+          .read(new RangeStream(ch, 0, headEnd), state, out, rejects);
+      progress.accept(headEnd);
+      ArrayDeque<Future<Chunk>> inFlight = new ArrayDeque<>();
+      long next = headEnd;
+      while (next < size || !inFlight.isEmpty()) {
+        while (next < size && inFlight.size() < 2 * threads) {
+          long from = next;
+          long to = Math.min(size, from + chunkBytes);
+          ClockConverter start = clocks.copy();
+          inFlight.add(pool.submit(() -> decode(ch, size, from, to, start, source, defaultHost)));
+          next = to;
+        }
+        Chunk c = await(inFlight.poll());
+        long before = state.lines();
+        RejectListener shifted = r -> rejects.rejected(shift(r, before));
+        if (state.canAppend(c.state) && clocks.sameOffsets(c.startClocks)) {
+          c.events.forEach(out);
+          c.rejections.forEach(shifted::rejected);
+          state.append(c.state);
+          if (c.endClocks.version() != c.startVersion) {
+            clocks.absorb(c.endClocks);
+          }
+        } else {
+          new KernelEventReader(clocks, defaultHost)
+              .read(new RangeStream(ch, c.start, c.end), state, out, shifted);
+        }
+        progress.accept(c.end);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return state.summary();
+  }
+
+  private static Chunk decode(
+      FileChannel ch,
+      long size,
+      long from,
+      long to,
+      ClockConverter start,
+      String source,
+      String defaultHost)
+      throws IOException {
+    long s = lineStart(ch, from, size);
+    long e = lineStart(ch, to, size);
+    ClockConverter clocks = start.copy();
+    long version = clocks.version();
+    KernelEventReader.StreamState state = new KernelEventReader.StreamState(source);
+    List<KernelEvent> events = new ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
+    if (s < e) {
+      new KernelEventReader(clocks, defaultHost)
+          .read(new RangeStream(ch, s, e), state, events::add, rejections::add);
+    }
+    return new Chunk(s, e, start, clocks, version, state, events, rejections);
+  }
+
+  private static Chunk await(Future<Chunk> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while decoding");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("decoding a chunk failed", cause);
+    }
+  }
+
+  private static Rejection shift(Rejection r, long lines) {
+    return r.line() > 0 ? new Rejection(r.source(), r.line() + lines, r.reason(), r.message()) : r;
+  }
+
+  /**
+   * The first line start at or after {@code at}: {@code at} itself when it is 0, the end, or just
+   * after a {@code \n}; otherwise just after the next {@code \n} (or the end).
+   */
+  static long lineStart(FileChannel ch, long at, long size) throws IOException {
+    if (at <= 0 || at >= size) {
+      return Math.max(0, Math.min(at, size));
+    }
+    ByteBuffer buf = ByteBuffer.allocate(SCAN_BYTES);
+    long pos = at - 1;
+    while (pos < size) {
+      buf.clear();
+      int n = ch.read(buf, pos);
+      if (n <= 0) {
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        if (buf.get(i) == '\n') {
+          return pos + i + 1;
+        }
+      }
+      pos += n;
+    }
+    return size;
+  }
+
+  /** One decoded chunk: its byte range, its clocks before and after, what it gave. */
+  private record Chunk(
+      long start,
+      long end,
+      ClockConverter startClocks,
+      ClockConverter endClocks,
+      long startVersion,
+      KernelEventReader.StreamState state,
+      List<KernelEvent> events,
+      List<Rejection> rejections) {}
+
+  /** The bytes {@code [pos, end)} of a file, read with positional reads (thread-safe). */
+  private static final class RangeStream extends InputStream {
+    private final FileChannel ch;
+    private long pos;
+    private final long end;
+
+    RangeStream(FileChannel ch, long pos, long end) {
+      this.ch = ch;
+      this.pos = pos;
+      this.end = end;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (pos >= end) {
+        return -1;
+      }
+      int n = (int) Math.min(len, end - pos);
+      ByteBuffer buf = ByteBuffer.wrap(b, off, n);
+      int total = 0;
+      while (buf.hasRemaining()) {
+        int r = ch.read(buf, pos + total);
+        if (r < 0) {
+          break;
+        }
+        total += r;
+      }
+      if (total == 0) {
+        pos = end;
+        return -1;
+      }
+      pos += total;
+      return total;
+    }
+  }
+}
