@@ -34,14 +34,26 @@ import java.util.stream.Stream;
 public final class CorpusScorer {
   private CorpusScorer() {}
 
-  /** The case directories {@code real-*} with an {@code expected.json} under a data directory. */
+  /**
+   * The case directories {@code real-*} under a data directory with a {@code recording.json} and an
+   * {@code expected.json} stating ground truth (a {@code faultWindow}).
+   */
   public static List<Path> cases(Path data) throws IOException {
     try (Stream<Path> dirs = Files.list(data)) {
       return dirs.filter(d -> d.getFileName().toString().startsWith("real-"))
           .filter(d -> Files.exists(d.resolve("expected.json")))
           .filter(d -> Files.exists(d.resolve("recording.json")))
+          .filter(CorpusScorer::statesTruth)
           .sorted()
           .toList();
+    }
+  }
+
+  private static boolean statesTruth(Path caseDir) {
+    try {
+      return Files.readString(caseDir.resolve("expected.json")).contains("\"faultWindow\"");
+    } catch (IOException e) {
+      return false;
     }
   }
 
