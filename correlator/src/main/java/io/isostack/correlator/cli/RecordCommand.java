@@ -97,7 +97,7 @@ final class RecordCommand implements Callable<Integer> {
 
   @Option(
       names = "--before",
-      defaultValue = "15s",
+      defaultValue = "10s",
       converter = DurationConverter.class,
       description = "Load before the fault (${DEFAULT-VALUE}).")
   long beforeNanos;

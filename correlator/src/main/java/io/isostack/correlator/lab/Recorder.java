@@ -177,10 +177,10 @@ public final class Recorder {
       mark("fault_end");
       mark("load_end");
       log.accept(outcome);
-      Thread.sleep(2000);
-      stop(frontend);
-      stop(backend);
-      Thread.sleep(2000);
+      Thread.sleep(6000);
+      stopJvm(frontend, frontendPid);
+      stopJvm(backend, backendPid);
+      Thread.sleep(1000);
       mark("services_stopped");
       for (Process p : producers) {
         stop(p);
@@ -193,7 +193,72 @@ public final class Recorder {
     }
     Files.writeString(
         out.resolve("recording.json"), JSON.writeValueAsString(rec) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        out.resolve("expected.json"),
+        JSON.writeValueAsString(expected(plan.fault(), out.getFileName().toString())) + "\n",
+        StandardCharsets.UTF_8);
     return rec.path("outcome").asText();
+  }
+
+  /**
+   * The case's ground truth, from what was induced (never from a correlator's output): the layer,
+   * slice and causes the fault is, the fault window from the phase marks, and which traces are
+   * slow.
+   */
+  private ObjectNode expected(Fault f, String name) {
+    ObjectNode e = JSON.createObjectNode();
+    e.put("case", name);
+    e.put("reconstruction", false);
+    e.put("fault", f.cliName());
+    e.put("healthy", f == Fault.NONE);
+    ObjectNode x = e.putObject("expected");
+    x.put("words", f.expected());
+    switch (f) {
+      case CPU_THROTTLE -> truth(x, "L-3", false, "cpu-throttle");
+      case RETRANSMIT -> truth(x, "L-3", true, "tcp-retransmit", "wire-time");
+      case DISK -> truth(x, "host", false, "disk-latency");
+      case SECCOMP -> truth(x, "L-3", false, "seccomp-denied");
+      case OOM -> truth(x, "L-3", false, "oom-kill");
+      case NONE -> x.putNull("layer");
+    }
+    ObjectNode w = e.putObject("faultWindow");
+    w.put(
+        "startEpochNanos", marks.get(f.presentFromStart() ? "load_start" : "fault_on").longValue());
+    w.put("endEpochNanos", marks.get("fault_end").longValue());
+    w.put(
+        "from",
+        f.presentFromStart()
+            ? "load_start (the fault is in place from the backend's start)"
+            : "fault_on");
+    w.put("to", "fault_end");
+    ObjectNode slow = e.putObject("slowTrace");
+    slow.put("rootService", "frontend");
+    slow.put("rootName", "GET /checkout");
+    slow.put("rootAtLeastNanos", 250_000_000L);
+    slow.put(
+        "definition",
+        "a trace whose root span (frontend GET /checkout) lasts at least 250 ms (the default"
+            + " --slow-request) and starts inside the fault window");
+    ObjectNode b = e.putArray("slowSpans").addObject();
+    b.put("service", f == Fault.RETRANSMIT ? "frontend" : "backend");
+    b.put("name", f == Fault.RETRANSMIT ? "GET" : "GET /pay");
+    b.put("kind", f == Fault.RETRANSMIT ? "CLIENT (time on the wire)" : "SERVER");
+    e.put(
+        "analyzeDate",
+        Instant.ofEpochSecond(marks.get("load_start") / 1_000_000_000L)
+            .atZone(java.time.ZoneOffset.UTC)
+            .toLocalDate()
+            .toString());
+    return e;
+  }
+
+  private static void truth(ObjectNode x, String layer, boolean network, String... causes) {
+    x.put("layer", layer);
+    x.put("network", network);
+    ArrayNode c = x.putArray("causes");
+    for (String cause : causes) {
+      c.add(cause);
+    }
   }
 
   private void describe(Plan plan, FaultSetup s, long backendPid, long frontendPid)
@@ -326,6 +391,17 @@ public final class Recorder {
     }
   }
 
+  /**
+   * Stops a service with SIGTERM to its JVM (a launcher such as {@code unshare} may not pass it
+   * on), so that the agent flushes its spans, and waits for the launcher.
+   */
+  private static void stopJvm(Process launcher, long jvmPid) throws InterruptedException {
+    ProcessHandle.of(jvmPid).ifPresent(ProcessHandle::destroy);
+    if (!launcher.waitFor(15, TimeUnit.SECONDS)) {
+      stop(launcher);
+    }
+  }
+
   /** The JVM's host pid: the process itself, or its java descendant under a launcher. */
   private static long jvmPid(Process p) {
     return p.descendants()
@@ -344,8 +420,7 @@ public final class Recorder {
         "-Dotel.exporter.otlp.protocol=http/protobuf",
         "-Dotel.exporter.otlp.traces.endpoint=" + capture.endpoint() + "/v1/traces",
         "-Dotel.metrics.exporter=none",
-        "-Dotel.logs.exporter=none",
-        "-Dotel.bsp.schedule.delay=100");
+        "-Dotel.logs.exporter=none");
   }
 
   private void mark(String name) {
