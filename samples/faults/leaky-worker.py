@@ -3,14 +3,18 @@
 
 usage: leaky-worker.py [FLUSH_MB]      (default 96)
 
-Reads one request per line on stdin: the number of MiB to add to its cache. It allocates and
-touches that much memory, keeps it, answers "ok <cached MiB>" on stdout, and empties the cache once
+Reads one request per line on stdin: the number of MiB to add to its cache. It maps and touches
+that much anonymous memory, keeps it, answers "ok <cached MiB>" on stdout, and empties the cache once
 it holds FLUSH_MB or more, as a cache with a size bound does. Its oom_score_adj is 1000: under a
 memory limit it is the process the OOM killer picks, as a worker process marked expendable is.
 The sample backend (--worker) starts it, talks to it for every GET /pay, and restarts it and
 retries the request when it dies.
 """
+import mmap
 import sys
+
+
+MIB = b"\x01" * (1 << 20)
 
 
 def main(argv):
@@ -25,11 +29,15 @@ def main(argv):
     for line in sys.stdin:
         mb = int(line.strip() or "0")
         if held + mb > flush_mb:
+            for block in cache:
+                block.close()
             cache.clear()
             held = 0
-        block = bytearray(mb << 20)
-        for i in range(0, len(block), 4096):
-            block[i] = 1
+        # Anonymous mappings, unmapped at the flush: memory freed from the heap would stay with the
+        # process (glibc raises its mmap threshold after the first large free).
+        block = mmap.mmap(-1, mb << 20)
+        for _ in range(mb):
+            block.write(MIB)
         cache.append(block)
         held += mb
         sys.stdout.write("ok %d\n" % held)

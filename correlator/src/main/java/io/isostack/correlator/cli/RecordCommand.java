@@ -71,6 +71,12 @@ final class RecordCommand implements Callable<Integer> {
   int hogs;
 
   @Option(
+      names = "--cpu-hogs-nice",
+      defaultValue = "0",
+      description = "The CPU-bound processes' nice value (${DEFAULT-VALUE}).")
+  int hogNice;
+
+  @Option(
       names = "--plain",
       split = ",",
       paramLabel = "SCRIPT",
@@ -133,6 +139,7 @@ final class RecordCommand implements Callable<Integer> {
               container,
               iops,
               hogs,
+              hogNice,
               plain,
               extra,
               agent,

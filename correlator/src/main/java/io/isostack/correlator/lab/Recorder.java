@@ -44,6 +44,7 @@ public final class Recorder {
    *     FaultSetup#asContainer})
    * @param writeIopsCap a write IOPS cap on the disk the backend and a storm share, 0 for none
    * @param cpuHogs how many CPU-bound processes load the host for the whole recording
+   * @param hogNice their nice value (0: as a user's shell starts them; 19: batch jobs)
    * @param plainText producer scripts run as plain {@code bpftrace} text (banner and all) instead
    *     of {@code -f json}, by file name ({@code sched.bt})
    * @param extra further producer commands, run as given, each {@code NAME=COMMAND} (its output
@@ -63,6 +64,7 @@ public final class Recorder {
       boolean container,
       int writeIopsCap,
       int cpuHogs,
+      int hogNice,
       List<String> plainText,
       List<String> extra,
       Path agent,
@@ -118,7 +120,10 @@ public final class Recorder {
     mark("prepare");
     plan.fault().prepare(lab, s);
     for (int i = 0; i < plan.cpuHogs(); i++) {
-      lab.start("hog-" + i, List.of("sh", "-c", "while :; do :; done"));
+      lab.start(
+          "hog-" + i,
+          List.of(
+              "nice", "-n", Integer.toString(plan.hogNice()), "sh", "-c", "while :; do :; done"));
     }
     try (TraceCapture capture = new TraceCapture(s.bind(), out.resolve("traces.jsonl"))) {
       Process backend =
@@ -300,6 +305,13 @@ public final class Recorder {
       rec.put("disk", Fault.diskOf(s.work()));
     }
     rec.put("cpu_hogs", plan.cpuHogs());
+    rec.put("cpu_hogs.nice", plan.hogNice());
+    rec.put("services.nice", -10);
+    try {
+      rec.put("loadavg_at_end", Files.readString(Path.of("/proc/loadavg")).strip());
+    } catch (IOException e) {
+      rec.putNull("loadavg_at_end");
+    }
     rec.put("rps", plan.rps());
     rec.put("backend.command", String.join(" ", s.backendPrefix()) + " java ... backend");
     rec.put("backend.args", String.join(" ", s.backendArgs()));
