@@ -25,7 +25,7 @@ for c in "${cases[@]}"; do
                               --extra "events-biolatency.txt=biolatency -D -T 1" ;;
     seccomp-mkdir)          rec real-seccomp-mkdir --fault seccomp --plain syscalls.bt ;;
     oom-worker)             rec real-oom-worker --fault oom ;;
-    healthy-loaded)         rec real-healthy-loaded --fault none --cpu-hogs 2 --plain sched.bt ;;
+    healthy-loaded)         rec real-healthy-loaded --fault none --cpu-hogs 2 --cpu-hogs-nice 19 --plain sched.bt ;;
     *) echo "unknown case $c" >&2; exit 2 ;;
   esac
 done
