@@ -9,6 +9,7 @@ by the case's definition (expected.json slowTrace); and per producer file the re
 event.name (JSON records inside bpftrace's -f json framing and plain text lines alike).
 """
 import collections
+import gzip
 import json
 import os
 import statistics
@@ -65,17 +66,21 @@ def main(d):
             continue
         c = collections.Counter()
         other = 0
-        for line in open(os.path.join(d, f), errors="replace"):
+        path = os.path.join(d, f)
+        opener = gzip.open if f.endswith(".gz") else open
+        for line in opener(path, "rt", errors="replace"):
             line = line.strip()
             try:
                 o = json.loads(line)
                 if isinstance(o, dict) and o.get("type") == "printf":
                     o = json.loads(o["data"])
+                if not isinstance(o, dict):
+                    raise ValueError(line)
                 c[o.get("event.name", "?")] += 1
             except (ValueError, KeyError, TypeError):
                 if line:
                     other += 1
-        print("%s (%d bytes): %s%s" % (f, os.path.getsize(os.path.join(d, f)), dict(c),
+        print("%s (%d bytes): %s%s" % (f, os.path.getsize(path), dict(c),
                                        ", other lines: %d" % other if other else ""))
 
 
