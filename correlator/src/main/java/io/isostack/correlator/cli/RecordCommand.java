@@ -21,10 +21,11 @@ import picocli.CommandLine.Option;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Records a real case for samples/data/real-*: induces the lab's fault on this machine, runs",
-      "the sample services under the OpenTelemetry Java agent (spans captured in the Collector",
-      "file exporter's OTLP/JSON framing), runs each producer with its raw output in its own",
-      "file, drives load before and with the fault, and writes recording.json. Needs root."
+      "Records a real case for samples/data/real-*: induces the lab's fault on",
+      "this machine, runs the sample services under the OpenTelemetry Java agent",
+      "(spans captured in the Collector file exporter's OTLP/JSON framing), runs",
+      "each producer with its raw output in its own file, drives load before and",
+      "with the fault, and writes recording.json and expected.json. Needs root."
     })
 final class RecordCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -95,7 +96,10 @@ final class RecordCommand implements Callable<Integer> {
       description = "The OpenTelemetry Java agent (${DEFAULT-VALUE}).")
   Path agent;
 
-  @Option(names = "--samples", defaultValue = "samples", description = "(${DEFAULT-VALUE}).")
+  @Option(
+      names = "--samples",
+      defaultValue = "samples",
+      description = "The project's samples directory (${DEFAULT-VALUE}).")
   Path samples;
 
   @Option(names = "--rps", defaultValue = "4", description = "Requests/s (${DEFAULT-VALUE}).")
