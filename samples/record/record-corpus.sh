@@ -8,7 +8,7 @@
 # Recorder.java): the lab's fault, the sample services under the OpenTelemetry Java agent
 # (correlator/target/otel/opentelemetry-javaagent.jar, copied by `mvn verify`'s pre-integration
 # step, or: cp ~/.m2/repository/io/opentelemetry/javaagent/opentelemetry-javaagent/V/*.jar there),
-# the producers with their raw stdout in the case directory, 15 s of load before the fault and at
+# the producers with their raw stdout in the case directory, 10 s of load before the fault and at
 # least 30 s with it, 4 requests/s. Lab names use the prefix "corpus", the subnet 10.202.n.0/24 and
 # ports 18280/18281, apart from the fault suite's ("fault", 201).
 set -euo pipefail
