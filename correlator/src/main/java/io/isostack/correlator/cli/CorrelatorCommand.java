@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       AnalyzeCommand.class,
       DemoCommand.class,
+      RecordCommand.class,
+      ScoreCommand.class,
       ServeCommand.class,
       StreamCommand.class,
       CommandLine.HelpCommand.class

@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FAULT",
       converter = FaultConverter.class,
-      description = "cpu-throttle, retransmit, disk, seccomp or none.")
+      description = "cpu-throttle, retransmit, disk, seccomp, oom or none.")
   Fault fault;
 
   @Option(
@@ -145,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not one of cpu-throttle, retransmit, disk, seccomp, none");
+          "'" + value + "' is not one of cpu-throttle, retransmit, disk, seccomp, oom, none");
     }
   }
 }

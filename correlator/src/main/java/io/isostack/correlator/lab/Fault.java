@@ -21,8 +21,11 @@ public enum Fault {
 
     @Override
     public void prepare(FaultLab lab, FaultSetup s) throws IOException {
-      Path cgroup = Files.createDirectories(CPU.resolve(s.cgroup));
-      lab.onClose(() -> Files.deleteIfExists(cgroup));
+      if (s.containerId != null) {
+        containerize(lab, s, "cpu");
+      } else {
+        cgroup(lab, CPU, s.cgroup);
+      }
       s.producers.add(s.bpftrace("sched.bt", "1000"));
       s.producers.add(
           "bash "
@@ -135,9 +138,16 @@ public enum Fault {
 
     @Override
     public void prepare(FaultLab lab, FaultSetup s) throws IOException, InterruptedException {
+      String disk = diskOf(s.work);
+      if (s.writeIopsCap > 0) {
+        Path blkio = cgroup(lab, BLKIO, s.cgroup);
+        String dev = Files.readString(Path.of("/sys/class/block", disk, "dev")).trim();
+        Files.writeString(
+            blkio.resolve("blkio.throttle.write_iops_device"), dev + " " + s.writeIopsCap);
+        s.backendPrefix.addAll(List.of("sh", "-c", joinCgroup(blkio) + "exec \"$@\"", "sh"));
+      }
       s.producers.add(s.bpftrace("sched.bt", "1000"));
-      s.producers.add(
-          "bash " + s.ebpf.resolve("block.sh") + " " + diskOf(s.work) + " " + s.host + " 1000");
+      s.producers.add("bash " + s.ebpf.resolve("block.sh") + " " + disk + " " + s.host + " 1000");
       s.backendArgs.addAll(
           List.of(
               "--sync-write-bytes",
@@ -152,12 +162,14 @@ public enum Fault {
     public void induce(FaultLab lab, FaultSetup s, Process backend, int level) throws IOException {
       for (int i = level == 0 ? 0 : WRITERS[level - 1]; i < WRITERS[level]; i++) {
         String flags = i % 2 == 0 ? "bs=4M count=64 oflag=direct" : "bs=4k count=256 oflag=dsync";
+        String join = s.writeIopsCap > 0 ? joinCgroup(BLKIO.resolve(s.cgroup)) : "";
         lab.start(
             "storm-" + i,
             List.of(
                 "sh",
                 "-c",
-                "while :; do dd if=/dev/zero of="
+                join
+                    + "while :; do dd if=/dev/zero of="
                     + s.work.resolve("storm-" + i)
                     + " "
                     + flags
@@ -210,6 +222,87 @@ public enum Fault {
     }
   },
 
+  /**
+   * The backend as a docker-style container (its own pid namespace, cgroup {@code
+   * /system.slice/docker-<id>.scope}) whose worker process, which leaks memory on every request
+   * until its cache is flushed, runs under a memory limit (cgroup v1 {@code memory}) and is
+   * OOM-killed; the backend restarts it and retries: L-3, OOM kill.
+   */
+  OOM("L-3 container, OOM kill") {
+    /** The worker's memory limit by level, MiB; it leaks 8 MiB per request up to 96 MiB. */
+    private static final int[] LIMIT_MB = {64, 48, 32};
+
+    @Override
+    public void prepare(FaultLab lab, FaultSetup s) throws IOException {
+      if (s.containerId == null) {
+        s.asContainer(newContainerId());
+      }
+      containerize(lab, s, "cpu", "memory");
+      Path worker = cgroup(lab, MEMORY, s.cgroup + "/worker");
+      s.backendArgs.addAll(
+          List.of(
+              "--worker",
+              joinCgroup(worker)
+                  + "exec /usr/bin/python3 "
+                  + s.ebpf.resolveSibling("faults").resolve("leaky-worker.py")
+                  + " 96",
+              "--worker-mb",
+              "8",
+              // A tenth of the default CPU work: the request's time is the worker's, not hashing.
+              "--work-iterations",
+              "4000"));
+      s.producers.add(s.bpftrace("oom.bt"));
+      s.producers.add(s.bpftrace("sched.bt", "1000"));
+      s.producers.add(
+          "bash "
+              + s.ebpf.resolve("cgroup-sampler.sh")
+              + " --cgroup "
+              + s.cgroupPath()
+              + " --host "
+              + s.host
+              + " --interval-ms 100");
+    }
+
+    @Override
+    public void induce(FaultLab lab, FaultSetup s, Process backend, int level) {
+      // A v1 limit below the cgroup's usage is refused (EBUSY) when the kernel cannot reclaim
+      // enough (the worker's cache is anonymous memory): keep trying in the background, while the
+      // load goes on, until the worker's cache was flushed (every 12 requests).
+      Path limit = MEMORY.resolve(s.cgroup).resolve("worker").resolve("memory.limit_in_bytes");
+      String bytes = Long.toString((long) LIMIT_MB[level] << 20);
+      Thread t =
+          new Thread(
+              () -> {
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                  try {
+                    Files.writeString(limit, bytes);
+                    return;
+                  } catch (IOException e) {
+                    try {
+                      Thread.sleep(10);
+                    } catch (InterruptedException ie) {
+                      return;
+                    }
+                  }
+                }
+              },
+              "oom-limit");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    @Override
+    public int levels() {
+      return LIMIT_MB.length;
+    }
+
+    @Override
+    public String strength(int level) {
+      return "worker memory limit " + LIMIT_MB[level] + " MiB";
+    }
+  },
+
   /** No fault: no kernel layer should be blamed. */
   NONE("no kernel layer") {
     @Override
@@ -232,6 +325,8 @@ public enum Fault {
   };
 
   private static final Path CPU = Path.of("/sys/fs/cgroup/cpu");
+  private static final Path MEMORY = Path.of("/sys/fs/cgroup/memory");
+  private static final Path BLKIO = Path.of("/sys/fs/cgroup/blkio");
 
   private final String expected;
 
@@ -296,6 +391,68 @@ public enum Fault {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", s.netns));
     cmd.addAll(List.of(command));
     FaultLab.sh(cmd.toArray(new String[0]));
+  }
+
+  /**
+   * Creates a cgroup (v1) under a controller's root, each missing element of its path, and removes
+   * what it created at close, last first, each once its processes have left (at most 15 s).
+   */
+  static Path cgroup(FaultLab lab, Path controller, String path) throws IOException {
+    Path dir = controller;
+    for (String element : path.split("/")) {
+      dir = dir.resolve(element);
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectory(dir);
+        Path created = dir;
+        lab.onClose(() -> removeCgroup(created));
+      }
+    }
+    return dir;
+  }
+
+  private static void removeCgroup(Path dir) throws Exception {
+    if (Files.isDirectory(dir)) {
+      FaultLab.await(
+          java.time.Duration.ofSeconds(15),
+          () -> Files.readString(dir.resolve("cgroup.procs")).isBlank());
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** A shell command moving the shell into a cgroup: {@code echo $$ > DIR/cgroup.procs && }. */
+  static String joinCgroup(Path dir) {
+    return "echo $$ > " + dir.resolve("cgroup.procs") + " && ";
+  }
+
+  /**
+   * Runs the backend as a docker-style container: creates its cgroup in each controller, and
+   * prefixes its command with a shell that joins them and execs {@code unshare --pid --fork
+   * --mount-proc}, so that the backend is pid 1 of its own pid namespace and {@code
+   * /proc/self/cgroup} names the container.
+   */
+  static void containerize(FaultLab lab, FaultSetup s, String... controllers) throws IOException {
+    StringBuilder join = new StringBuilder();
+    for (String c : controllers) {
+      join.append(joinCgroup(cgroup(lab, Path.of("/sys/fs/cgroup", c), s.cgroup)));
+    }
+    s.backendPrefix.addAll(
+        List.of(
+            "sh",
+            "-c",
+            join + "exec \"$@\"",
+            "sh",
+            "unshare",
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            "--kill-child=SIGTERM"));
+  }
+
+  /** A new container id: 64 random hex digits, as Docker makes them. */
+  static String newContainerId() {
+    byte[] b = new byte[32];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
   }
 
   /** The whole disk (e.g. {@code vda}) a directory lives on, from findmnt and sysfs. */

@@ -24,8 +24,18 @@ public final class FaultSetup {
   /** A directory for the backend's files and the fault's, on the machine's disk. */
   final Path work;
 
-  /** The cgroup (v1 {@code cpu} controller) a CPU fault creates. */
-  final String cgroup;
+  /**
+   * The cgroup (v1 controllers) a CPU, memory or disk fault creates, without the leading slash:
+   * {@code isostack-<tag>-<pid>}, or {@code system.slice/docker-<64 hex>.scope} once {@link
+   * #asContainer} was called.
+   */
+  String cgroup;
+
+  /** The container id when the backend runs as a container ({@link #asContainer}), else null. */
+  String containerId;
+
+  /** A cap on the write IOPS of the disk the backend and a disk storm share, 0 for none. */
+  int writeIopsCap;
 
   /** The network namespace a network fault creates, and its veth pair's ends and addresses. */
   final String netns;
@@ -92,6 +102,62 @@ public final class FaultSetup {
     Path work = Files.createDirectories(lab.logs().resolve("work"));
     lab.onClose(() -> FaultLab.deleteTree(work));
     return new FaultSetup(lab.ebpf(), host, work, tag, net, backendPort);
+  }
+
+  /**
+   * Makes the backend a docker-style container, for the faults that support it ({@link
+   * Fault#CPU_THROTTLE}, {@link Fault#OOM}, which always is one): its cgroup becomes {@code
+   * /system.slice/docker-<id>.scope} and it runs in its own pid namespace, where it is pid 1. Call
+   * before {@link Fault#prepare}.
+   *
+   * @param id the container id, 64 lower-case hex digits
+   * @return this set-up
+   * @throws IllegalArgumentException if the id is not 64 hex digits
+   */
+  public FaultSetup asContainer(String id) {
+    if (!id.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("container id must be 64 lower-case hex digits: " + id);
+    }
+    this.containerId = id;
+    this.cgroup = "system.slice/docker-" + id + ".scope";
+    return this;
+  }
+
+  /**
+   * Caps the write IOPS of the disk the backend and a {@link Fault#DISK} storm share (cgroup v1
+   * {@code blkio.throttle.write_iops_device} on a cgroup holding both), as a cloud disk's
+   * provisioned IOPS do. Call before {@link Fault#prepare}.
+   *
+   * @param iops writes per second, > 0
+   * @return this set-up
+   * @throws IllegalArgumentException if iops is not positive
+   */
+  public FaultSetup withWriteIopsCap(int iops) {
+    if (iops <= 0) {
+      throw new IllegalArgumentException("iops must be positive: " + iops);
+    }
+    this.writeIopsCap = iops;
+    return this;
+  }
+
+  /** The cgroup path the faults create, with its leading slash. */
+  public String cgroupPath() {
+    return "/" + cgroup;
+  }
+
+  /** The backend's container id, or null when it is not a container. */
+  public String containerId() {
+    return containerId;
+  }
+
+  /** The work directory (the backend's journal, the storm's files). */
+  public Path work() {
+    return work;
+  }
+
+  /** The network namespace a network fault creates and the backend's address in it. */
+  public String netns() {
+    return netns;
   }
 
   /** The {@code host.name} of spans and events. */

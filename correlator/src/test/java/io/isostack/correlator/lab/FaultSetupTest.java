@@ -46,4 +46,33 @@ class FaultSetupTest {
           .hasMessageContaining("tag");
     }
   }
+
+  @Test
+  void asAContainerTheCgroupIsDockerStyleAndNamesTheId() throws Exception {
+    try (FaultLab lab = new FaultLab(tmp, tmp, "lab")) {
+      String id = Fault.newContainerId();
+      FaultSetup s = FaultSetup.create(lab, "h", "corpus", 202, 18281).asContainer(id);
+
+      assertThat(id).matches("[0-9a-f]{64}");
+      assertThat(s.cgroupPath()).isEqualTo("/system.slice/docker-" + id + ".scope");
+      assertThat(s.containerId()).isEqualTo(id);
+      assertThatThrownBy(() -> s.asContainer("abc")).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aWriteIopsCapMustBePositive() throws Exception {
+    try (FaultLab lab = new FaultLab(tmp, tmp, "lab")) {
+      FaultSetup s = FaultSetup.create(lab, "h", "corpus", 202, 18281);
+
+      assertThat(s.withWriteIopsCap(500).writeIopsCap).isEqualTo(500);
+      assertThatThrownBy(() -> s.withWriteIopsCap(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void theContainerLauncherJoinsTheCgroupsThenUnsharesThePidNamespace() {
+    assertThat(Fault.joinCgroup(Path.of("/sys/fs/cgroup/cpu/x")))
+        .isEqualTo("echo $$ > /sys/fs/cgroup/cpu/x/cgroup.procs && ");
+  }
 }

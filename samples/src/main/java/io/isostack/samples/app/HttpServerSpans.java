@@ -59,9 +59,16 @@ final class HttpServerSpans {
 
   private HttpServerSpans() {}
 
-  /** Starts the SERVER span of {@code exchange}, child of the remote parent if one was sent. */
+  /**
+   * Starts the SERVER span of {@code exchange}, child of the remote parent if one was sent. The
+   * base context is the current one, not the root: under the OpenTelemetry Java agent ({@code
+   * --telemetry agent}) it holds the agent's own SERVER span, and the no-op span made here then
+   * carries that span's context, so that the agent's CLIENT span of the backend call stays in the
+   * request's trace (from the root, the no-op span would make the context invalid and every call to
+   * the backend a new trace). Without the agent the server thread's current context is the root.
+   */
   static Span start(Telemetry telemetry, HttpExchange exchange, String route) {
-    Context parent = telemetry.propagator().extract(Context.root(), exchange, GETTER);
+    Context parent = telemetry.propagator().extract(Context.current(), exchange, GETTER);
     String method = exchange.getRequestMethod();
     InetSocketAddress peer = exchange.getRemoteAddress();
     InetSocketAddress local = exchange.getLocalAddress();

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * [--sync-writes K] --write-dir DIR}: K records of N bytes, each committed with {@code fdatasync},
  * as a database's commit log does) and an audit directory per request ({@code --audit-dir DIR}:
  * {@code mkdir}, retried 3 times 100 ms apart when it fails, then given up, as a client library
- * with a retry policy does).
+ * with a retry policy does), and a worker process's share of the work ({@code --worker COMMAND
+ * [--worker-mb N]}, {@link WorkerProcess}).
  *
  * <p>Thread-safe.
  */
@@ -26,13 +27,16 @@ final class RequestIo {
   private final int syncWrites;
   private final Path writeDir;
   private final Path auditDir;
+  private final WorkerProcess worker;
   private final AtomicLong requests = new AtomicLong();
 
-  RequestIo(int syncWriteBytes, int syncWrites, Path writeDir, Path auditDir) {
+  RequestIo(
+      int syncWriteBytes, int syncWrites, Path writeDir, Path auditDir, WorkerProcess worker) {
     this.syncWriteBytes = syncWriteBytes;
     this.syncWrites = syncWrites;
     this.writeDir = writeDir;
     this.auditDir = auditDir;
+    this.worker = worker;
   }
 
   /** Does this request's I/O; failures of the audit are tolerated after the retries. */
@@ -43,6 +47,9 @@ final class RequestIo {
     }
     if (auditDir != null) {
       audit(n);
+    }
+    if (worker != null) {
+      worker.call();
     }
   }
 

@@ -57,7 +57,11 @@ public final class SampleApp {
                   Integer.parseInt(opts.getOrDefault("sync-write-bytes", "0")),
                   Integer.parseInt(opts.getOrDefault("sync-writes", "1")),
                   pathOrNull(opts.get("write-dir")),
-                  pathOrNull(opts.get("audit-dir"))));
+                  pathOrNull(opts.get("audit-dir")),
+                  opts.containsKey("worker")
+                      ? new WorkerProcess(
+                          opts.get("worker"), Integer.parseInt(opts.getOrDefault("worker-mb", "8")))
+                      : null));
       case "frontend" ->
           FrontendService.run(
               bind(opts),
@@ -140,6 +144,7 @@ public final class SampleApp {
             + "  backend  --port 8081 --spans-out FILE [--work-iterations N] [--threads 4]\n"
             + "           [--sync-write-bytes N [--sync-writes K] --write-dir DIR]"
             + " [--audit-dir DIR]\n"
+            + "           [--worker COMMAND [--worker-mb 8]]\n"
             + "  frontend --port 8080 --backend http://127.0.0.1:8081 --spans-out FILE\n"
             + "  load     --url http://127.0.0.1:8080/checkout --rps 4 --duration 40"
             + " [--max-in-flight 4] [--warmup N]\n"

@@ -89,16 +89,17 @@ final class Telemetry {
 
   private static Telemetry start(
       String serviceName, String hostName, SpanExporter exporter, Duration scheduleDelay) {
-    Resource resource =
-        Resource.getDefault()
-            .merge(
-                Resource.create(
-                    Attributes.builder()
-                        .put(AttributeKey.stringKey("service.name"), serviceName)
-                        .put(AttributeKey.stringKey("host.name"), hostName)
-                        .put(AttributeKey.longKey("process.pid"), ProcessHandle.current().pid())
-                        .put(AttributeKey.stringKey("process.executable.name"), "java")
-                        .build()));
+    var attributes =
+        Attributes.builder()
+            .put(AttributeKey.stringKey("service.name"), serviceName)
+            .put(AttributeKey.stringKey("host.name"), hostName)
+            .put(AttributeKey.longKey("process.pid"), ProcessHandle.current().pid())
+            .put(AttributeKey.stringKey("process.executable.name"), "java");
+    String container = containerId();
+    if (container != null) {
+      attributes.put(AttributeKey.stringKey("container.id"), container);
+    }
+    Resource resource = Resource.getDefault().merge(Resource.create(attributes.build()));
     SdkTracerProvider tracerProvider =
         SdkTracerProvider.builder()
             .setResource(resource)
@@ -111,6 +112,26 @@ final class Telemetry {
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build();
     return new Telemetry(sdk, serviceName);
+  }
+
+  /**
+   * The container id in {@code /proc/self/cgroup}, as the Java agent's container detector finds it:
+   * the 64-hex id of a {@code docker-<id>.scope} (or {@code /docker/<id>}) cgroup; null when the
+   * service is not in a container.
+   */
+  static String containerId() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("([0-9a-f]{64})(\\.scope)?$").matcher(line);
+        if (m.find()) {
+          return m.group(1);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or no access: no container id
+    }
+    return null;
   }
 
   /** Returns the tracer of this service (instrumentation scope {@code io.isostack.samples.app}). */
