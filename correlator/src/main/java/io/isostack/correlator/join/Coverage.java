@@ -6,9 +6,7 @@ import io.isostack.model.KernelEvent;
 import io.isostack.model.Observation;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the kernel-event input shows was watched: per host, from when each evidence family was
@@ -32,7 +30,10 @@ public final class Coverage {
 
   private final Map<String, EnumMap<EvidenceFamily, Long>> since = new HashMap<>();
   private final Map<String, Long> until = new HashMap<>();
-  private final Set<EntityKey> cpuLimited = new HashSet<>();
+
+  /** Per cgroup, the start of the first sample that showed its CPU limit, epoch ns. */
+  private final Map<EntityKey, Long> cpuLimitedSince = new HashMap<>();
+
   private final long[] eventsByFamily = new long[EvidenceFamily.values().length];
 
   /** Learns from one event (any event, evidence or not). */
@@ -54,7 +55,7 @@ public final class Coverage {
       }
     }
     if (e.name() == EventName.CPU_THROTTLED && e.cgroupPath() != null && quota(e) > 0) {
-      cpuLimited.add(EntityKey.cgroup(host, e.cgroupPath()));
+      cpuLimitedSince.merge(EntityKey.cgroup(host, e.cgroupPath()), e.startEpochNanos(), Math::min);
     }
   }
 
@@ -122,12 +123,18 @@ public final class Coverage {
   public record FamilyTotal(long events, boolean watched) {}
 
   /**
-   * Whether any of these keys is a cgroup seen with a CPU limit ({@code cpu.throttled} with {@code
-   * attrs.cfs_quota_us} > 0).
+   * Whether any of these keys is a cgroup with a CPU limit ({@code cpu.throttled} with {@code
+   * attrs.cfs_quota_us} > 0) by the end of a window, give or take {@link #TOLERANCE_NANOS}: a limit
+   * is taken to hold from the first sample that shows it on (the samplers report the quota only
+   * with throttling, so neither a limit that has not yet bound nor its removal is seen), and a
+   * limit set after a span is not that span's.
+   *
+   * @param to the window's end, nanoseconds since the Unix epoch
    */
-  public boolean cpuLimited(Iterable<EntityKey> keys) {
+  public boolean cpuLimited(Iterable<EntityKey> keys, long to) {
     for (EntityKey k : keys) {
-      if (cpuLimited.contains(k)) {
+      Long since = cpuLimitedSince.get(k);
+      if (since != null && since <= to + TOLERANCE_NANOS) {
         return true;
       }
     }

@@ -113,10 +113,10 @@ public final class VerticalStep {
     Map<KernelEvent, String> joined = gather(entity, from, to);
 
     List<String> notes = new ArrayList<>();
-    RuleContext context = context(entity, joined, false);
+    RuleContext context = context(entity, joined, false, to);
     // The peer's sandbox and CPU quota are not the span's own: each side's events are classified
     // in the context of their own side.
-    RuleContext peerContext = context(entity, joined, true);
+    RuleContext peerContext = context(entity, joined, true, to);
     boolean hostWide =
         activity.count(
                 entity.host(),
@@ -296,9 +296,11 @@ public final class VerticalStep {
 
   /**
    * The context of one side of the hop: the span's own entity, or the peer it called. Sandbox, CPU
-   * quota and CPU limit come from that side's events and keys; the device is the same for both.
+   * quota and CPU limit come from that side's events and keys (the limit as it was over the window
+   * {@code from}..{@code to}, epoch ns); the device is the same for both.
    */
-  private RuleContext context(SpanJoinKeys entity, Map<KernelEvent, String> joined, boolean peer) {
+  private RuleContext context(
+      SpanJoinKeys entity, Map<KernelEvent, String> joined, boolean peer, long to) {
     boolean sandbox = !peer && entity.sandbox();
     boolean cpuQuota = false;
     Map<DeviceKind, Integer> dropDevices = new HashMap<>();
@@ -344,7 +346,7 @@ public final class VerticalStep {
                 socketDevice != null
                     ? socketDevice
                     : sandbox ? DeviceKind.SANDBOX_NETSTACK : DeviceKind.UNKNOWN);
-    boolean cpuLimit = coverage.cpuLimited(peer ? entity.peerKeys() : entity.keys());
+    boolean cpuLimit = coverage.cpuLimited(peer ? entity.peerKeys() : entity.keys(), to);
     return new RuleContext(sandbox, cpuQuota, cpuLimit, device);
   }
 

@@ -236,7 +236,7 @@ class OtherConsumersTest {
   void otherCausesHaveNoOtherConsumers() {
     add(
         KernelEvent.builder(EventName.CPU_THROTTLED, "node-1")
-            .interval(ms(60_000), ms(60_100))
+            .interval(ms(-60_000), ms(-59_900))
             .cgroup(0, "/demo-backend")
             .value(1, "1")
             .attrs(Map.of("cfs_quota_us", "50000", "cfs_period_us", "100000"))

@@ -137,9 +137,10 @@ class VerticalStepTest {
    * A CFS sample of a cgroup with a CPU limit, a minute after the spans: it joins none of them but
    * says the cgroup is CPU-limited.
    */
+  /** A sample showing the cgroup's CPU limit a minute before the spans (it holds from then on). */
   private static KernelEvent cpuLimit(String cgroupPath) {
     return KernelEvent.builder(EventName.CPU_THROTTLED, "node-1")
-        .interval(ms(60_000), ms(60_100))
+        .interval(ms(-60_000), ms(-59_900))
         .cgroup(0, cgroupPath)
         .value(1, "1")
         .attrs(Map.of("cfs_quota_us", "50000", "cfs_period_us", "100000"))
