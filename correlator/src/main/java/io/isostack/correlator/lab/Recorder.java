@@ -200,7 +200,7 @@ public final class Recorder {
         out.resolve("recording.json"), JSON.writeValueAsString(rec) + "\n", StandardCharsets.UTF_8);
     Files.writeString(
         out.resolve("expected.json"),
-        JSON.writeValueAsString(expected(plan.fault(), out.getFileName().toString())) + "\n",
+        JSON.writeValueAsString(expected(plan, out.getFileName().toString())) + "\n",
         StandardCharsets.UTF_8);
     return rec.path("outcome").asText();
   }
@@ -210,7 +210,8 @@ public final class Recorder {
    * slice and causes the fault is, the fault window from the phase marks, and which traces are
    * slow.
    */
-  private ObjectNode expected(Fault f, String name) {
+  private ObjectNode expected(Plan plan, String name) {
+    Fault f = plan.fault();
     ObjectNode e = JSON.createObjectNode();
     e.put("case", name);
     e.put("reconstruction", false);
@@ -225,6 +226,15 @@ public final class Recorder {
       case SECCOMP -> truth(x, "L-3", false, "seccomp-denied");
       case OOM -> truth(x, "L-3", false, "oom-kill");
       case NONE -> x.putNull("layer");
+    }
+    if (plan.cpuHogs() > 0) {
+      ObjectNode load = e.putObject("hostLoad");
+      load.put("cpuHogs", plan.cpuHogs());
+      load.putArray("causes").add("cpu-saturation");
+      load.put(
+          "why",
+          "the recorder ran CPU-bound processes on the host throughout: a request they delayed"
+              + " (run-queue waits in no CPU-limited cgroup) lost its time to the host's CPUs");
     }
     ObjectNode w = e.putObject("faultWindow");
     w.put(

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param blamed on any case, kernel-layer findings that are not correct, by {@code layer cause}; on
  *     a healthy case every kernel-layer finding
  * @param rejected input records rejected by the readers
+ * @param hostLoadFindings {@code host} findings naming the load the recording put on the host
+ *     ({@link CaseTruth#hostLoadCauses()}): true of that load, so neither the fault's nor a blame,
+ *     and not among {@code kernelFindings}
  */
 public record CaseScore(
     String name,
@@ -29,7 +32,8 @@ public record CaseScore(
     int correct,
     int recalled,
     Map<String, Integer> blamed,
-    long rejected) {
+    long rejected,
+    int hostLoadFindings) {
   /** Copies the map. */
   public CaseScore {
     blamed = Map.copyOf(blamed);

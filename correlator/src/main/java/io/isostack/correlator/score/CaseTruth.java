@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param rootName the name of the requests' root span
  * @param analyzeDate the {@code --date} of libbpf-tools' {@code HH:MM:SS} times (the recording's
  *     UTC day), or null
+ * @param hostLoadCauses the {@code host} causes of the load the recording itself put on the host
+ *     ({@code hostLoad.causes}: {@code cpu-saturation} when CPU-bound processes ran throughout), so
+ *     that a request it delayed lost its time to the host for real; empty when none was induced
  */
 public record CaseTruth(
     String name,
@@ -37,13 +40,15 @@ public record CaseTruth(
     long slowRootNanos,
     String rootService,
     String rootName,
-    String analyzeDate) {
+    String analyzeDate,
+    List<String> hostLoadCauses) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Validates; the message names the field. */
   public CaseTruth {
     Objects.requireNonNull(name, "name");
     causes = List.copyOf(causes);
+    hostLoadCauses = List.copyOf(hostLoadCauses);
     if (!healthy && (layer == null || causes.isEmpty())) {
       throw new IllegalArgumentException("a fault case needs expected.layer and expected.causes");
     }
@@ -63,6 +68,8 @@ public record CaseTruth(
     JsonNode exp = e.path("expected");
     List<String> causes = new ArrayList<>();
     exp.path("causes").forEach(c -> causes.add(c.asText()));
+    List<String> loadCauses = new ArrayList<>();
+    e.path("hostLoad").path("causes").forEach(c -> loadCauses.add(c.asText()));
     JsonNode w = e.path("faultWindow");
     JsonNode slow = e.path("slowTrace");
     return new CaseTruth(
@@ -76,7 +83,8 @@ public record CaseTruth(
         slow.path("rootAtLeastNanos").asLong(250_000_000L),
         slow.path("rootService").asText("frontend"),
         slow.path("rootName").asText("GET /checkout"),
-        e.hasNonNull("analyzeDate") ? e.get("analyzeDate").asText() : null);
+        e.hasNonNull("analyzeDate") ? e.get("analyzeDate").asText() : null,
+        loadCauses);
   }
 
   private static JsonNode required(JsonNode n, String field) {

@@ -110,8 +110,15 @@ public final class CorpusScorer {
     int correct = 0;
     Set<String> recalled = new HashSet<>();
     Map<String, Integer> blamed = new TreeMap<>();
+    int hostLoad = 0;
     for (Finding f : findings) {
       if (f.layer() == IsolationLayer.APPLICATION || f.layer() == IsolationLayer.UNKNOWN) {
+        continue;
+      }
+      if (f.layer() == IsolationLayer.HOST
+          && !f.network()
+          && truth.hostLoadCauses().contains(f.cause())) {
+        hostLoad++;
         continue;
       }
       kernel++;
@@ -140,6 +147,7 @@ public final class CorpusScorer {
         correct,
         recalled.size(),
         new HashMap<>(blamed),
-        rejected);
+        rejected,
+        hostLoad);
   }
 }

@@ -13,8 +13,8 @@ public final class ScoreTable {
     StringBuilder b = new StringBuilder();
     b.append(
         "| case | slow traces | findings | kernel-layer findings | precision | recall |"
-            + " blamed elsewhere (kernel layers) |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---|\n");
+            + " blamed elsewhere (kernel layers) | the induced host load |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---|---|\n");
     for (CaseScore s : scores) {
       b.append("| `")
           .append(s.name())
@@ -36,6 +36,8 @@ public final class ScoreTable {
                       .sorted(java.util.Map.Entry.comparingByKey())
                       .map(e -> e.getValue() + " × " + e.getKey())
                       .collect(Collectors.joining(", ")))
+          .append(" | ")
+          .append(s.hostLoadFindings() == 0 ? "—" : s.hostLoadFindings() + " × host")
           .append(" |\n");
     }
     return b.toString();
