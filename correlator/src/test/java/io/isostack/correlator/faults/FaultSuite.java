@@ -228,6 +228,11 @@ final class FaultSuite implements AutoCloseable {
    * not {@code unknown}) names {@code layer} and {@code cause}, or one of {@code weaker}, causes of
    * the same layer that are the same fault seen with less evidence; at least {@code min} name
    * {@code cause} itself; each was published within 1 s of its trace completing.
+   *
+   * <p>The suite runs on a busy shared machine, on purpose: a hop may then lose more of its time
+   * waiting for a CPU than to the fault, and its verdict is rightly the host's CPU saturation (its
+   * cgroup has no CPU limit). Such a finding passes only when its evidence chain also names the
+   * fault ({@code layer}, {@code cause} or a weaker one): the fault was located on that hop too.
    */
   void assertVerdicts(
       List<JsonNode> subject,
@@ -246,6 +251,9 @@ final class FaultSuite implements AutoCloseable {
         .as("findings naming a kernel layer, logs in %s", lab.logs())
         .allSatisfy(
             f -> {
+              if (isHostCpuSaturation(f) && chainNames(f, layer, network, accepted)) {
+                return; // the CPU took more of this hop than the fault, which its chain names
+              }
               assertThat(f.get("layer").asText()).as(f.get("detail").asText()).isEqualTo(layer);
               assertThat(f.get("network").asBoolean()).isEqualTo(network);
               assertThat(f.get("cause").asText()).isIn(accepted);
@@ -262,6 +270,24 @@ final class FaultSuite implements AutoCloseable {
                             - f.get("traceCompletedUnixNano").asLong())
                     .as("delay from trace completion to publication")
                     .isBetween(0L, 1_000_000_000L));
+  }
+
+  private static boolean isHostCpuSaturation(JsonNode f) {
+    return f.get("layer").asText().equals("host")
+        && !f.get("network").asBoolean()
+        && f.get("cause").asText().equals("cpu-saturation");
+  }
+
+  private static boolean chainNames(
+      JsonNode f, String layer, boolean network, List<String> causes) {
+    for (JsonNode link : f.path("chain")) {
+      if (link.get("layer").asText().equals(layer)
+          && link.get("network").asBoolean() == network
+          && causes.contains(link.get("cause").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
