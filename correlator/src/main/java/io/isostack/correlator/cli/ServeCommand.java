@@ -5,10 +5,12 @@ import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
+import io.isostack.correlator.engine.LiveLimits;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.export.OtlpExportSettings;
 import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.MemoryLimiter;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
 import io.isostack.correlator.server.LiveServer;
@@ -112,6 +114,26 @@ final class ServeCommand implements Callable<Integer> {
       description = "Findings on standard output: text or json lines (default: ${DEFAULT-VALUE}).")
   Format format;
 
+  @Option(
+      names = "--memory-limit",
+      paramLabel = "SIZE",
+      converter = MemorySizeConverter.class,
+      description =
+          "Hard limit of the memory limiter, e.g. 256MiB: the estimated bytes of request bodies in"
+              + " flight, the queue, open traces, the event window and the directories never"
+              + " exceed it, and above 80%% of it (the soft limit) receivers refuse with 503 /"
+              + " UNAVAILABLE so that clients retry (default: half the maximum heap).")
+  Long memoryLimitBytes;
+
+  @Option(
+      names = "--max-spans-per-trace",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "A trace reaching this many spans is evaluated at once; its later spans are counted"
+              + " (trace-span-cap) and dropped (default: ${DEFAULT-VALUE}).")
+  int maxSpansPerTrace;
+
   @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
 
   @CommandLine.Mixin LiveOptions liveOptions = new LiveOptions();
@@ -153,7 +175,9 @@ final class ServeCommand implements Callable<Integer> {
       // The exporter only queues and never throws, so the printer always runs after it.
       Consumer<LiveFinding> sink =
           metrics.findingSink().andThen(exporter == null ? printer : exporter.andThen(printer));
-      LiveAnalyzer engine = new LiveAnalyzer(table, options, ServeCommand::epochNanos, sink);
+      LiveLimits limits = limits();
+      LiveAnalyzer engine =
+          new LiveAnalyzer(table, options, limits, ServeCommand::epochNanos, sink);
       server = new LiveServer(engine, clocks, settings, metrics);
       if (exporter != null) {
         server.closeAfterEngine(exporter);
@@ -196,6 +220,23 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  private LiveLimits limits() {
+    MemoryLimiter memory =
+        memoryLimitBytes == null
+            ? MemoryLimiter.forHeap(Runtime.getRuntime().maxMemory())
+            : MemoryLimiter.withHardLimit(memoryLimitBytes);
+    LiveLimits d = LiveLimits.defaults(memory);
+    return new LiveLimits(memory, maxSpansPerTrace, d.maxProcesses());
+  }
+
+  /** Parses a memory size ({@link SizeConverter}'s syntax) of up to 1 TiB. */
+  static final class MemorySizeConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return SizeConverter.bytes(value, 1L << 40, "1 TiB");
+    }
+  }
+
   private static long epochNanos() {
     Instant now = Clock.systemUTC().instant();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
@@ -213,6 +254,10 @@ final class ServeCommand implements Callable<Integer> {
   static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
+      return (int) bytes(value, Integer.MAX_VALUE - 8, "2 GiB");
+    }
+
+    static long bytes(String value, long max, String maxText) {
       String v = value.trim().toLowerCase(Locale.ROOT);
       String[][] units = {
         {"kib", "1024"},
@@ -236,11 +281,11 @@ final class ServeCommand implements Callable<Integer> {
       }
       try {
         long bytes = Math.round(Double.parseDouble(v) * factor);
-        if (bytes <= 0 || bytes > Integer.MAX_VALUE - 8) {
+        if (bytes <= 0 || bytes > max) {
           throw new CommandLine.TypeConversionException(
-              "'" + value + "' is out of range (1 byte .. 2 GiB)");
+              "'" + value + "' is out of range (1 byte .. " + maxText + ")");
         }
-        return (int) bytes;
+        return bytes;
       } catch (NumberFormatException e) {
         throw new CommandLine.TypeConversionException(
             "'" + value + "' is not a size (e.g. 64MiB, 512KiB, 1000000)");

@@ -1,8 +1,18 @@
 package io.isostack.correlator.receiver;
 
+import com.google.protobuf.Duration;
+import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -23,8 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers OK, with a partial success ({@code rejected_spans} / {@code rejected_log_records} and
  * an {@code error_message}) when some records were invalid, {@code UNAVAILABLE} (retryable) when
- * the engine's queue is full. gzip-compressed requests are accepted (gRPC's built-in decompressor).
- * Thread-safe.
+ * the engine's queue is full or memory is short: above the {@link MemoryLimiter}'s soft limit a
+ * call is refused when it starts, before its message is read and decoded, and a decoded request is
+ * reserved ({@link OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is ingested. {@code
+ * UNAVAILABLE} carries a {@code google.rpc.RetryInfo} of 1 s. gzip-compressed requests are accepted
+ * (gRPC's built-in decompressor). Thread-safe.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
@@ -38,15 +51,72 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * @param port the port; 0 picks a free one
    * @param maxMessageBytes the largest request accepted (after decompression)
    * @param ingest where requests go
+   * @param memory where decoded requests are reserved, and whose soft limit refuses calls
    */
-  public OtlpGrpcReceiver(String bind, int port, int maxMessageBytes, LiveIngest ingest) {
+  public OtlpGrpcReceiver(
+      String bind, int port, int maxMessageBytes, LiveIngest ingest, MemoryLimiter memory) {
     Objects.requireNonNull(ingest, "ingest");
+    Objects.requireNonNull(memory, "memory");
+    ServerInterceptor admission = new Admission(memory);
     this.server =
         NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
             .maxInboundMessageSize(maxMessageBytes)
-            .addService(new Traces(ingest))
-            .addService(new Logs(ingest))
+            .addService(ServerInterceptors.intercept(new Traces(ingest, memory), admission))
+            .addService(ServerInterceptors.intercept(new Logs(ingest, memory), admission))
             .build();
+  }
+
+  /** Refuses a call before its message is read while memory is above the soft limit. */
+  private static final class Admission implements ServerInterceptor {
+    private final MemoryLimiter memory;
+
+    Admission(MemoryLimiter memory) {
+      this.memory = memory;
+    }
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+      if (memory.admits()) {
+        return next.startCall(call, headers);
+      }
+      memory.refused();
+      StatusRuntimeException refusal =
+          unavailable("the correlator is short of memory (above its soft limit); retry later");
+      call.close(refusal.getStatus(), refusal.getTrailers());
+      return new ServerCall.Listener<>() {};
+    }
+  }
+
+  /**
+   * {@code UNAVAILABLE} with a {@code google.rpc.RetryInfo} detail asking for a retry after 1 s
+   * (OTLP: "the client SHOULD honour the retry delay"), the one retryable refusal of this receiver.
+   */
+  static StatusRuntimeException unavailable(String message) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.UNAVAILABLE_VALUE)
+            .setMessage(message)
+            .addDetails(
+                com.google.protobuf.Any.pack(
+                    RetryInfo.newBuilder()
+                        .setRetryDelay(Duration.newBuilder().setSeconds(1))
+                        .build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+
+  /**
+   * Reserves the decoded request while it is ingested.
+   *
+   * @return false when memory is short (nothing reserved)
+   */
+  private static boolean reserve(MemoryLimiter memory, long bytes) {
+    if (memory.tryReserve(MemoryLimiter.Buffer.REQUEST_BODIES, bytes)) {
+      return true;
+    }
+    memory.refused();
+    return false;
   }
 
   /**
@@ -79,15 +149,27 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   private static final class Traces extends TraceServiceGrpc.TraceServiceImplBase {
     private final LiveIngest ingest;
+    private final MemoryLimiter memory;
 
-    Traces(LiveIngest ingest) {
+    Traces(LiveIngest ingest, MemoryLimiter memory) {
       this.ingest = ingest;
+      this.memory = memory;
     }
 
     @Override
     public void export(
         ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
-      IngestResult r = ingest.traces(request, OtlpTransport.GRPC, "otlp-grpc");
+      long bytes = (long) OtlpHttpReceiver.DECODE_FACTOR * request.getSerializedSize();
+      if (!reserve(memory, bytes)) {
+        response.onError(unavailable("the correlator is short of memory; retry later"));
+        return;
+      }
+      IngestResult r;
+      try {
+        r = ingest.traces(request, OtlpTransport.GRPC, "otlp-grpc");
+      } finally {
+        memory.release(MemoryLimiter.Buffer.REQUEST_BODIES, bytes);
+      }
       if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
         response.onError(failure(r));
         return;
@@ -99,15 +181,27 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   private static final class Logs extends LogsServiceGrpc.LogsServiceImplBase {
     private final LiveIngest ingest;
+    private final MemoryLimiter memory;
 
-    Logs(LiveIngest ingest) {
+    Logs(LiveIngest ingest, MemoryLimiter memory) {
       this.ingest = ingest;
+      this.memory = memory;
     }
 
     @Override
     public void export(
         ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> response) {
-      IngestResult r = ingest.logs(request, OtlpTransport.GRPC, "otlp-grpc");
+      long bytes = (long) OtlpHttpReceiver.DECODE_FACTOR * request.getSerializedSize();
+      if (!reserve(memory, bytes)) {
+        response.onError(unavailable("the correlator is short of memory; retry later"));
+        return;
+      }
+      IngestResult r;
+      try {
+        r = ingest.logs(request, OtlpTransport.GRPC, "otlp-grpc");
+      } finally {
+        memory.release(MemoryLimiter.Buffer.REQUEST_BODIES, bytes);
+      }
       if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
         response.onError(failure(r));
         return;
@@ -118,9 +212,11 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   }
 
   private static RuntimeException failure(IngestResult r) {
-    Status s =
-        r.outcome() == IngestResult.Outcome.REFUSED ? Status.UNAVAILABLE : Status.INVALID_ARGUMENT;
-    LOG.debug("OTLP/gRPC request answered {}: {}", s.getCode(), r.message());
-    return s.withDescription(r.message()).asRuntimeException();
+    if (r.outcome() == IngestResult.Outcome.REFUSED) {
+      LOG.debug("OTLP/gRPC request answered UNAVAILABLE: {}", r.message());
+      return unavailable(r.message());
+    }
+    LOG.debug("OTLP/gRPC request answered INVALID_ARGUMENT: {}", r.message());
+    return Status.INVALID_ARGUMENT.withDescription(r.message()).asRuntimeException();
   }
 }

@@ -10,10 +10,13 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Objects;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -27,8 +30,10 @@ import org.eclipse.jetty.util.Callback;
  * <p>Status codes: 200 with an {@code Export…ServiceResponse} in the request's content type
  * (partial success when some records were rejected); 400 with a {@code google.rpc.Status} for an
  * undecodable body; 413 above the size limit (also after decompression); 415 for other content
- * types or encodings; 503 with {@code Retry-After: 1} when the engine's queue is full; 405 for
- * other methods on these paths. Other paths are left to the next handler. Thread-safe.
+ * types or encodings; 503 with {@code Retry-After: 1} when the engine's queue is full or memory is
+ * short (the {@link MemoryLimiter} is above its soft limit before the body is read, or the body and
+ * its decoding would take it past the hard limit); 405 for other methods on these paths. Other
+ * paths are left to the next handler. Thread-safe.
  */
 public final class OtlpHttpReceiver extends Handler.Abstract {
   static final String TRACES = "/v1/traces";
@@ -39,18 +44,24 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   private static final int RESOURCE_EXHAUSTED = 8;
   private static final int UNAVAILABLE = 14;
 
+  /** The decoded form of a body is taken to need this many times the body's bytes. */
+  static final int DECODE_FACTOR = 3;
+
   private final LiveIngest ingest;
   private final long maxBodyBytes;
+  private final MemoryLimiter memory;
 
   /**
    * Creates the receiver.
    *
    * @param ingest where decoded requests go
    * @param maxBodyBytes the largest body accepted, compressed or after decompression (413 above)
+   * @param memory where bodies in flight and their decoding are reserved
    */
-  public OtlpHttpReceiver(LiveIngest ingest, long maxBodyBytes) {
+  public OtlpHttpReceiver(LiveIngest ingest, long maxBodyBytes, MemoryLimiter memory) {
     this.ingest = ingest;
     this.maxBodyBytes = maxBodyBytes;
+    this.memory = Objects.requireNonNull(memory, "memory");
   }
 
   @Override
@@ -75,9 +86,21 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
           "Content-Type must be application/x-protobuf or application/json, not " + type);
       return true;
     }
+    if (!memory.admits()) {
+      try (InputStream raw = Content.Source.asInputStream(request)) {
+        HttpBody.swallow(raw);
+      } catch (IOException e) {
+        // answering anyway
+      }
+      overloaded(response, callback, json, SHORT_OF_MEMORY);
+      return true;
+    }
     HttpBody body;
     try {
-      body = HttpBody.read(request, maxBodyBytes);
+      body = HttpBody.read(request, maxBodyBytes, memory);
+    } catch (HttpBody.OverloadedException e) {
+      overloaded(response, callback, json, e.getMessage());
+      return true;
     } catch (HttpBody.TooLargeException e) {
       status(response, callback, 413, json, RESOURCE_EXHAUSTED, e.getMessage());
       return true;
@@ -88,17 +111,46 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       status(response, callback, 400, json, INVALID_ARGUMENT, "unreadable body: " + e.getMessage());
       return true;
     }
-    String source = "otlp-http " + path;
-    if (kernel) {
-      String format = Request.extractQueryParameters(request).getValue("format");
-      kernelEvents(
-          ingest.kernelEvents(body.bytes(), body.length(), format, source), response, callback);
-    } else if (path.equals(TRACES)) {
-      traces(body, json, source, response, callback);
-    } else {
-      logs(body, json, source, response, callback);
+    long decode = (long) DECODE_FACTOR * body.length();
+    if (!memory.tryReserve(MemoryLimiter.Buffer.REQUEST_BODIES, decode)) {
+      body.release(memory);
+      overloaded(response, callback, json, SHORT_OF_MEMORY);
+      return true;
+    }
+    try {
+      String source = "otlp-http " + path;
+      if (kernel) {
+        String format = Request.extractQueryParameters(request).getValue("format");
+        kernelEvents(
+            ingest.kernelEvents(body.bytes(), body.length(), format, source), response, callback);
+      } else if (path.equals(TRACES)) {
+        traces(body, json, source, response, callback);
+      } else {
+        logs(body, json, source, response, callback);
+      }
+    } finally {
+      memory.release(MemoryLimiter.Buffer.REQUEST_BODIES, decode);
+      body.release(memory);
     }
     return true;
+  }
+
+  private static final String SHORT_OF_MEMORY =
+      "the correlator is short of memory (above its soft limit); retry later";
+
+  /**
+   * The retryable refusal for overload (memory or a full queue): 503 with {@code Retry-After} and a
+   * {@code google.rpc.Status} of code UNAVAILABLE, counted in the limiter when it is for memory.
+   */
+  private void overloaded(Response response, Callback callback, boolean json, String message) {
+    memory.refused();
+    retryLater(response, callback, json, message);
+  }
+
+  private static void retryLater(
+      Response response, Callback callback, boolean json, String message) {
+    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+    status(response, callback, 503, json, UNAVAILABLE, message);
   }
 
   private void traces(
@@ -151,8 +203,7 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
 
   private static void kernelEvents(IngestResult r, Response response, Callback callback) {
     if (r.outcome() == IngestResult.Outcome.REFUSED) {
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      status(response, callback, 503, true, UNAVAILABLE, r.message());
+      retryLater(response, callback, true, r.message());
       return;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -188,8 +239,7 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   private static boolean failed(IngestResult r, boolean json, Response response, Callback cb) {
     switch (r.outcome()) {
       case REFUSED -> {
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-        status(response, cb, 503, json, UNAVAILABLE, r.message());
+        retryLater(response, cb, json, r.message());
         return true;
       }
       case INVALID -> {

@@ -56,7 +56,7 @@ public final class LiveHttpServer implements AutoCloseable {
     server.addConnector(connector);
     Handler.Sequence handlers =
         new Handler.Sequence(
-            new OtlpHttpReceiver(ingest, maxBodyBytes),
+            new OtlpHttpReceiver(ingest, maxBodyBytes, engine.memory()),
             new ApiHandler(engine, rejects, producers, api),
             new ReportPageHandler(engine, api));
     if (metrics != null) {

@@ -154,7 +154,11 @@ public final class LiveServer implements AutoCloseable {
         settings.grpcPort() < 0
             ? null
             : new OtlpGrpcReceiver(
-                settings.bind(), settings.grpcPort(), settings.maxBodyBytes(), ingest);
+                settings.bind(),
+                settings.grpcPort(),
+                settings.maxBodyBytes(),
+                ingest,
+                engine.memory());
     http =
         settings.httpPort() < 0
             ? null
