@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +38,7 @@ import picocli.CommandLine.Option;
       "trace completing. Runs until SIGTERM or SIGINT, then evaluates what it holds and exits.",
       "",
       "Exit status: 0 stopped by a signal; 1 a port could not be bound or a producer not started;",
-      "2 usage error."
+      "2 usage error; 3 the correlation engine stopped on a fatal error (restart it)."
     })
 final class ServeCommand implements Callable<Integer> {
   enum Format {
@@ -47,7 +46,17 @@ final class ServeCommand implements Callable<Integer> {
     json
   }
 
+  /** The exit status when the correlation engine stopped on its own. */
+  static final int ENGINE_STOPPED = 3;
+
+  private static final long WATCH_MILLIS = 200;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /**
+   * What the shutdown hook exits with: 0 after a signal, {@link #ENGINE_STOPPED} after a failure.
+   */
+  private static volatile int exitStatus;
 
   @Option(
       names = "--bind",
@@ -149,6 +158,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ClockConverter clocks = new ClockConverter();
     LiveServer server;
+    LiveAnalyzer engine;
     OtlpFindingExporter exporter = null;
     try {
       analysis.applyClockOffsets(clocks);
@@ -176,8 +186,7 @@ final class ServeCommand implements Callable<Integer> {
       Consumer<LiveFinding> sink =
           metrics.findingSink().andThen(exporter == null ? printer : exporter.andThen(printer));
       LiveLimits limits = limits();
-      LiveAnalyzer engine =
-          new LiveAnalyzer(table, options, limits, ServeCommand::epochNanos, sink);
+      engine = new LiveAnalyzer(table, options, limits, ServeCommand::epochNanos, sink);
       server = new LiveServer(engine, clocks, settings, metrics);
       if (exporter != null) {
         server.closeAfterEngine(exporter);
@@ -213,11 +222,19 @@ final class ServeCommand implements Callable<Integer> {
                   err.flush();
                   System.out.flush();
                   // A signal's exit status would be 128+n; a clean stop is 0.
-                  Runtime.getRuntime().halt(0);
+                  Runtime.getRuntime().halt(exitStatus);
                 },
                 "correlator-shutdown"));
-    new CountDownLatch(1).await();
-    return 0;
+    // The receivers keep the JVM up; if the engine thread ever stops on its own, exit non-zero so
+    // that a supervisor restarts the server instead of it refusing everything forever.
+    while (engine.failure() == null) {
+      Thread.sleep(WATCH_MILLIS);
+    }
+    err.println("correlator: the correlation engine stopped: " + engine.failure() + "; exiting");
+    err.flush();
+    exitStatus = ENGINE_STOPPED;
+    System.exit(ENGINE_STOPPED);
+    return ENGINE_STOPPED;
   }
 
   private LiveLimits limits() {

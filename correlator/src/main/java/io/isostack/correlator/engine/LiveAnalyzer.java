@@ -116,6 +116,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
   private volatile boolean running;
   private volatile boolean closed;
   private volatile Thread thread;
+  private volatile String failure;
 
   /**
    * Creates a live correlator; call {@link #start()} to run it.
@@ -168,7 +169,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
       throw new IllegalStateException("already started");
     }
     running = true;
-    thread = new Thread(this::loop, "correlator-engine");
+    thread = new Thread(this::run, "correlator-engine");
     thread.setDaemon(true);
     thread.start();
   }
@@ -299,6 +300,35 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
         t.join(TimeUnit.SECONDS.toMillis(30));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Why the engine thread stopped on its own (a fatal error it could not go on after), or null
+   * while it runs and after a clean {@link #close()}. A server seeing it set should exit non-zero
+   * so that a supervisor restarts it.
+   */
+  public String failure() {
+    return failure;
+  }
+
+  private void run() {
+    try {
+      loop();
+    } catch (Throwable t) {
+      failure =
+          t.getClass().getSimpleName()
+              + (t.getMessage() == null ? "" : ": " + t.getMessage())
+              + " (accounted "
+              + memory.usedBytes()
+              + " of "
+              + memory.hardLimitBytes()
+              + " bytes)";
+      running = false;
+      LOG.error("the correlation engine stopped: {}", failure, t);
+      if (t instanceof Error e && !(t instanceof OutOfMemoryError)) {
+        throw e;
       }
     }
   }

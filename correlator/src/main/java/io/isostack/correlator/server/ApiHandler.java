@@ -62,7 +62,11 @@ final class ApiHandler extends Handler.Abstract {
               response,
               callback,
               engine.isRunning() ? 200 : 503,
-              engine.isRunning() ? "ok" : "the correlation engine is not running");
+              engine.isRunning()
+                  ? "ok"
+                  : engine.failure() == null
+                      ? "the correlation engine is not running"
+                      : "the correlation engine stopped: " + engine.failure());
       case "/api/stats" -> json(response, callback, stats());
       default -> {
         Fields query = Request.extractQueryParameters(request);
