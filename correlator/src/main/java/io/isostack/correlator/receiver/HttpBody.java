@@ -21,6 +21,15 @@ import org.eclipse.jetty.server.Request;
  */
 record HttpBody(byte[] bytes, int length, long reservedBytes) {
 
+  /** The body did not arrive within the read timeout (a slow or stalled client). */
+  static final class ReadTimeoutException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ReadTimeoutException(String message) {
+      super(message);
+    }
+  }
+
   /** Memory is short: the body would take the limiter past its hard limit. */
   static final class OverloadedException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -63,16 +72,19 @@ record HttpBody(byte[] bytes, int length, long reservedBytes) {
    * @throws TooLargeException if it is larger
    * @throws UnsupportedEncodingException for a content encoding other than gzip or identity
    * @param memory where the buffer is reserved
+   * @param deadlineNanos when the whole body must have arrived, {@link System#nanoTime()} time
+   * @throws ReadTimeoutException if it has not (checked as each piece arrives; a client that sends
+   *     nothing at all is cut by the connector's idle timeout)
    * @throws OverloadedException if the buffer would take {@code memory} past its hard limit (what
    *     was reserved is released)
    * @throws IOException if reading fails or the gzip stream is corrupt
    */
-  static HttpBody read(Request request, long maxBytes, MemoryLimiter memory)
+  static HttpBody read(Request request, long maxBytes, MemoryLimiter memory, long deadlineNanos)
       throws IOException, TooLargeException, UnsupportedEncodingException, OverloadedException {
     long declared = request.getLength();
     if (declared > maxBytes) {
       try (InputStream raw = Content.Source.asInputStream(request)) {
-        swallow(raw);
+        swallow(raw, deadlineNanos);
       }
       throw new TooLargeException(
           "request body of " + declared + " bytes exceeds the limit of " + maxBytes + " bytes");
@@ -89,13 +101,16 @@ record HttpBody(byte[] bytes, int length, long reservedBytes) {
       }
     }
     try (InputStream raw = Content.Source.asInputStream(request)) {
-      InputStream in = gzip ? new GZIPInputStream(new Capped(raw, maxBytes)) : raw;
+      InputStream capped = new Capped(raw, maxBytes, deadlineNanos);
+      InputStream in = gzip ? new GZIPInputStream(capped) : capped;
       try {
         return readCapped(in, maxBytes, gzip ? " after decompression" : "", memory);
       } catch (TooLargeException | OverloadedException e) {
-        swallow(raw);
+        swallow(raw, deadlineNanos);
         throw e;
       }
+    } catch (ReadTimeoutException e) {
+      throw e;
     } catch (IOException e) {
       if (e.getCause() instanceof TooLargeException t) {
         throw t;
@@ -110,7 +125,8 @@ record HttpBody(byte[] bytes, int length, long reservedBytes) {
    * reset discards the answer before the client reads it (RFC 9112 §9.6, "tear-down"). Larger
    * remainders are left unread and the connection is closed.
    */
-  static void swallow(InputStream raw) {
+  static void swallow(InputStream body, long deadlineNanos) {
+    InputStream raw = new Capped(body, Long.MAX_VALUE, deadlineNanos);
     byte[] buf = new byte[8192];
     long left = SWALLOW_BYTES;
     try {
@@ -170,32 +186,43 @@ record HttpBody(byte[] bytes, int length, long reservedBytes) {
     return reserved + more;
   }
 
-  /** Counts compressed bytes so that a huge compressed body is cut early too. */
+  /**
+   * Counts the bytes as sent (compressed or not) so that a huge compressed body is cut early too,
+   * and checks the read deadline as each piece arrives.
+   */
   private static final class Capped extends java.io.FilterInputStream {
     private final long max;
+    private final long deadlineNanos;
     private long count;
 
-    Capped(InputStream in, long max) {
+    Capped(InputStream in, long max, long deadlineNanos) {
       super(in);
       this.max = max;
+      this.deadlineNanos = deadlineNanos;
     }
 
     @Override
     public int read() throws IOException {
       int b = super.read();
-      if (b >= 0 && ++count > max) {
-        throw new IOException(new TooLargeException("compressed body exceeds " + max + " bytes"));
-      }
+      check(b >= 0 ? 1 : 0);
       return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
-      if (n > 0 && (count += n) > max) {
+      check(Math.max(n, 0));
+      return n;
+    }
+
+    private void check(int n) throws IOException {
+      if ((count += n) > max) {
         throw new IOException(new TooLargeException("compressed body exceeds " + max + " bytes"));
       }
-      return n;
+      if (System.nanoTime() - deadlineNanos > 0) {
+        throw new ReadTimeoutException(
+            "the request body did not arrive within the read timeout (" + count + " bytes read)");
+      }
     }
   }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -33,7 +34,12 @@ import org.eclipse.jetty.util.Callback;
  * types or encodings; 503 with {@code Retry-After: 1} when the engine's queue is full or memory is
  * short (the {@link MemoryLimiter} is above its soft limit before the body is read, or the body and
  * its decoding would take it past the hard limit); 405 for other methods on these paths. Other
- * paths are left to the next handler. Thread-safe.
+ * paths are left to the next handler.
+ *
+ * <p>Slow clients cannot take the port: at most {@code maxConcurrentBodies} bodies are read at once
+ * (429 with {@code Retry-After: 1} beyond, so that threads stay free for {@code /healthz}, {@code
+ * /metrics} and the API), and a body must have arrived within the read timeout of its request's
+ * start (408, connection closed). Thread-safe.
  */
 public final class OtlpHttpReceiver extends Handler.Abstract {
   static final String TRACES = "/v1/traces";
@@ -50,6 +56,8 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   private final LiveIngest ingest;
   private final long maxBodyBytes;
   private final MemoryLimiter memory;
+  private final Semaphore bodies;
+  private final long readTimeoutNanos;
 
   /**
    * Creates the receiver.
@@ -57,11 +65,28 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
    * @param ingest where decoded requests go
    * @param maxBodyBytes the largest body accepted, compressed or after decompression (413 above)
    * @param memory where bodies in flight and their decoding are reserved
+   * @param maxConcurrentBodies the most bodies read at once; beyond, 429
+   * @param readTimeoutNanos the longest a body may take to arrive, from the start of its request
+   * @throws IllegalArgumentException if a limit is not positive
    */
-  public OtlpHttpReceiver(LiveIngest ingest, long maxBodyBytes, MemoryLimiter memory) {
+  public OtlpHttpReceiver(
+      LiveIngest ingest,
+      long maxBodyBytes,
+      MemoryLimiter memory,
+      int maxConcurrentBodies,
+      long readTimeoutNanos) {
+    if (maxConcurrentBodies <= 0 || readTimeoutNanos <= 0) {
+      throw new IllegalArgumentException(
+          "maxConcurrentBodies and readTimeoutNanos must be positive: "
+              + maxConcurrentBodies
+              + ", "
+              + readTimeoutNanos);
+    }
     this.ingest = ingest;
     this.maxBodyBytes = maxBodyBytes;
     this.memory = Objects.requireNonNull(memory, "memory");
+    this.bodies = new Semaphore(maxConcurrentBodies);
+    this.readTimeoutNanos = readTimeoutNanos;
   }
 
   @Override
@@ -86,36 +111,62 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
           "Content-Type must be application/x-protobuf or application/json, not " + type);
       return true;
     }
+    if (!bodies.tryAcquire()) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      status(
+          response, callback, 429, json, UNAVAILABLE, "too many requests in flight; retry later");
+      return true;
+    }
+    try {
+      readAndIngest(request, response, callback, path, kernel, json);
+    } finally {
+      bodies.release();
+    }
+    return true;
+  }
+
+  private void readAndIngest(
+      Request request,
+      Response response,
+      Callback callback,
+      String path,
+      boolean kernel,
+      boolean json) {
+    long deadline = request.getBeginNanoTime() + readTimeoutNanos;
     if (!memory.admits()) {
       try (InputStream raw = Content.Source.asInputStream(request)) {
-        HttpBody.swallow(raw);
+        HttpBody.swallow(raw, deadline);
       } catch (IOException e) {
         // answering anyway
       }
       overloaded(response, callback, json, SHORT_OF_MEMORY);
-      return true;
+      return;
     }
     HttpBody body;
     try {
-      body = HttpBody.read(request, maxBodyBytes, memory);
+      body = HttpBody.read(request, maxBodyBytes, memory, deadline);
+    } catch (HttpBody.ReadTimeoutException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      HttpResponses.text(response, callback, 408, e.getMessage());
+      return;
     } catch (HttpBody.OverloadedException e) {
       overloaded(response, callback, json, e.getMessage());
-      return true;
+      return;
     } catch (HttpBody.TooLargeException e) {
       status(response, callback, 413, json, RESOURCE_EXHAUSTED, e.getMessage());
-      return true;
+      return;
     } catch (HttpBody.UnsupportedEncodingException e) {
       HttpResponses.text(response, callback, 415, e.getMessage());
-      return true;
+      return;
     } catch (IOException e) {
       status(response, callback, 400, json, INVALID_ARGUMENT, "unreadable body: " + e.getMessage());
-      return true;
+      return;
     }
     long decode = (long) DECODE_FACTOR * body.length();
     if (!memory.tryReserve(MemoryLimiter.Buffer.REQUEST_BODIES, decode)) {
       body.release(memory);
       overloaded(response, callback, json, SHORT_OF_MEMORY);
-      return true;
+      return;
     }
     try {
       String source = "otlp-http " + path;
@@ -132,7 +183,6 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
       memory.release(MemoryLimiter.Buffer.REQUEST_BODIES, decode);
       body.release(memory);
     }
-    return true;
   }
 
   private static final String SHORT_OF_MEMORY =
