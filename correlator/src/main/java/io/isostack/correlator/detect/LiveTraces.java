@@ -45,6 +45,8 @@ public final class LiveTraces {
   private long late;
   private long overCap;
   private long evicted;
+  private long evictedSpans;
+  private long duplicates;
   private long bytes;
 
   /**
@@ -105,7 +107,9 @@ public final class LiveTraces {
     if (p == null) {
       if (pending.size() >= maxTraces) {
         Iterator<Pending> oldest = pending.values().iterator();
-        bytes -= oldest.next().bytes;
+        Pending gone = oldest.next();
+        bytes -= gone.bytes;
+        evictedSpans += gone.trace.size();
         oldest.remove();
         evicted++;
       }
@@ -117,6 +121,7 @@ public final class LiveTraces {
       return false;
     }
     if (!p.trace.add(span)) {
+      duplicates++;
       return false;
     }
     p.bytes += spanBytes;
@@ -158,6 +163,16 @@ public final class LiveTraces {
   /** Spans that arrived for a trace already evaluated (counted, not buffered). */
   public long late() {
     return late;
+  }
+
+  /** Spans of traces evicted unevaluated (see {@link #evicted()}). */
+  public long evictedSpans() {
+    return evictedSpans;
+  }
+
+  /** Spans dropped because their trace already held a span of the same id (resent, not lost). */
+  public long duplicates() {
+    return duplicates;
   }
 
   /** Spans dropped because their trace had reached the span cap. */

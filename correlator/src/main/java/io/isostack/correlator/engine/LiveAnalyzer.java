@@ -108,6 +108,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
   private final AtomicLong eventsEvicted = new AtomicLong();
   private final AtomicLong tracesEvaluated = new AtomicLong();
   private final AtomicLong eventsShed = new AtomicLong();
+  private final AtomicLong spansEvaluated = new AtomicLong();
   private final AtomicLong refusedForMemory = new AtomicLong();
   private final AtomicLong refusedForTraces = new AtomicLong();
   private volatile int openTraces;
@@ -503,6 +504,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
       }
       baselines.record(c.trace());
       tracesEvaluated.incrementAndGet();
+      spansEvaluated.addAndGet(c.trace().size());
     }
     recentHops.addAll(hops);
     HostActivity activity = new HostActivity(List.copyOf(recentHops), analysis.defaultHost());
@@ -576,6 +578,9 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, AutoClos
         eventsShed.get(),
         hosts.evicted(),
         refusedForMemory.get(),
-        refusedForTraces.get());
+        refusedForTraces.get(),
+        spansEvaluated.get(),
+        traces == null ? 0 : traces.duplicates(),
+        traces == null ? 0 : traces.evictedSpans());
   }
 }

@@ -25,6 +25,12 @@ import java.util.Map;
  *     {@code batchesRefused})
  * @param batchesRefusedForTraces batches refused because the trace buffer was 90 % full (part of
  *     {@code batchesRefused})
+ * @param spansEvaluated spans of the traces evaluated; with the drops below it accounts for every
+ *     span received: {@code spansReceived = spansEvaluated + spansLate + spansOverCap +
+ *     spansDuplicate + spansEvicted +} spans held in open traces
+ * @param spansDuplicate spans dropped because their trace already held one of the same id (a
+ *     resend)
+ * @param spansEvicted spans of the traces evicted before completion ({@code tracesEvicted})
  */
 public record LiveStats(
     long spansReceived,
@@ -42,7 +48,10 @@ public record LiveStats(
     long eventsShed,
     long hostsEvicted,
     long batchesRefusedForMemory,
-    long batchesRefusedForTraces) {
+    long batchesRefusedForTraces,
+    long spansEvaluated,
+    long spansDuplicate,
+    long spansEvicted) {
 
   /** Copies the map. */
   public LiveStats {

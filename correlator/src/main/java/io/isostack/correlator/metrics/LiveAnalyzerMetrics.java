@@ -29,11 +29,13 @@ import java.util.function.ToLongFunction;
  *       memory}: above the memory limiter's soft limit, {@code traces}: the trace buffer 90 %
  *       full): part of {@code correlator.batches.refused};
  *   <li>{@code correlator.records.dropped} (counter, records; {@code reason}={@code
- *       trace-span-cap}: spans of a trace past the span cap, {@code memory}: events shed from the
- *       window before their retention because memory was short);
+ *       trace-span-cap}: spans of a trace past the span cap, {@code duplicate}: spans resent,
+ *       {@code trace-evicted}: spans of traces evicted at the trace limit, {@code memory}: events
+ *       shed from the window before their retention because memory was short);
  *   <li>{@code correlator.hosts.evicted} (counter, hosts): hosts whose directory state was
  *       forgotten;
  *   <li>{@code correlator.traces.evaluated} (counter, traces);
+ *   <li>{@code correlator.spans.evaluated} (counter, spans): spans of the traces evaluated;
  *   <li>{@code correlator.findings} (counter, findings; {@code layer}: every {@link IsolationLayer}
  *       code, registered at zero).
  * </ul>
@@ -145,6 +147,26 @@ public final class LiveAnalyzerMetrics implements MeterBinder {
         LiveStats::eventsShed,
         "reason",
         "memory");
+    counter(
+        registry,
+        "correlator.records.dropped",
+        dropped,
+        "records",
+        LiveStats::spansDuplicate,
+        "reason",
+        "duplicate");
+    counter(
+        registry,
+        "correlator.records.dropped",
+        dropped,
+        "records",
+        LiveStats::spansEvicted,
+        "reason",
+        "trace-evicted");
+    FunctionCounter.builder("correlator.spans.evaluated", owner, o -> stats.get().spansEvaluated())
+        .description("Spans of the traces evaluated for slow hops")
+        .baseUnit("spans")
+        .register(registry);
     FunctionCounter.builder("correlator.hosts.evicted", owner, o -> stats.get().hostsEvicted())
         .description("Hosts whose process, interface and coverage state was forgotten")
         .baseUnit("hosts")

@@ -32,7 +32,10 @@ class LiveAnalyzerMetricsTest {
         12 * n,
         13 * n,
         14 * n,
-        15 * n);
+        15 * n,
+        16 * n,
+        17 * n,
+        18 * n);
   }
 
   @BeforeEach
