@@ -96,9 +96,30 @@ public final class SlicedEventIndex implements EventSource {
     }
   }
 
-  /** The estimated bytes of the events held, as given to {@link #add(KernelEvent, long)}. */
+  /**
+   * Estimated bytes of one index key: its bucket (object, event and start arrays of 4), the key
+   * record and its boxed id, the hash-map node.
+   */
+  static final long KEY_BYTES = 240;
+
+  /**
+   * Estimated bytes of one (key, event) reference: an array slot and a start, with growth slack.
+   */
+  static final long REFERENCE_BYTES = 32;
+
+  /**
+   * The estimated bytes held: the events, as given to {@link #add(KernelEvent, long)}, plus the
+   * index's own keys and references ({@link #KEY_BYTES}, {@link #REFERENCE_BYTES}), which dominate
+   * when every event brings a new entity (host churn).
+   */
   public long bytes() {
-    return bytes;
+    long keys = 0;
+    long references = 0;
+    for (EventIndex index : slices.values()) {
+      keys += index.keyCount();
+      references += index.referenceCount();
+    }
+    return bytes + keys * KEY_BYTES + references * REFERENCE_BYTES;
   }
 
   /** Events held. */

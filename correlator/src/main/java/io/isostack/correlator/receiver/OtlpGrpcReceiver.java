@@ -3,6 +3,7 @@ package io.isostack.correlator.receiver;
 import com.google.protobuf.Duration;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -23,7 +24,9 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * an {@code error_message}) when some records were invalid, {@code UNAVAILABLE} (retryable) when
  * the engine's queue is full or memory is short: above the {@link MemoryLimiter}'s soft limit a
  * call is refused when it starts, before its message is read and decoded, and a decoded request is
- * reserved ({@link OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is ingested. {@code
- * UNAVAILABLE} carries a {@code google.rpc.RetryInfo} of 1 s. gzip-compressed requests are accepted
- * (gRPC's built-in decompressor). Thread-safe.
+ * reserved ({@link OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is ingested; at most
+ * {@value #MAX_CONCURRENT_CALLS} calls are served at once. grpc-java decodes a message before the
+ * limiter learns its size, so a message is bounded by {@code maxMessageBytes}, not by the limiter.
+ * {@code UNAVAILABLE} carries a {@code google.rpc.RetryInfo} of 1 s. gzip-compressed requests are
+ * accepted (gRPC's built-in decompressor). Thread-safe.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
@@ -66,9 +71,16 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
             .build();
   }
 
-  /** Refuses a call before its message is read while memory is above the soft limit. */
+  /** Calls served at once; more are refused ({@code UNAVAILABLE} with {@code RetryInfo}). */
+  static final int MAX_CONCURRENT_CALLS = 16;
+
+  /**
+   * Refuses a call before its message is read while memory is above the soft limit or {@value
+   * #MAX_CONCURRENT_CALLS} calls are being served (each may hold a decompressed message).
+   */
   private static final class Admission implements ServerInterceptor {
     private final MemoryLimiter memory;
+    private final Semaphore calls = new Semaphore(MAX_CONCURRENT_CALLS);
 
     Admission(MemoryLimiter memory) {
       this.memory = memory;
@@ -77,12 +89,45 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
-      if (memory.admits()) {
-        return next.startCall(call, headers);
+      if (!memory.admits()) {
+        memory.refused();
+        return refuse(
+            call, "the correlator is short of memory (above its soft limit); retry later");
       }
-      memory.refused();
-      StatusRuntimeException refusal =
-          unavailable("the correlator is short of memory (above its soft limit); retry later");
+      if (!calls.tryAcquire()) {
+        return refuse(call, "too many calls in flight; retry later");
+      }
+      AtomicBoolean released = new AtomicBoolean();
+      Runnable release =
+          () -> {
+            if (released.compareAndSet(false, true)) {
+              calls.release();
+            }
+          };
+      ServerCall.Listener<Q> listener;
+      try {
+        listener = next.startCall(call, headers);
+      } catch (RuntimeException e) {
+        release.run();
+        throw e;
+      }
+      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+        @Override
+        public void onComplete() {
+          release.run();
+          super.onComplete();
+        }
+
+        @Override
+        public void onCancel() {
+          release.run();
+          super.onCancel();
+        }
+      };
+    }
+
+    private static <Q, A> ServerCall.Listener<Q> refuse(ServerCall<Q, A> call, String message) {
+      StatusRuntimeException refusal = unavailable(message);
       call.close(refusal.getStatus(), refusal.getTrailers());
       return new ServerCall.Listener<>() {};
     }
