@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,8 +21,8 @@ import java.util.regex.Pattern;
 /**
  * A {@code correlator serve} in its own JVM for {@link OverloadBench}: started with a heap limit on
  * ephemeral loopback ports (findings discarded), watched through {@code GET /metrics} every 200 ms
- * (heap, live heap after GC, accounted memory, health), and stopped with SIGTERM. Not thread-safe,
- * apart from its watcher thread.
+ * (heap, accounted memory, health), its heap after each collection read from its GC log ({@code
+ * -Xlog:gc}), and stopped with SIGTERM. Not thread-safe, apart from its watcher thread.
  */
 final class BenchServer implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("OTLP/(gRPC|HTTP) listening on [^:]+:(\\d+)");
@@ -39,16 +41,40 @@ final class BenchServer implements AutoCloseable {
   private volatile long unhealthy;
   private Thread watcher;
 
-  private BenchServer(Process process) {
+  private static final Pattern GC_AFTER = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+  private final Path gcLog;
+
+  private BenchServer(Process process, Path gcLog) {
     this.process = process;
+    this.gcLog = gcLog;
+  }
+
+  /** The largest heap in use right after a collection (the JVM's GC log), bytes; 0 if none. */
+  private long maxHeapAfterGc() {
+    long max = 0;
+    try {
+      for (String line : Files.readAllLines(gcLog)) {
+        Matcher m = GC_AFTER.matcher(line);
+        if (m.find()) {
+          max = Math.max(max, Long.parseLong(m.group(2)) << 20);
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return max;
   }
 
   static BenchServer start(String heap) throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
+    Path gcLog = Files.createTempFile("overload-bench-gc", ".log");
+    gcLog.toFile().deleteOnExit();
     ProcessBuilder pb =
         new ProcessBuilder(
             java,
             "-Xmx" + heap,
+            "-Xlog:gc:file=" + gcLog,
             "-cp",
             System.getProperty("java.class.path"),
             "io.isostack.correlator.cli.CorrelatorCommand",
@@ -60,7 +86,7 @@ final class BenchServer implements AutoCloseable {
             "--host",
             "node-1");
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    BenchServer s = new BenchServer(pb.start());
+    BenchServer s = new BenchServer(pb.start(), gcLog);
     CountDownLatch ports = new CountDownLatch(2);
     Thread err =
         new Thread(
@@ -114,12 +140,7 @@ final class BenchServer implements AutoCloseable {
                   Map<String, Double> m = scrape();
                   maxHeap = Math.max(maxHeap, sum(m, "jvm_memory_used_bytes", "area=\"heap\""));
                   maxLiveAfterGc =
-                      Math.max(
-                          maxLiveAfterGc,
-                          Math.max(
-                              sum(m, "jvm_gc_live_data_size_bytes", ""),
-                              sum(m, "jvm_memory_used_bytes", "Old Gen")
-                                  + sum(m, "jvm_memory_used_bytes", "Tenured Gen")));
+                      Math.max(maxLiveAfterGc, sum(m, "jvm_gc_live_data_size_bytes", ""));
                   if (health() != 200) {
                     unhealthy++;
                   }
@@ -201,7 +222,7 @@ final class BenchServer implements AutoCloseable {
         (long) sum(m, "correlator_memory_high_water_bytes", ""),
         (long) sum(m, "correlator_memory_limit_bytes", "limit=\"hard\""),
         (long) maxHeap,
-        (long) maxLiveAfterGc,
+        Math.max(maxHeapAfterGc(), (long) maxLiveAfterGc),
         (long) sum(m, "jvm_memory_max_bytes", "area=\"heap\""),
         unhealthy,
         healthz,

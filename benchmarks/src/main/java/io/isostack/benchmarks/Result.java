@@ -23,7 +23,7 @@ record Result(
     long accountedHighWater,
     long hardLimit,
     long maxHeap,
-    long maxLiveAfterGc,
+    long maxHeapAfterGc,
     long heapMax,
     long unhealthySamples,
     long healthz,
@@ -31,7 +31,7 @@ record Result(
 
   static final String HEADER =
       "run            sent  offered/s      acked  refused  client-dropped   received  evaluated"
-          + "  server-dropped  unaccounted  accounted-max / hard MiB  heap-max  old-gen-max"
+          + "  server-dropped  unaccounted  accounted-max / hard MiB  heap-max  heap-after-GC-max"
           + " MiB  healthy  exit  verdict";
 
   Result {
@@ -67,7 +67,7 @@ record Result(
   String row() {
     return String.format(
         Locale.ROOT,
-        "%-13s %9d %10.0f %10d %8d %15d %10d %10d %15d %12d %12.0f / %-10.0f %9.0f %13.0f"
+        "%-13s %9d %10.0f %10d %8d %15d %10d %10d %15d %12d %12.0f / %-10.0f %9.0f %19.0f"
             + " %8s %5d  %s",
         name,
         sent,
@@ -82,7 +82,7 @@ record Result(
         accountedHighWater / 1048576.0,
         hardLimit / 1048576.0,
         maxHeap / 1048576.0,
-        maxLiveAfterGc / 1048576.0,
+        maxHeapAfterGc / 1048576.0,
         unhealthySamples == 0 && healthz == 200 ? "yes" : "NO",
         exit,
         pass() ? "pass" : "FAIL");
