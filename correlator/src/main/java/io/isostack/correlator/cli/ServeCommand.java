@@ -241,7 +241,7 @@ final class ServeCommand implements Callable<Integer> {
     MemoryLimiter memory =
         memoryLimitBytes == null
             ? MemoryLimiter.forHeap(Runtime.getRuntime().maxMemory())
-            : MemoryLimiter.withHardLimit(memoryLimitBytes);
+            : MemoryLimiter.withHardLimit(memoryLimitBytes, Runtime.getRuntime().maxMemory());
     LiveLimits d = LiveLimits.defaults(memory);
     return new LiveLimits(memory, maxSpansPerTrace, d.maxProcesses());
   }

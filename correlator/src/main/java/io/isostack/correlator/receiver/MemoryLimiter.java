@@ -1,8 +1,14 @@
 package io.isostack.correlator.receiver;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 /**
  * The memory limiter of {@code correlator serve}: every buffer that grows with input reports the
@@ -15,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * defaults ({@link #forHeap}) leave the rest of the heap for what is not accounted (decoding,
  * evaluation, garbage between collections). This follows the OpenTelemetry Collector's {@code
  * memory_limiter} processor (soft limit = limit − spike; above it, refuse with a retryable error),
- * with the accounting made per buffer instead of read from the runtime.
+ * with the accounting made per buffer instead of read from the runtime. The limiter made for this
+ * JVM ({@link #forHeap}) also refuses while the heap in use after the last collection is above 90 %
+ * of the maximum heap, a backstop for what the estimates miss.
  *
  * <p>Thread-safe: lock-free counters.
  */
@@ -45,6 +53,8 @@ public final class MemoryLimiter {
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong highWater = new AtomicLong();
   private final AtomicLong refusals = new AtomicLong();
+  private final LongSupplier heapAfterGcBytes;
+  private final long heapLimitBytes;
 
   /**
    * Creates a limiter.
@@ -54,6 +64,25 @@ public final class MemoryLimiter {
    * @throws IllegalArgumentException if a limit is not positive or soft exceeds hard
    */
   public MemoryLimiter(long softLimitBytes, long hardLimitBytes) {
+    this(softLimitBytes, hardLimitBytes, () -> 0, Long.MAX_VALUE);
+  }
+
+  /**
+   * Creates a limiter that also refuses while {@code heapAfterGcBytes} exceeds {@code
+   * heapLimitBytes}.
+   *
+   * @param heapAfterGcBytes the heap in use after the last collection, bytes (read on every {@link
+   *     #admits()}; must be cheap and thread-safe)
+   * @param heapLimitBytes above it, nothing is admitted
+   * @throws IllegalArgumentException if a limit is not positive or soft exceeds hard
+   */
+  public MemoryLimiter(
+      long softLimitBytes,
+      long hardLimitBytes,
+      LongSupplier heapAfterGcBytes,
+      long heapLimitBytes) {
+    this.heapAfterGcBytes = Objects.requireNonNull(heapAfterGcBytes, "heapAfterGcBytes");
+    this.heapLimitBytes = heapLimitBytes;
     if (softLimitBytes <= 0 || hardLimitBytes <= 0) {
       throw new IllegalArgumentException(
           "memory limits must be positive: soft " + softLimitBytes + ", hard " + hardLimitBytes);
@@ -68,15 +97,38 @@ public final class MemoryLimiter {
 
   /**
    * The defaults for a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory()}): hard limit half
-   * the heap, soft limit 80 % of the hard one (the Collector's default spike share, 20 %).
+   * the heap, soft limit 80 % of the hard one (the Collector's default spike share, 20 %), and no
+   * admission while this JVM's heap after the last collection is above 90 % of {@code
+   * maxHeapBytes}.
    */
   public static MemoryLimiter forHeap(long maxHeapBytes) {
-    return withHardLimit(maxHeapBytes / 2);
+    return withHardLimit(maxHeapBytes / 2, maxHeapBytes);
   }
 
-  /** A limiter whose soft limit is 80 % of {@code hardLimitBytes}. */
-  public static MemoryLimiter withHardLimit(long hardLimitBytes) {
-    return new MemoryLimiter(hardLimitBytes / 5 * 4, hardLimitBytes);
+  /**
+   * A limiter whose soft limit is 80 % of {@code hardLimitBytes}, with the heap backstop of {@link
+   * #forHeap} for a heap of {@code maxHeapBytes}.
+   */
+  public static MemoryLimiter withHardLimit(long hardLimitBytes, long maxHeapBytes) {
+    return new MemoryLimiter(
+        hardLimitBytes / 5 * 4,
+        hardLimitBytes,
+        MemoryLimiter::heapAfterLastCollection,
+        maxHeapBytes / 10 * 9);
+  }
+
+  /** This JVM's heap in use after the last collection of each pool, bytes. */
+  static long heapAfterLastCollection() {
+    long used = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()) {
+        MemoryUsage after = pool.getCollectionUsage();
+        if (after != null) {
+          used += after.getUsed();
+        }
+      }
+    }
+    return used;
   }
 
   /** The soft limit, bytes. */
@@ -90,11 +142,12 @@ public final class MemoryLimiter {
   }
 
   /**
-   * Whether new work may be admitted: the total accounted is below the soft limit. A receiver that
-   * gets false refuses with a retryable answer and counts it ({@link #refused()}).
+   * Whether new work may be admitted: the total accounted is below the soft limit (and the heap
+   * after the last collection below its limit, when there is one). A receiver that gets false
+   * refuses with a retryable answer and counts it ({@link #refused()}).
    */
   public boolean admits() {
-    return total.get() < softLimitBytes;
+    return total.get() < softLimitBytes && heapAfterGcBytes.getAsLong() <= heapLimitBytes;
   }
 
   /** Counts one request or batch refused for memory. */

@@ -53,6 +53,22 @@ class MemoryLimiterTest {
   }
 
   @Test
+  void aHeapAboveItsLimitAfterACollectionAdmitsNothing() {
+    long[] heap = {100};
+    MemoryLimiter m = new MemoryLimiter(100, 200, () -> heap[0], 900);
+    assertThat(m.admits()).isTrue();
+    heap[0] = 901;
+    assertThat(m.admits()).isFalse();
+  }
+
+  @Test
+  void theLimiterOfThisJvmReadsItsHeap() {
+    MemoryLimiter m = MemoryLimiter.forHeap(Runtime.getRuntime().maxMemory());
+    assertThat(MemoryLimiter.heapAfterLastCollection()).isNotNegative();
+    assertThat(m.admits()).isTrue();
+  }
+
+  @Test
   void bufferTagsAreDashed() {
     assertThat(Buffer.REQUEST_BODIES.tag()).isEqualTo("request-bodies");
   }
