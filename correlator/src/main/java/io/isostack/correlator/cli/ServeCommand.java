@@ -5,10 +5,12 @@ import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
+import io.isostack.correlator.engine.LiveLimits;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.export.OtlpExportSettings;
 import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.MemoryLimiter;
 import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
@@ -22,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Option;
       "",
       "Exit status: 0 stopped by a signal; 1 a port could not be bound or a producer not started;",
       "2 usage error (also: a TLS or token file that cannot be read, a token over plaintext on a",
-      "non-loopback address)."
+      "non-loopback address); 3 the correlation engine stopped on a fatal error (restart it)."
     })
 final class ServeCommand implements Callable<Integer> {
   enum Format {
@@ -47,7 +48,17 @@ final class ServeCommand implements Callable<Integer> {
     json
   }
 
+  /** The exit status when the correlation engine stopped on its own. */
+  static final int ENGINE_STOPPED = 3;
+
+  private static final long WATCH_MILLIS = 200;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /**
+   * What the shutdown hook exits with: 0 after a signal, {@link #ENGINE_STOPPED} after a failure.
+   */
+  private static volatile int exitStatus;
 
   @Option(
       names = "--bind",
@@ -114,6 +125,26 @@ final class ServeCommand implements Callable<Integer> {
       description = "Findings on standard output: text or json lines (default: ${DEFAULT-VALUE}).")
   Format format;
 
+  @Option(
+      names = "--memory-limit",
+      paramLabel = "SIZE",
+      converter = MemorySizeConverter.class,
+      description =
+          "Hard limit of the memory limiter, e.g. 256MiB: the estimated bytes of request bodies in"
+              + " flight, the queue, open traces, the event window and the directories never"
+              + " exceed it, and above 80%% of it (the soft limit) receivers refuse with 503 /"
+              + " UNAVAILABLE so that clients retry (default: half the maximum heap).")
+  Long memoryLimitBytes;
+
+  @Option(
+      names = "--max-spans-per-trace",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "A trace reaching this many spans is evaluated at once; its later spans are counted"
+              + " (trace-span-cap) and dropped (default: ${DEFAULT-VALUE}).")
+  int maxSpansPerTrace;
+
   @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
 
   @CommandLine.Mixin LiveOptions liveOptions = new LiveOptions();
@@ -131,6 +162,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ClockConverter clocks = new ClockConverter();
     LiveServer server;
+    LiveAnalyzer engine;
     OtlpFindingExporter exporter = null;
     OtlpExportSettings export = null;
     try {
@@ -163,7 +195,8 @@ final class ServeCommand implements Callable<Integer> {
       // The exporter only queues and never throws, so the printer always runs after it.
       Consumer<LiveFinding> sink =
           metrics.findingSink().andThen(exporter == null ? printer : exporter.andThen(printer));
-      LiveAnalyzer engine = new LiveAnalyzer(table, options, ServeCommand::epochNanos, sink);
+      LiveLimits limits = limits();
+      engine = new LiveAnalyzer(table, options, limits, ServeCommand::epochNanos, sink);
       server = new LiveServer(engine, clocks, settings, metrics);
       if (exporter != null) {
         OtlpFindingExporter otlpSink = exporter;
@@ -211,11 +244,36 @@ final class ServeCommand implements Callable<Integer> {
                   err.flush();
                   System.out.flush();
                   // A signal's exit status would be 128+n; a clean stop is 0.
-                  Runtime.getRuntime().halt(0);
+                  Runtime.getRuntime().halt(exitStatus);
                 },
                 "correlator-shutdown"));
-    new CountDownLatch(1).await();
-    return 0;
+    // The receivers keep the JVM up; if the engine thread ever stops on its own, exit non-zero so
+    // that a supervisor restarts the server instead of it refusing everything forever.
+    while (engine.failure() == null) {
+      Thread.sleep(WATCH_MILLIS);
+    }
+    err.println("correlator: the correlation engine stopped: " + engine.failure() + "; exiting");
+    err.flush();
+    exitStatus = ENGINE_STOPPED;
+    System.exit(ENGINE_STOPPED);
+    return ENGINE_STOPPED;
+  }
+
+  private LiveLimits limits() {
+    MemoryLimiter memory =
+        memoryLimitBytes == null
+            ? MemoryLimiter.forHeap(Runtime.getRuntime().maxMemory())
+            : MemoryLimiter.withHardLimit(memoryLimitBytes, Runtime.getRuntime().maxMemory());
+    LiveLimits d = LiveLimits.defaults(memory);
+    return new LiveLimits(memory, maxSpansPerTrace, d.maxProcesses());
+  }
+
+  /** Parses a memory size ({@link SizeConverter}'s syntax) of up to 1 TiB. */
+  static final class MemorySizeConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return SizeConverter.bytes(value, 1L << 40, "1 TiB");
+    }
   }
 
   private static long epochNanos() {
@@ -235,6 +293,10 @@ final class ServeCommand implements Callable<Integer> {
   static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
+      return (int) bytes(value, Integer.MAX_VALUE - 8, "2 GiB");
+    }
+
+    static long bytes(String value, long max, String maxText) {
       String v = value.trim().toLowerCase(Locale.ROOT);
       String[][] units = {
         {"kib", "1024"},
@@ -258,11 +320,11 @@ final class ServeCommand implements Callable<Integer> {
       }
       try {
         long bytes = Math.round(Double.parseDouble(v) * factor);
-        if (bytes <= 0 || bytes > Integer.MAX_VALUE - 8) {
+        if (bytes <= 0 || bytes > max) {
           throw new CommandLine.TypeConversionException(
-              "'" + value + "' is out of range (1 byte .. 2 GiB)");
+              "'" + value + "' is out of range (1 byte .. " + maxText + ")");
         }
-        return (int) bytes;
+        return bytes;
       } catch (NumberFormatException e) {
         throw new CommandLine.TypeConversionException(
             "'" + value + "' is not a size (e.g. 64MiB, 512KiB, 1000000)");

@@ -26,6 +26,7 @@ final class SettingFlags {
           Map.entry("grpcPort", "--otlp-grpc-port"),
           Map.entry("httpPort", "--otlp-http-port"),
           Map.entry("maxBodyBytes", "--max-body"),
+          Map.entry("maxSpansPerTrace", "--max-spans-per-trace"),
           Map.entry("protocol", "--otlp-protocol"),
           Map.entry("endpoint", "--otlp-endpoint"));
 

@@ -13,17 +13,25 @@ import java.util.Map;
  * <p>A trace is complete when its root span has ended and no span of it arrived for the idle time;
  * one whose root never arrives is complete after the timeout. A span of a trace already evaluated
  * is late: it is counted and dropped. At most {@code maxTraces} are buffered; the oldest is evicted
- * first. Times are the engine's clock (nanoseconds since the Unix epoch). Not thread-safe: owned by
- * the engine thread.
+ * first (the engine refuses new spans before that happens). A trace that reaches {@code
+ * maxSpansPerTrace} spans is complete at once (a trace that never ends cannot fill the heap); later
+ * spans of it are counted as over the cap and dropped. The buffer keeps the estimated bytes of the
+ * spans it holds ({@link #bytes()}), as the caller gives them. Times are the engine's clock
+ * (nanoseconds since the Unix epoch). Not thread-safe: owned by the engine thread.
  */
 public final class LiveTraces {
-  /** A trace ready for evaluation, with when it became complete. */
-  public record Completed(Trace trace, long completedEpochNanos) {}
+  /**
+   * A trace ready for evaluation, with when it became complete and the estimated bytes of its
+   * spans.
+   */
+  public record Completed(Trace trace, long completedEpochNanos, long bytes) {}
 
   private static final class Pending {
     final Trace trace;
     long lastArrival;
+    long bytes;
     boolean hasRoot;
+    boolean capped;
 
     Pending(Trace trace) {
       this.trace = trace;
@@ -33,15 +41,34 @@ public final class LiveTraces {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Map<String, Boolean> evaluated;
   private final int maxTraces;
+  private final int maxSpansPerTrace;
   private long late;
+  private long overCap;
   private long evicted;
+  private long evictedSpans;
+  private long duplicates;
+  private long bytes;
 
   /**
    * Creates an empty buffer holding at most {@code maxTraces} traces (and remembering as many
-   * evaluated trace ids).
+   * evaluated trace ids), with no span cap.
    */
   public LiveTraces(int maxTraces) {
+    this(maxTraces, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Creates an empty buffer holding at most {@code maxTraces} traces of at most {@code
+   * maxSpansPerTrace} spans each.
+   *
+   * @throws IllegalArgumentException if a limit is not positive
+   */
+  public LiveTraces(int maxTraces, int maxSpansPerTrace) {
+    if (maxTraces <= 0 || maxSpansPerTrace <= 0) {
+      throw new IllegalArgumentException("maxTraces and maxSpansPerTrace must be positive");
+    }
     this.maxTraces = maxTraces;
+    this.maxSpansPerTrace = maxSpansPerTrace;
     this.evaluated =
         new LinkedHashMap<>() {
           private static final long serialVersionUID = 1L;
@@ -53,30 +80,56 @@ public final class LiveTraces {
         };
   }
 
+  /** Adds a span at engine time {@code now} with no byte estimate. */
+  public void add(SpanView span, long now) {
+    add(span, now, 0);
+  }
+
   /**
    * Adds a span at engine time {@code now} (nanoseconds since the Unix epoch); a span of an
-   * evaluated trace is counted as late, and the oldest pending trace is evicted when the buffer is
-   * full.
+   * evaluated trace is counted as late (or as over the cap, when its trace was cut there), and the
+   * oldest pending trace is evicted when the buffer is full.
+   *
+   * @param spanBytes the span's estimated size, bytes, added to {@link #bytes()} while it is held
+   * @return whether the span is held now (false: counted as late or over the cap, or a duplicate)
    */
-  public void add(SpanView span, long now) {
-    if (evaluated.containsKey(span.traceId())) {
-      late++;
-      return;
+  public boolean add(SpanView span, long now, long spanBytes) {
+    Boolean cut = evaluated.get(span.traceId());
+    if (cut != null) {
+      if (cut) {
+        overCap++;
+      } else {
+        late++;
+      }
+      return false;
     }
     Pending p = pending.get(span.traceId());
     if (p == null) {
       if (pending.size() >= maxTraces) {
         Iterator<Pending> oldest = pending.values().iterator();
-        oldest.next();
+        Pending gone = oldest.next();
+        bytes -= gone.bytes;
+        evictedSpans += gone.trace.size();
         oldest.remove();
         evicted++;
       }
       p = new Pending(new Trace(span.traceId()));
       pending.put(span.traceId(), p);
     }
-    p.trace.add(span);
+    if (p.capped) {
+      overCap++;
+      return false;
+    }
+    if (!p.trace.add(span)) {
+      duplicates++;
+      return false;
+    }
+    p.bytes += spanBytes;
+    bytes += spanBytes;
     p.lastArrival = now;
     p.hasRoot |= span.isRoot();
+    p.capped = p.trace.size() >= maxSpansPerTrace;
+    return true;
   }
 
   /** Removes and returns the traces complete at {@code now}. */
@@ -85,10 +138,12 @@ public final class LiveTraces {
     for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
       Pending p = it.next();
       long quiet = now - p.lastArrival;
-      if ((p.hasRoot && quiet >= idleNanos) || quiet >= timeoutNanos) {
+      if (p.capped || (p.hasRoot && quiet >= idleNanos) || quiet >= timeoutNanos) {
         it.remove();
-        evaluated.put(p.trace.traceId(), Boolean.TRUE);
-        done.add(new Completed(p.trace, p.lastArrival + (p.hasRoot ? idleNanos : timeoutNanos)));
+        bytes -= p.bytes;
+        evaluated.put(p.trace.traceId(), p.capped);
+        long at = p.capped ? now : p.lastArrival + (p.hasRoot ? idleNanos : timeoutNanos);
+        done.add(new Completed(p.trace, at, p.bytes));
       }
     }
     return done;
@@ -98,15 +153,36 @@ public final class LiveTraces {
   public List<Completed> drain(long now) {
     List<Completed> all = new ArrayList<>();
     for (Pending p : pending.values()) {
-      all.add(new Completed(p.trace, now));
+      all.add(new Completed(p.trace, now, p.bytes));
     }
     pending.clear();
+    bytes = 0;
     return all;
   }
 
   /** Spans that arrived for a trace already evaluated (counted, not buffered). */
   public long late() {
     return late;
+  }
+
+  /** Spans of traces evicted unevaluated (see {@link #evicted()}). */
+  public long evictedSpans() {
+    return evictedSpans;
+  }
+
+  /** Spans dropped because their trace already held a span of the same id (resent, not lost). */
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Spans dropped because their trace had reached the span cap. */
+  public long overCap() {
+    return overCap;
+  }
+
+  /** The estimated bytes of the spans held, as given to {@link #add(SpanView, long, long)}. */
+  public long bytes() {
+    return bytes;
   }
 
   /** Traces evicted unevaluated because {@code maxTraces} were buffered. */

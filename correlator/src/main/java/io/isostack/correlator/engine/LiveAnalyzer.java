@@ -8,10 +8,13 @@ import io.isostack.correlator.detect.Trace;
 import io.isostack.correlator.join.Coverage;
 import io.isostack.correlator.join.EventRouter;
 import io.isostack.correlator.join.HostActivity;
+import io.isostack.correlator.join.HostEviction;
 import io.isostack.correlator.join.InterfaceDirectory;
 import io.isostack.correlator.join.ProcessDirectory;
 import io.isostack.correlator.join.SlicedEventIndex;
 import io.isostack.correlator.receiver.EventConsumer;
+import io.isostack.correlator.receiver.MemoryLimiter;
+import io.isostack.correlator.receiver.MemoryLimiter.Buffer;
 import io.isostack.correlator.receiver.SpanConsumer;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.verdict.VerticalStep;
@@ -48,18 +51,26 @@ import org.slf4j.LoggerFactory;
  * retention, and counting it), declares a trace complete when its root has ended and no span came
  * for the idle time, waits at most the event lateness for late kernel events, then runs the same
  * horizontal and vertical steps as {@code analyze} and publishes one {@link LiveFinding} per slow
- * hop. Baselines roll over the last spans of each operation. Memory is bounded by the window, the
- * trace limit and the queue, whatever the input rate. Thread-safe.
+ * hop. Baselines roll over the last spans of each operation.
+ *
+ * <p>Memory is bounded by the {@link LiveLimits}: every batch is accounted in the {@link
+ * MemoryLimiter} (its estimated bytes, {@link Footprint}) from the queue to the open traces or the
+ * event window until it is evaluated or evicted; above the soft limit, or with the trace buffer 90
+ * % full, {@link #offerSpans} and {@link #offerEvents} refuse (the client retries) and {@link
+ * #putEvents} waits. The event window sheds its oldest second early when it holds more than half
+ * the soft limit, a trace is cut at the span cap, and silent or surplus hosts are forgotten; each
+ * is counted ({@link LiveStats}). Thread-safe.
  */
 public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveAnalyzer.class);
   private static final long TICK_NANOS = 50_000_000L;
   private static final long SLICE_NANOS = 1_000_000_000L;
   private static final long ERROR_LOG_INTERVAL_NANOS = 10_000_000_000L;
+  private static final long LOST_EVENT_BYTES = 400;
 
-  private record SpanBatch(Collection<SpanView> spans) {}
+  private record SpanBatch(Collection<SpanView> spans, long bytes) {}
 
-  private record EventBatch(Collection<KernelEvent> events) {}
+  private record EventBatch(Collection<KernelEvent> events, long bytes) {}
 
   private final RuleTable rules;
   private final LiveSettings options;
@@ -67,12 +78,15 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private final LongSupplier clock;
   private final Consumer<LiveFinding> sink;
   private final BlockingQueue<Object> queue;
+  private final MemoryLimiter memory;
+  private final LiveLimits limits;
 
   // Engine-thread state.
   private final ProcessDirectory processes = new ProcessDirectory();
   private final InterfaceDirectory interfaces = new InterfaceDirectory();
   private final Coverage coverage = new Coverage();
   private final EventRouter router = new EventRouter(processes, interfaces, coverage);
+  private final HostEviction hosts = new HostEviction(processes, interfaces, coverage);
   private final SlicedEventIndex index = new SlicedEventIndex(SLICE_NANOS, router);
   private final LiveTraces traces;
   private final RollingBaselines baselines = new RollingBaselines(10_000);
@@ -80,6 +94,8 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private final ArrayDeque<SlowSpan> recentHops = new ArrayDeque<>();
   private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
   private final List<LiveTraces.Completed> waiting = new ArrayList<>();
+  private long waitingBytes;
+  private long lostBytes;
   private long watermark = Long.MIN_VALUE;
   private long lastErrorLog = Long.MIN_VALUE;
 
@@ -91,11 +107,17 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private final AtomicLong eventsLate = new AtomicLong();
   private final AtomicLong eventsEvicted = new AtomicLong();
   private final AtomicLong tracesEvaluated = new AtomicLong();
+  private final AtomicLong eventsShed = new AtomicLong();
+  private final AtomicLong spansEvaluated = new AtomicLong();
+  private final AtomicLong refusedForMemory = new AtomicLong();
+  private final AtomicLong refusedForTraces = new AtomicLong();
+  private volatile int openTraces;
   private final Map<String, LongAdder> findingsByLayer = new ConcurrentHashMap<>();
   private volatile LiveStats snapshot;
   private volatile boolean running;
   private volatile boolean closed;
   private volatile Thread thread;
+  private volatile String failure;
 
   /**
    * Creates a live correlator; call {@link #start()} to run it.
@@ -107,13 +129,33 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
    */
   public LiveAnalyzer(
       RuleTable rules, LiveSettings options, LongSupplier clock, Consumer<LiveFinding> sink) {
+    this(rules, options, LiveLimits.forThisHeap(), clock, sink);
+  }
+
+  /**
+   * Creates a live correlator with memory bounds; call {@link #start()} to run it.
+   *
+   * @param rules the rule table
+   * @param options the tunables
+   * @param limits the memory limiter and caps
+   * @param clock the wall clock, nanoseconds since the Unix epoch (injected for tests)
+   * @param sink receives each finding on the engine thread; it must not block for long
+   */
+  public LiveAnalyzer(
+      RuleTable rules,
+      LiveSettings options,
+      LiveLimits limits,
+      LongSupplier clock,
+      Consumer<LiveFinding> sink) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.memory = limits.memory();
     this.rules = Objects.requireNonNull(rules, "rules");
     this.options = Objects.requireNonNull(options, "options");
     this.analysis = options.analysis();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-    this.traces = new LiveTraces(options.maxTraces());
+    this.traces = new LiveTraces(options.maxTraces(), limits.maxSpansPerTrace());
     this.detector =
         new SlowSpanDetector(
             analysis.slowThresholdNanos(),
@@ -128,7 +170,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
       throw new IllegalStateException("already started");
     }
     running = true;
-    thread = new Thread(this::loop, "correlator-engine");
+    thread = new Thread(this::run, "correlator-engine");
     thread.setDaemon(true);
     thread.start();
   }
@@ -136,21 +178,33 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   /**
    * Hands a batch of spans to the engine without waiting.
    *
-   * @return false when the queue is full: the caller should ask its client to retry later
+   * @return false when the queue is full, memory is above the soft limit or the trace buffer is 90
+   *     % full: the caller should ask its client to retry later
    */
   @Override
   public boolean offerSpans(Collection<SpanView> spans) {
-    return offer(new SpanBatch(List.copyOf(spans)));
+    if (openTraces >= options.maxTraces() - options.maxTraces() / 10) {
+      refusedForTraces.incrementAndGet();
+      batchesRefused.incrementAndGet();
+      return false;
+    }
+    return offer(new SpanBatch(List.copyOf(spans), Footprint.spans(spans)));
   }
 
   /**
    * Hands a batch of kernel events to the engine without waiting.
    *
-   * @return false when the queue is full: the caller should ask its client to retry later
+   * @return false when the queue is full or memory is above the soft limit: the caller should ask
+   *     its client to retry later
    */
   @Override
   public boolean offerEvents(Collection<KernelEvent> events) {
-    return offer(new EventBatch(List.copyOf(events)));
+    return offer(new EventBatch(List.copyOf(events), Footprint.events(events)));
+  }
+
+  /** The memory limiter this engine accounts in. */
+  public MemoryLimiter memory() {
+    return memory;
   }
 
   /**
@@ -161,11 +215,16 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
    */
   @Override
   public void putEvents(Collection<KernelEvent> events) throws InterruptedException {
-    EventBatch batch = new EventBatch(List.copyOf(events));
+    EventBatch batch = new EventBatch(List.copyOf(events), Footprint.events(events));
     while (acceptsInput()) {
+      if (!memory.admits() || !memory.tryReserve(Buffer.QUEUE, batch.bytes())) {
+        TimeUnit.NANOSECONDS.sleep(TICK_NANOS);
+        continue;
+      }
       if (queue.offer(batch, TICK_NANOS, TimeUnit.NANOSECONDS)) {
         return;
       }
+      memory.release(Buffer.QUEUE, batch.bytes());
     }
     throw new IllegalStateException("the live correlator is stopped");
   }
@@ -185,11 +244,23 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   }
 
   private boolean offer(Object batch) {
-    boolean accepted = acceptsInput() && queue.offer(batch);
-    if (!accepted) {
+    long bytes = batch instanceof SpanBatch s ? s.bytes() : ((EventBatch) batch).bytes();
+    if (!acceptsInput()) {
       batchesRefused.incrementAndGet();
+      return false;
     }
-    return accepted;
+    if (!memory.admits() || !memory.tryReserve(Buffer.QUEUE, bytes)) {
+      memory.refused();
+      refusedForMemory.incrementAndGet();
+      batchesRefused.incrementAndGet();
+      return false;
+    }
+    if (!queue.offer(batch)) {
+      memory.release(Buffer.QUEUE, bytes);
+      batchesRefused.incrementAndGet();
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -212,9 +283,15 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   /** Healthy while {@link #isRunning()}. */
   @Override
   public Health health() {
-    return isRunning()
-        ? new Health(true, "ok")
-        : new Health(false, "the correlation engine is not running");
+    if (isRunning()) {
+      return new Health(true, "ok");
+    }
+    String failure = failure();
+    return new Health(
+        false,
+        failure == null
+            ? "the correlation engine is not running"
+            : "the correlation engine stopped: " + failure);
   }
 
   /** The counters, as of the engine's last tick. */
@@ -239,6 +316,35 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
         t.join(TimeUnit.SECONDS.toMillis(30));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Why the engine thread stopped on its own (a fatal error it could not go on after), or null
+   * while it runs and after a clean {@link #close()}. A server seeing it set should exit non-zero
+   * so that a supervisor restarts it.
+   */
+  public String failure() {
+    return failure;
+  }
+
+  private void run() {
+    try {
+      loop();
+    } catch (Throwable t) {
+      failure =
+          t.getClass().getSimpleName()
+              + (t.getMessage() == null ? "" : ": " + t.getMessage())
+              + " (accounted "
+              + memory.usedBytes()
+              + " of "
+              + memory.hardLimitBytes()
+              + " bytes)";
+      running = false;
+      LOG.error("the correlation engine stopped: {}", failure, t);
+      if (t instanceof Error e && !(t instanceof OutOfMemoryError)) {
+        throw e;
       }
     }
   }
@@ -275,8 +381,9 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
     for (Object rest; (rest = queue.poll()) != null; ) {
       process(rest, now);
     }
-    waiting.addAll(traces.drain(now));
+    addWaiting(traces.drain(now));
     evaluateReady(Long.MAX_VALUE);
+    accountTraces();
     snapshot = buildStats();
   }
 
@@ -291,14 +398,54 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   void process(Object batch, long now) {
     if (batch instanceof SpanBatch s) {
       for (SpanView span : s.spans()) {
-        traces.add(span, now);
+        traces.add(span, now, Footprint.span(span));
       }
       spansReceived.addAndGet(s.spans().size());
+      memory.release(Buffer.QUEUE, s.bytes());
+      accountTraces();
     } else if (batch instanceof EventBatch b) {
       for (KernelEvent e : b.events()) {
         addEvent(e, now);
       }
+      memory.release(Buffer.QUEUE, b.bytes());
+      accountEvents();
     }
+  }
+
+  private void accountTraces() {
+    openTraces = traces.size();
+    memory.set(Buffer.OPEN_TRACES, traces.bytes() + waitingBytes);
+  }
+
+  private void accountEvents() {
+    memory.set(Buffer.EVENT_WINDOW, index.bytes() + lostBytes);
+    memory.set(
+        Buffer.DIRECTORIES,
+        (long) processes.size() * Footprint.PROCESS_ENTRY_BYTES + (long) hosts.size() * 512);
+  }
+
+  /**
+   * Sheds what memory needs (engine thread): the window's oldest second while the window holds more
+   * than half the soft limit, and hosts beyond the process cap or silent past the retention.
+   */
+  private void shed() {
+    long windowShare = memory.softLimitBytes() / 2;
+    while (index.bytes() > windowShare) {
+      long n = index.evictOldest();
+      if (n == 0) {
+        break;
+      }
+      eventsShed.addAndGet(n);
+    }
+    long horizon =
+        watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - options.retentionNanos();
+    for (String host : hosts.evict(horizon, limits.maxProcesses())) {
+      List<KernelEvent> lost = lostByHost.remove(host);
+      if (lost != null) {
+        lostBytes -= (long) lost.size() * LOST_EVENT_BYTES;
+      }
+    }
+    accountEvents();
   }
 
   private void addEvent(KernelEvent e, long now) {
@@ -310,27 +457,35 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
     // A clock far ahead must not slide the window over everything else.
     watermark =
         Math.max(watermark, Math.min(e.endEpochNanos(), now + options.eventLatenessNanos()));
+    hosts.seen(e.host(), e.endEpochNanos());
     if (e.name() == EventName.PRODUCER_LOST) {
       lostByHost.computeIfAbsent(e.host(), k -> new ArrayList<>()).add(e);
+      lostBytes += LOST_EVENT_BYTES;
       return;
     }
     if (router.learn(e) && rules.covers(e.name())) {
-      index.add(e);
+      index.add(e, Footprint.event(e));
     }
   }
 
   /** Completes, evaluates and evicts (engine thread; package-private so tests can drive it). */
   void tick(long now) {
-    waiting.addAll(traces.complete(now, options.traceIdleNanos(), options.traceTimeoutNanos()));
+    addWaiting(traces.complete(now, options.traceIdleNanos(), options.traceTimeoutNanos()));
     evaluateReady(now);
     if (watermark != Long.MIN_VALUE) {
       long horizon = watermark - options.retentionNanos();
       eventsEvicted.addAndGet(index.evictBefore(horizon));
-      lostByHost.values().forEach(l -> l.removeIf(e -> e.endEpochNanos() < horizon));
+      for (List<KernelEvent> l : lostByHost.values()) {
+        int before = l.size();
+        l.removeIf(e -> e.endEpochNanos() < horizon);
+        lostBytes -= (long) (before - l.size()) * LOST_EVENT_BYTES;
+      }
       while (!recentHops.isEmpty() && recentHops.peekFirst().span().endEpochNanos() < horizon) {
         recentHops.pollFirst();
       }
     }
+    shed();
+    accountTraces();
     snapshot = buildStats();
   }
 
@@ -348,6 +503,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
               && watermark - options.eventLatenessNanos() >= traceEnd + analysis.skewNanos();
       if (eventsIn || now >= c.completedEpochNanos() + options.eventLatenessNanos()) {
         ready.add(c);
+        waitingBytes -= c.bytes();
         it.remove();
       }
     }
@@ -363,6 +519,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
       }
       baselines.record(c.trace());
       tracesEvaluated.incrementAndGet();
+      spansEvaluated.addAndGet(c.trace().size());
     }
     recentHops.addAll(hops);
     HostActivity activity = new HostActivity(List.copyOf(recentHops), analysis.defaultHost());
@@ -384,6 +541,13 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
                   .withRequest(hops.get(i).requestNanos(), hops.get(i).requestShare()),
               completedAt.get(i),
               clock.getAsLong()));
+    }
+  }
+
+  private void addWaiting(List<LiveTraces.Completed> done) {
+    for (LiveTraces.Completed c : done) {
+      waiting.add(c);
+      waitingBytes += c.bytes();
     }
   }
 
@@ -424,6 +588,14 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
         tracesEvaluated.get(),
         traces == null ? 0 : traces.size(),
         index.size(),
-        layers);
+        layers,
+        traces == null ? 0 : traces.overCap(),
+        eventsShed.get(),
+        hosts.evicted(),
+        refusedForMemory.get(),
+        refusedForTraces.get(),
+        spansEvaluated.get(),
+        traces == null ? 0 : traces.duplicates(),
+        traces == null ? 0 : traces.evictedSpans());
   }
 }

@@ -122,6 +122,15 @@ public final class Coverage {
    */
   public record FamilyTotal(long events, boolean watched) {}
 
+  /** Forgets what {@code host}'s events taught (live correlation, when the host is evicted). */
+  public void forgetHost(String host) {
+    since.remove(host);
+    until.remove(host);
+    if (!cpuLimitedSince.isEmpty()) {
+      cpuLimitedSince.keySet().removeIf(k -> host.equals(k.host()));
+    }
+  }
+
   /**
    * Whether any of these keys is a cgroup with a CPU limit ({@code cpu.throttled} with {@code
    * attrs.cfs_quota_us} > 0) by the end of a window, give or take {@link #TOLERANCE_NANOS}: a limit

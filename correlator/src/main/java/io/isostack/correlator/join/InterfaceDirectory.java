@@ -12,8 +12,8 @@ import java.util.Map;
  * and from any event that carries both a device and a local address. Not thread-safe.
  */
 public final class InterfaceDirectory {
-  private final Map<String, String> driverByDevice = new HashMap<>();
-  private final Map<String, String> deviceByAddress = new HashMap<>();
+  private final Map<String, Map<String, String>> driverByDevice = new HashMap<>();
+  private final Map<String, Map<String, String>> deviceByAddress = new HashMap<>();
 
   /** Learns from one event. */
   public void learn(KernelEvent e) {
@@ -22,21 +22,27 @@ public final class InterfaceDirectory {
     }
     String driver = e.attr("driver");
     if (driver != null) {
-      driverByDevice.put(e.host() + '/' + e.dev(), driver);
+      driverByDevice.computeIfAbsent(e.host(), h -> new HashMap<>()).put(e.dev(), driver);
     }
     String address = e.flow() != null ? e.flow().local().address() : e.attr("saddr");
     if (address != null && (e.name() == EventName.NET_INTERFACE || e.flow() != null)) {
-      deviceByAddress.put(e.host() + '/' + address, e.dev());
+      deviceByAddress.computeIfAbsent(e.host(), h -> new HashMap<>()).put(address, e.dev());
     }
   }
 
   /** The kind of a device on a host. */
   public DeviceKind kind(String host, String dev) {
-    return DeviceKind.classify(dev, driverByDevice.get(host + '/' + dev));
+    return DeviceKind.classify(dev, driverByDevice.getOrDefault(host, Map.of()).get(dev));
   }
 
   /** The device a local address uses on a host, or null. */
   public String deviceOf(String host, String address) {
-    return deviceByAddress.get(host + '/' + address);
+    return deviceByAddress.getOrDefault(host, Map.of()).get(address);
+  }
+
+  /** Forgets what {@code host}'s events taught. */
+  public void forgetHost(String host) {
+    driverByDevice.remove(host);
+    deviceByAddress.remove(host);
   }
 }

@@ -2,8 +2,11 @@ package io.isostack.correlator.join;
 
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -18,7 +21,10 @@ import java.util.function.Predicate;
  * before belongs to the old process, what comes after to the one that reused the pid, whatever
  * order the records arrive in. This is how a span's {@code process.pid} reaches a cgroup's {@code
  * cpu.throttled} events, and how a containerised span (whose pid is in its own namespace) reaches
- * its processes' host pids (docs/METHOD.md §5). Not thread-safe.
+ * its processes' host pids (docs/METHOD.md §5).
+ *
+ * <p>What a host taught can be forgotten as a whole ({@link #forgetHost}), so that live correlation
+ * keeps a bounded directory under host churn. Not thread-safe.
  */
 public final class ProcessDirectory {
   /** The most identity changes remembered per pid (a pid is rarely reused more often). */
@@ -124,6 +130,17 @@ public final class ProcessDirectory {
   private final Map<String, Set<EntityKey>> byContainer = new HashMap<>();
   private final Map<String, Set<EntityKey>> byPod = new HashMap<>();
   private final Map<EntityKey, Set<EntityKey>> byCgroup = new HashMap<>();
+  private final Map<String, HostKeys> byHost = new HashMap<>();
+
+  /** What one host put in the directory, so that it can be forgotten without a scan. */
+  private static final class HostKeys {
+    final List<EntityKey> processes = new ArrayList<>();
+    final Set<Object> indexKeys = new HashSet<>();
+  }
+
+  private HostKeys host(String host) {
+    return byHost.computeIfAbsent(host, h -> new HostKeys());
+  }
 
   /**
    * Learns from one event; events without a pid teach nothing.
@@ -144,6 +161,7 @@ public final class ProcessDirectory {
       }
       ids = new Identities();
       processes.put(key, ids);
+      host(e.host()).processes.add(key);
     }
     if (change) {
       ids.change(e.name() == EventName.PROCESS_EXIT ? t + 1 : t);
@@ -163,9 +181,9 @@ public final class ProcessDirectory {
       info.cgroupPathSince = since(same, info.cgroupPathSince, t);
       if (!same) {
         info.cgroupPath = e.cgroupPath();
-        byCgroup
-            .computeIfAbsent(EntityKey.cgroup(e.host(), e.cgroupPath()), k -> new LinkedHashSet<>())
-            .add(key);
+        EntityKey cgroup = EntityKey.cgroup(e.host(), e.cgroupPath());
+        byCgroup.computeIfAbsent(cgroup, k -> new LinkedHashSet<>()).add(key);
+        host(e.host()).indexKeys.add(cgroup);
       }
     }
     if (e.cgroupId() != 0) {
@@ -179,6 +197,7 @@ public final class ProcessDirectory {
       if (!same) {
         info.containerKey = container;
         byContainer.computeIfAbsent(container, k -> new LinkedHashSet<>()).add(key);
+        host(e.host()).indexKeys.add(new ContainerRef(container));
       }
     }
     String pod = e.podUid() != null ? e.podUid() : CgroupNames.podUid(e.cgroupPath());
@@ -188,6 +207,52 @@ public final class ProcessDirectory {
       if (!same) {
         info.podUid = pod;
         byPod.computeIfAbsent(pod, k -> new LinkedHashSet<>()).add(key);
+        host(e.host()).indexKeys.add(new PodRef(pod));
+      }
+    }
+  }
+
+  private record ContainerRef(String key) {}
+
+  private record PodRef(String uid) {}
+
+  /** (host, pid) entries held. */
+  public int size() {
+    return processes.size();
+  }
+
+  /**
+   * Forgets everything {@code host}'s events taught: its processes and their places in the
+   * container, pod and cgroup indexes.
+   *
+   * @return how many (host, pid) entries were removed
+   */
+  public int forgetHost(String host) {
+    HostKeys keys = byHost.remove(host);
+    if (keys == null) {
+      return 0;
+    }
+    for (EntityKey k : keys.processes) {
+      processes.remove(k);
+    }
+    for (Object ref : keys.indexKeys) {
+      if (ref instanceof EntityKey cgroup) {
+        byCgroup.remove(cgroup);
+      } else if (ref instanceof ContainerRef c) {
+        removeHost(byContainer, c.key(), host);
+      } else if (ref instanceof PodRef pod) {
+        removeHost(byPod, pod.uid(), host);
+      }
+    }
+    return keys.processes.size();
+  }
+
+  private static void removeHost(Map<String, Set<EntityKey>> index, String key, String host) {
+    Set<EntityKey> set = index.get(key);
+    if (set != null) {
+      set.removeIf(k -> host.equals(k.host()));
+      if (set.isEmpty()) {
+        index.remove(key);
       }
     }
   }

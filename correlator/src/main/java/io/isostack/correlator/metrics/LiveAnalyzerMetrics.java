@@ -25,7 +25,17 @@ import java.util.function.ToLongFunction;
  *       trace already evaluated, {@code events}: events older than the retention on arrival);
  *   <li>{@code correlator.batches.refused} (counter, batches): batches refused because the engine's
  *       queue was full (receivers answer 503 / UNAVAILABLE and clients retry);
+ *   <li>{@code correlator.batches.refused.overload} (counter, batches; {@code reason}={@code
+ *       memory}: above the memory limiter's soft limit, {@code traces}: the trace buffer 90 %
+ *       full): part of {@code correlator.batches.refused};
+ *   <li>{@code correlator.records.dropped} (counter, records; {@code reason}={@code
+ *       trace-span-cap}: spans of a trace past the span cap, {@code duplicate}: spans resent,
+ *       {@code trace-evicted}: spans of traces evicted at the trace limit, {@code memory}: events
+ *       shed from the window before their retention because memory was short);
+ *   <li>{@code correlator.hosts.evicted} (counter, hosts): hosts whose directory state was
+ *       forgotten;
  *   <li>{@code correlator.traces.evaluated} (counter, traces);
+ *   <li>{@code correlator.spans.evaluated} (counter, spans): spans of the traces evaluated;
  *   <li>{@code correlator.findings} (counter, findings; {@code layer}: every {@link IsolationLayer}
  *       code, registered at zero).
  * </ul>
@@ -102,6 +112,64 @@ public final class LiveAnalyzerMetrics implements MeterBinder {
     FunctionCounter.builder("correlator.batches.refused", owner, o -> stats.get().batchesRefused())
         .description("Batches refused because the engine's queue was full; clients retry them")
         .baseUnit("batches")
+        .register(registry);
+    String overload = "Batches refused for memory or a full trace buffer; clients retry them";
+    counter(
+        registry,
+        "correlator.batches.refused.overload",
+        overload,
+        "batches",
+        LiveStats::batchesRefusedForMemory,
+        "reason",
+        "memory");
+    counter(
+        registry,
+        "correlator.batches.refused.overload",
+        overload,
+        "batches",
+        LiveStats::batchesRefusedForTraces,
+        "reason",
+        "traces");
+    String dropped = "Accepted records dropped unevaluated, by reason";
+    counter(
+        registry,
+        "correlator.records.dropped",
+        dropped,
+        "records",
+        LiveStats::spansOverCap,
+        "reason",
+        "trace-span-cap");
+    counter(
+        registry,
+        "correlator.records.dropped",
+        dropped,
+        "records",
+        LiveStats::eventsShed,
+        "reason",
+        "memory");
+    counter(
+        registry,
+        "correlator.records.dropped",
+        dropped,
+        "records",
+        LiveStats::spansDuplicate,
+        "reason",
+        "duplicate");
+    counter(
+        registry,
+        "correlator.records.dropped",
+        dropped,
+        "records",
+        LiveStats::spansEvicted,
+        "reason",
+        "trace-evicted");
+    FunctionCounter.builder("correlator.spans.evaluated", owner, o -> stats.get().spansEvaluated())
+        .description("Spans of the traces evaluated for slow hops")
+        .baseUnit("spans")
+        .register(registry);
+    FunctionCounter.builder("correlator.hosts.evicted", owner, o -> stats.get().hostsEvicted())
+        .description("Hosts whose process, interface and coverage state was forgotten")
+        .baseUnit("hosts")
         .register(registry);
     FunctionCounter.builder(
             "correlator.traces.evaluated", owner, o -> stats.get().tracesEvaluated())

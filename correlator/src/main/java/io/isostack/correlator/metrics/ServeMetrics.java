@@ -83,6 +83,7 @@ public final class ServeMetrics implements AutoCloseable {
       List<EventFollower> followers,
       List<EventProducer> producers) {
     bind(new LiveAnalyzerMetrics(engine));
+    bind(new MemoryLimiterMetrics(engine.memory()));
     bind(new IngestMetrics(received, rejects, followers, producers));
   }
 

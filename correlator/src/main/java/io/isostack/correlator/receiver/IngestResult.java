@@ -61,7 +61,9 @@ public record IngestResult(
         Outcome.REFUSED,
         0,
         0,
-        "the correlator's queue is full; retry later (" + records + " records not taken)",
+        "the correlator is overloaded (queue full or memory above its soft limit); retry later ("
+            + records
+            + " records not taken)",
         List.of());
   }
 

@@ -4,11 +4,17 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
@@ -26,8 +32,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +48,13 @@ import org.slf4j.LoggerFactory;
  * <p>Answers OK, with a partial success ({@code rejected_spans} / {@code rejected_log_records} and
  * an {@code error_message}) when some records were invalid, {@code INVALID_ARGUMENT} when the
  * payload is not a protobuf request (counted as one {@code invalid-protobuf} rejection, logged once
- * per burst), {@code UNAVAILABLE} with a {@code RetryInfo} (retryable) when the engine's queue is
- * full. gzip-compressed requests are accepted (gRPC's built-in decompressor). Thread-safe.
+ * per burst), {@code UNAVAILABLE} with a {@code RetryInfo} of 1 s (retryable) when the engine's
+ * queue is full or memory is short: above the {@link MemoryLimiter}'s soft limit a call is refused
+ * when it starts, before its message is read, and a received payload is reserved ({@link
+ * OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is decoded and ingested; at most {@value
+ * #MAX_CONCURRENT_CALLS} calls are served at once. A message is bounded by {@code maxMessageBytes}
+ * (grpc-java reads it before the limiter learns its size). gzip-compressed requests are accepted
+ * (gRPC's built-in decompressor). Thread-safe.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
@@ -58,8 +73,9 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * @param maxMessageBytes the largest request accepted (after decompression)
    * @param ingest where requests go
    */
-  public OtlpGrpcReceiver(String bind, int port, int maxMessageBytes, LiveIngest ingest) {
-    this(bind, port, maxMessageBytes, ingest, null, null);
+  public OtlpGrpcReceiver(
+      String bind, int port, int maxMessageBytes, LiveIngest ingest, MemoryLimiter memory) {
+    this(bind, port, maxMessageBytes, ingest, memory, null, null);
   }
 
   /**
@@ -69,6 +85,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * @param port the port; 0 picks a free one
    * @param maxMessageBytes the largest request accepted (after decompression)
    * @param ingest where requests go
+   * @param memory where received payloads are reserved, and whose soft limit refuses calls
    * @param tls the server's key material (and client CA for mutual TLS: clients without a
    *     certificate it trusts fail the handshake), or null for plaintext
    * @param token the bearer token calls must carry ({@code UNAUTHENTICATED} otherwise), or null
@@ -78,9 +95,11 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       int port,
       int maxMessageBytes,
       LiveIngest ingest,
+      MemoryLimiter memory,
       TlsFiles tls,
       BearerToken token) {
     Objects.requireNonNull(ingest, "ingest");
+    Objects.requireNonNull(memory, "memory");
     InetSocketAddress address = new InetSocketAddress(bind, port);
     NettyServerBuilder b;
     if (tls == null) {
@@ -94,14 +113,110 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       b = NettyServerBuilder.forAddress(address, creds.build());
     }
     b.maxInboundMessageSize(maxMessageBytes);
+    // Interceptors run last-added first: the token is checked before a call is admitted.
+    ServerInterceptor admission = new Admission(memory);
     if (token == null) {
-      b.addService(traces(ingest)).addService(logs(ingest));
+      b.addService(ServerInterceptors.intercept(traces(ingest, memory), admission))
+          .addService(ServerInterceptors.intercept(logs(ingest, memory), admission));
     } else {
       BearerTokenInterceptor auth = new BearerTokenInterceptor(token);
-      b.addService(ServerInterceptors.intercept(traces(ingest), auth))
-          .addService(ServerInterceptors.intercept(logs(ingest), auth));
+      b.addService(ServerInterceptors.intercept(traces(ingest, memory), admission, auth))
+          .addService(ServerInterceptors.intercept(logs(ingest, memory), admission, auth));
     }
     this.server = b.build();
+  }
+
+  /** Calls served at once; more are refused ({@code UNAVAILABLE} with {@code RetryInfo}). */
+  static final int MAX_CONCURRENT_CALLS = 16;
+
+  /**
+   * Refuses a call before its message is read while memory is above the soft limit or {@value
+   * #MAX_CONCURRENT_CALLS} calls are being served (each may hold a decompressed message).
+   */
+  private static final class Admission implements ServerInterceptor {
+    private final MemoryLimiter memory;
+    private final Semaphore calls = new Semaphore(MAX_CONCURRENT_CALLS);
+
+    Admission(MemoryLimiter memory) {
+      this.memory = memory;
+    }
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+      if (!memory.admits()) {
+        memory.refused();
+        return refuse(
+            call, "the correlator is short of memory (above its soft limit); retry later");
+      }
+      if (!calls.tryAcquire()) {
+        return refuse(call, "too many calls in flight; retry later");
+      }
+      AtomicBoolean released = new AtomicBoolean();
+      Runnable release =
+          () -> {
+            if (released.compareAndSet(false, true)) {
+              calls.release();
+            }
+          };
+      ServerCall.Listener<Q> listener;
+      try {
+        listener = next.startCall(call, headers);
+      } catch (RuntimeException e) {
+        release.run();
+        throw e;
+      }
+      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+        @Override
+        public void onComplete() {
+          release.run();
+          super.onComplete();
+        }
+
+        @Override
+        public void onCancel() {
+          release.run();
+          super.onCancel();
+        }
+      };
+    }
+
+    private static <Q, A> ServerCall.Listener<Q> refuse(ServerCall<Q, A> call, String message) {
+      StatusRuntimeException refusal = unavailable(message);
+      call.close(refusal.getStatus(), refusal.getTrailers());
+      return new ServerCall.Listener<>() {};
+    }
+  }
+
+  /**
+   * {@code UNAVAILABLE} with a {@code google.rpc.RetryInfo} detail asking for a retry after 1 s
+   * (OTLP: "the client SHOULD honour the retry delay"), the one retryable refusal of this receiver.
+   */
+  static StatusRuntimeException unavailable(String message) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Status.Code.UNAVAILABLE.value())
+            .setMessage(message)
+            .addDetails(
+                Any.pack(
+                    RetryInfo.newBuilder()
+                        .setRetryDelay(Duration.newBuilder().setSeconds(RETRY_DELAY_SECONDS))
+                        .build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+
+  /**
+   * Reserves the decoded request while it is ingested.
+   *
+   * @return false when memory is short (nothing reserved)
+   */
+  private static boolean reserve(MemoryLimiter memory, long bytes) {
+    if (memory.tryReserve(MemoryLimiter.Buffer.REQUEST_BODIES, bytes)) {
+      return true;
+    }
+    memory.refused();
+    return false;
   }
 
   /**
@@ -138,7 +253,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * Collector's receiver answers), not an exception gRPC answers {@code UNKNOWN} after logging its
    * stack trace.
    */
-  private static ServerServiceDefinition traces(LiveIngest ingest) {
+  private static ServerServiceDefinition traces(LiveIngest ingest, MemoryLimiter memory) {
     MethodDescriptor<byte[], ExportTraceServiceResponse> method =
         TraceServiceGrpc.getExportMethod().toBuilder(
                 RawBytes.MARSHALLER,
@@ -149,7 +264,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
             method,
             ServerCalls.asyncUnaryCall(
                 (byte[] body, StreamObserver<ExportTraceServiceResponse> response) -> {
-                  IngestResult r = decodeTraces(ingest, body);
+                  IngestResult r = reserved(memory, body, () -> decodeTraces(ingest, body));
                   if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
                     response.onError(failure(r));
                     return;
@@ -161,7 +276,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   }
 
   /** {@code LogsService/Export}, decoded here as {@link #traces} is. */
-  private static ServerServiceDefinition logs(LiveIngest ingest) {
+  private static ServerServiceDefinition logs(LiveIngest ingest, MemoryLimiter memory) {
     MethodDescriptor<byte[], ExportLogsServiceResponse> method =
         LogsServiceGrpc.getExportMethod().toBuilder(
                 RawBytes.MARSHALLER,
@@ -172,7 +287,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
             method,
             ServerCalls.asyncUnaryCall(
                 (byte[] body, StreamObserver<ExportLogsServiceResponse> response) -> {
-                  IngestResult r = decodeLogs(ingest, body);
+                  IngestResult r = reserved(memory, body, () -> decodeLogs(ingest, body));
                   if (r.outcome() != IngestResult.Outcome.ACCEPTED) {
                     response.onError(failure(r));
                     return;
@@ -181,6 +296,28 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
                   response.onCompleted();
                 }))
         .build();
+  }
+
+  /**
+   * Runs a decode with the payload reserved ({@link OtlpHttpReceiver#DECODE_FACTOR} times its size)
+   * in the request-bodies buffer; refused, without decoding, when memory is short.
+   */
+  private static IngestResult reserved(
+      MemoryLimiter memory, byte[] body, Supplier<IngestResult> decode) {
+    long bytes = (long) OtlpHttpReceiver.DECODE_FACTOR * body.length;
+    if (!reserve(memory, bytes)) {
+      return new IngestResult(
+          IngestResult.Outcome.REFUSED,
+          0,
+          0,
+          "the correlator is short of memory (above its soft limit); retry later",
+          List.of());
+    }
+    try {
+      return decode.get();
+    } finally {
+      memory.release(MemoryLimiter.Buffer.REQUEST_BODIES, bytes);
+    }
   }
 
   /** Decodes a {@code TraceService/Export} payload into {@code ingest}; never throws. */

@@ -10,10 +10,14 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -29,8 +33,15 @@ import org.eclipse.jetty.util.Callback;
  * <p>Status codes: 200 with an {@code Export…ServiceResponse} in the request's content type
  * (partial success when some records were rejected); 400 with a {@code google.rpc.Status} for an
  * undecodable body; 413 above the size limit (also after decompression); 415 for other content
- * types or encodings; 503 with {@code Retry-After: 1} when the engine's queue is full; 405 for
- * other methods on these paths. Other paths are left to the next handler. Thread-safe.
+ * types or encodings; 503 with {@code Retry-After: 1} when the engine's queue is full or memory is
+ * short (the {@link MemoryLimiter} is above its soft limit before the body is read, or the body and
+ * its decoding would take it past the hard limit); 405 for other methods on these paths. Other
+ * paths are left to the next handler.
+ *
+ * <p>Slow clients cannot take the port: at most {@code maxConcurrentBodies} bodies are read at once
+ * (429 with {@code Retry-After: 1} beyond, so that threads stay free for {@code /healthz}, {@code
+ * /metrics} and the API), and a body must have arrived within the read timeout of its request's
+ * start (408, connection closed). Thread-safe.
  */
 public final class OtlpHttpReceiver extends Handler.Abstract {
   static final String TRACES = "/v1/traces";
@@ -42,18 +53,43 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   private static final int RESOURCE_EXHAUSTED = 8;
   private static final int UNAVAILABLE = 14;
 
+  /** The decoded form of a body is taken to need this many times the body's bytes. */
+  static final int DECODE_FACTOR = 3;
+
   private final LiveIngest ingest;
   private final long maxBodyBytes;
+  private final MemoryLimiter memory;
+  private final Semaphore bodies;
+  private final long readTimeoutNanos;
 
   /**
    * Creates the receiver.
    *
    * @param ingest where decoded requests go
    * @param maxBodyBytes the largest body accepted, compressed or after decompression (413 above)
+   * @param memory where bodies in flight and their decoding are reserved
+   * @param maxConcurrentBodies the most bodies read at once; beyond, 429
+   * @param readTimeoutNanos the longest a body may take to arrive, from the start of its request
+   * @throws IllegalArgumentException if a limit is not positive
    */
-  public OtlpHttpReceiver(LiveIngest ingest, long maxBodyBytes) {
+  public OtlpHttpReceiver(
+      LiveIngest ingest,
+      long maxBodyBytes,
+      MemoryLimiter memory,
+      int maxConcurrentBodies,
+      long readTimeoutNanos) {
+    if (maxConcurrentBodies <= 0 || readTimeoutNanos <= 0) {
+      throw new IllegalArgumentException(
+          "maxConcurrentBodies and readTimeoutNanos must be positive: "
+              + maxConcurrentBodies
+              + ", "
+              + readTimeoutNanos);
+    }
     this.ingest = ingest;
     this.maxBodyBytes = maxBodyBytes;
+    this.memory = Objects.requireNonNull(memory, "memory");
+    this.bodies = new Semaphore(maxConcurrentBodies);
+    this.readTimeoutNanos = readTimeoutNanos;
   }
 
   @Override
@@ -93,37 +129,100 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
           "Content-Type must be application/x-protobuf or application/json, not " + type);
       return true;
     }
-    HttpBody body;
+    if (!bodies.tryAcquire()) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      status(
+          response, callback, 429, json, UNAVAILABLE, "too many requests in flight; retry later");
+      return true;
+    }
     try {
-      body = HttpBody.read(request, maxBodyBytes);
-    } catch (HttpBody.TooLargeException e) {
-      status(response, callback, 413, json, RESOURCE_EXHAUSTED, e.getMessage());
-      return true;
-    } catch (HttpBody.UnsupportedEncodingException e) {
-      HttpResponses.text(response, callback, 415, e.getMessage());
-      return true;
-    } catch (IOException e) {
-      status(response, callback, 400, json, INVALID_ARGUMENT, "unreadable body: " + e.getMessage());
-      return true;
-    }
-    String source = "otlp-http " + path;
-    String format = kernel ? Request.extractQueryParameters(request).getValue("format") : null;
-    IngestResult r = decode(ingest, path, json, body.bytes(), body.length(), format, source);
-    if (kernel) {
-      kernelEvents(r, response, callback);
-      return true;
-    }
-    if (failed(r, json, response, callback)) {
-      return true;
-    }
-    if (json) {
-      ok(response, callback, PartialSuccess.json(r, path.equals(TRACES)));
-    } else if (path.equals(TRACES)) {
-      ok(response, callback, PartialSuccess.traces(r));
-    } else {
-      ok(response, callback, PartialSuccess.logs(r));
+      readAndIngest(request, response, callback, path, kernel, json);
+    } finally {
+      bodies.release();
     }
     return true;
+  }
+
+  private void readAndIngest(
+      Request request,
+      Response response,
+      Callback callback,
+      String path,
+      boolean kernel,
+      boolean json) {
+    long deadline = request.getBeginNanoTime() + readTimeoutNanos;
+    if (!memory.admits()) {
+      try (InputStream raw = Content.Source.asInputStream(request)) {
+        HttpBody.swallow(raw, deadline);
+      } catch (IOException e) {
+        // answering anyway
+      }
+      overloaded(response, callback, json, SHORT_OF_MEMORY);
+      return;
+    }
+    HttpBody body;
+    try {
+      body = HttpBody.read(request, maxBodyBytes, memory, deadline);
+    } catch (HttpBody.ReadTimeoutException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      HttpResponses.text(response, callback, 408, e.getMessage());
+      return;
+    } catch (HttpBody.OverloadedException e) {
+      overloaded(response, callback, json, e.getMessage());
+      return;
+    } catch (HttpBody.TooLargeException e) {
+      status(response, callback, 413, json, RESOURCE_EXHAUSTED, e.getMessage());
+      return;
+    } catch (HttpBody.UnsupportedEncodingException e) {
+      HttpResponses.text(response, callback, 415, e.getMessage());
+      return;
+    } catch (IOException e) {
+      status(response, callback, 400, json, INVALID_ARGUMENT, "unreadable body: " + e.getMessage());
+      return;
+    }
+    long decodeBytes = (long) DECODE_FACTOR * body.length();
+    if (!memory.tryReserve(MemoryLimiter.Buffer.REQUEST_BODIES, decodeBytes)) {
+      body.release(memory);
+      overloaded(response, callback, json, SHORT_OF_MEMORY);
+      return;
+    }
+    try {
+      String source = "otlp-http " + path;
+      String format = kernel ? Request.extractQueryParameters(request).getValue("format") : null;
+      IngestResult r = decode(ingest, path, json, body.bytes(), body.length(), format, source);
+      if (kernel) {
+        kernelEvents(r, response, callback);
+      } else if (!failed(r, json, response, callback)) {
+        if (json) {
+          ok(response, callback, PartialSuccess.json(r, path.equals(TRACES)));
+        } else if (path.equals(TRACES)) {
+          ok(response, callback, PartialSuccess.traces(r));
+        } else {
+          ok(response, callback, PartialSuccess.logs(r));
+        }
+      }
+    } finally {
+      memory.release(MemoryLimiter.Buffer.REQUEST_BODIES, decodeBytes);
+      body.release(memory);
+    }
+  }
+
+  private static final String SHORT_OF_MEMORY =
+      "the correlator is short of memory (above its soft limit); retry later";
+
+  /**
+   * The retryable refusal for overload (memory or a full queue): 503 with {@code Retry-After} and a
+   * {@code google.rpc.Status} of code UNAVAILABLE, counted in the limiter when it is for memory.
+   */
+  private void overloaded(Response response, Callback callback, boolean json, String message) {
+    memory.refused();
+    retryLater(response, callback, json, message);
+  }
+
+  private static void retryLater(
+      Response response, Callback callback, boolean json, String message) {
+    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+    status(response, callback, 503, json, UNAVAILABLE, message);
   }
 
   /**
@@ -165,8 +264,7 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
 
   private static void kernelEvents(IngestResult r, Response response, Callback callback) {
     if (r.outcome() == IngestResult.Outcome.REFUSED) {
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      status(response, callback, 503, true, UNAVAILABLE, r.message());
+      retryLater(response, callback, true, r.message());
       return;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -202,8 +300,7 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
   private static boolean failed(IngestResult r, boolean json, Response response, Callback cb) {
     switch (r.outcome()) {
       case REFUSED -> {
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-        status(response, cb, 503, json, UNAVAILABLE, r.message());
+        retryLater(response, cb, json, r.message());
         return true;
       }
       case INVALID -> {

@@ -29,9 +29,27 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The HTTP face of {@code correlator serve} on one port (Jetty 12 core, no servlets): the OTLP/HTTP
  * receiver and kernel-event endpoint ({@link OtlpHttpReceiver}), then the API ({@link ApiHandler}),
  * then {@code /metrics} ({@link MetricsHandler}, when given meters); anything else is 404. The
- * read-only variant, for {@code stream}, serves the API and {@code /metrics} only. Thread-safe.
+ * read-only variant, for {@code stream}, serves the API and {@code /metrics} only.
+ *
+ * <p>Slow clients cannot starve the others: request headers are parsed without a thread (Jetty's
+ * selector), a connection silent for {@value #IDLE_TIMEOUT_MILLIS} ms is closed, at most {@value
+ * #MAX_CONCURRENT_BODIES} request bodies are read at once (of {@value #THREADS} threads, so that
+ * {@code /healthz}, {@code /metrics} and the API always find one) and a body must arrive within
+ * {@value #READ_TIMEOUT_MILLIS} ms of its request's start. Thread-safe.
  */
 public final class LiveHttpServer implements AutoCloseable {
+  /** Threads serving requests (Jetty's pool, including its acceptor and selector). */
+  static final int THREADS = 32;
+
+  /** Request bodies read at once; more are answered 429 with {@code Retry-After}. */
+  static final int MAX_CONCURRENT_BODIES = 16;
+
+  /** A connection that sends nothing for this long is closed, milliseconds. */
+  static final long IDLE_TIMEOUT_MILLIS = 10_000;
+
+  /** The longest a request body may take to arrive, milliseconds (408 after). */
+  static final long READ_TIMEOUT_MILLIS = 20_000;
+
   private final Server server;
   private final ServerConnector connector;
 
@@ -110,7 +128,12 @@ public final class LiveHttpServer implements AutoCloseable {
         security,
         tls,
         token,
-        new OtlpHttpReceiver(ingest, maxBodyBytes),
+        new OtlpHttpReceiver(
+            ingest,
+            maxBodyBytes,
+            engine.memory(),
+            MAX_CONCURRENT_BODIES,
+            READ_TIMEOUT_MILLIS * 1_000_000L),
         new ApiHandler(engine, rejects, producers, api),
         new ReportPageHandler(engine, api));
   }
@@ -149,7 +172,7 @@ public final class LiveHttpServer implements AutoCloseable {
       TlsFiles tls,
       BearerToken token,
       Handler... first) {
-    QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+    QueuedThreadPool threads = new QueuedThreadPool(THREADS, 2);
     threads.setName(threadName);
     threads.setDaemon(true);
     server = new Server(threads);
@@ -175,6 +198,7 @@ public final class LiveHttpServer implements AutoCloseable {
     }
     connector.setHost(bind);
     connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
     server.addConnector(connector);
     Handler.Sequence handlers = new Handler.Sequence(first);
     if (metrics != null) {

@@ -201,7 +201,13 @@ public final class LiveServer implements AutoCloseable {
         settings.grpcPort() < 0
             ? null
             : new OtlpGrpcReceiver(
-                settings.bind(), settings.grpcPort(), settings.maxBodyBytes(), ingest, tls, token);
+                settings.bind(),
+                settings.grpcPort(),
+                settings.maxBodyBytes(),
+                ingest,
+                engine.memory(),
+                tls,
+                token);
     http =
         settings.httpPort() < 0
             ? null

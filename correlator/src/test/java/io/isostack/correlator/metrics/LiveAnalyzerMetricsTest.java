@@ -27,7 +27,15 @@ class LiveAnalyzerMetricsTest {
         8 * n,
         (int) (9 * n),
         10 * n,
-        n == 0 ? Map.of() : Map.of("L-3", 2 * n, "application", n));
+        n == 0 ? Map.of() : Map.of("L-3", 2 * n, "application", n),
+        11 * n,
+        12 * n,
+        13 * n,
+        14 * n,
+        15 * n,
+        16 * n,
+        17 * n,
+        18 * n);
   }
 
   @BeforeEach

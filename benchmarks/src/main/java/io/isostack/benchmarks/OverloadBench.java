@@ -1,0 +1,261 @@
+package io.isostack.benchmarks;
+
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The overload bench of {@code correlator serve} (issue 10): a server in its own JVM under {@code
+ * -Xmx512m}, fed for a fixed time at 1×, 2× and 10× a base rate by the OpenTelemetry Java SDK's
+ * OTLP/gRPC span exporter (retries on), then by kernel events over HTTP (a client that honours
+ * {@code Retry-After}), one trace that never ends, and distinct-host churn. Each run prints what
+ * was sent, acknowledged, refused (and retried by the client), dropped by the client after its
+ * retries (never acknowledged), dropped by the server by reason, the server's accounted memory
+ * high-water mark and heap after GC, and whether it passes: every acknowledged record is evaluated
+ * or counted by reason, the accounted memory stays within the hard limit and the engine stays up.
+ *
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.isostack.benchmarks.OverloadBench
+ * [--rate SPANS_PER_S] [--seconds S] [--heap 512m] [--only NAME,...]}. The base rate is the rate
+ * the 1× run offers; the figures of the runs say what the machine sustained.
+ */
+public final class OverloadBench {
+  private static final int BATCH_SPANS = 500;
+  private static final int BATCH_EVENTS = 1000;
+  private static final int IN_FLIGHT = 128;
+
+  private OverloadBench() {}
+
+  /**
+   * Runs the bench.
+   *
+   * @param args see the class comment
+   * @throws Exception if the server cannot be started
+   */
+  public static void main(String[] args) throws Exception {
+    long rate = 20_000;
+    int seconds = 60;
+    String heap = "512m";
+    List<String> only = List.of();
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--rate" -> rate = Long.parseLong(args[i + 1]);
+        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--heap" -> heap = args[i + 1];
+        case "--only" -> only = List.of(args[i + 1].split(","));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "OverloadBench: base rate %,d spans/s, %d s per run, server -Xmx%s, %d CPUs, %s %s%n",
+        rate,
+        seconds,
+        heap,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"));
+    List<Result> results = new ArrayList<>();
+    for (int x : new int[] {1, 2, 10}) {
+      String name = "spans-" + x + "x";
+      if (only.isEmpty() || only.contains(name)) {
+        results.add(spans(name, rate * x, seconds, heap, false));
+      }
+    }
+    if (only.isEmpty() || only.contains("events-10x")) {
+      results.add(events("events-10x", rate * 10, seconds, heap, false));
+    }
+    if (only.isEmpty() || only.contains("endless-trace")) {
+      results.add(spans("endless-trace", rate, seconds, heap, true));
+    }
+    if (only.isEmpty() || only.contains("host-churn")) {
+      results.add(events("host-churn", rate * 2, seconds, heap, true));
+    }
+    System.out.println();
+    System.out.println(Result.HEADER);
+    boolean pass = true;
+    for (Result r : results) {
+      System.out.println(r.row());
+      pass &= r.pass();
+    }
+    for (Result r : results) {
+      System.out.println(r.name() + " server drops: " + r.dropsText());
+    }
+    System.out.println(pass ? "PASS" : "FAIL");
+    System.exit(pass ? 0 : 1);
+  }
+
+  /** Spans through the OTel SDK exporter at {@code rate}; {@code endless}: one rootless trace. */
+  private static Result spans(String name, long rate, int seconds, String heap, boolean endless)
+      throws Exception {
+    try (BenchServer server = BenchServer.start(heap)) {
+      OtlpGrpcSpanExporter exporter =
+          OtlpGrpcSpanExporter.builder()
+              .setEndpoint("http://127.0.0.1:" + server.grpcPort())
+              .setTimeout(Duration.ofSeconds(10))
+              .setRetryPolicy(
+                  RetryPolicy.builder()
+                      .setMaxAttempts(5)
+                      .setInitialBackoff(Duration.ofMillis(500))
+                      .setMaxBackoff(Duration.ofSeconds(5))
+                      .build())
+              .build();
+      BenchSpans spans = new BenchSpans(endless);
+      AtomicLong acked = new AtomicLong();
+      AtomicLong failed = new AtomicLong();
+      Semaphore inFlight = new Semaphore(IN_FLIGHT);
+      long batches = rate * seconds / BATCH_SPANS;
+      long intervalNanos = 1_000_000_000L * BATCH_SPANS / rate;
+      long t0 = System.nanoTime();
+      long sent = 0;
+      server.watch();
+      for (long i = 0; i < batches; i++) {
+        long due = t0 + i * intervalNanos;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        if (System.nanoTime() - t0 > seconds * 1_000_000_000L) {
+          break; // the generator fell behind: what it could not offer is not sent
+        }
+        inFlight.acquire();
+        List<SpanData> batch = spans.batch(BATCH_SPANS);
+        sent += batch.size();
+        CompletableResultCode result = exporter.export(batch);
+        result.whenComplete(
+            () -> {
+              (result.isSuccess() ? acked : failed).addAndGet(batch.size());
+              inFlight.release();
+            });
+      }
+      long elapsed = System.nanoTime() - t0;
+      inFlight.acquire(IN_FLIGHT);
+      exporter.shutdown().join(30, TimeUnit.SECONDS);
+      return server.finish(name, sent, acked.get(), failed.get(), elapsed, true);
+    }
+  }
+
+  /** Kernel events over HTTP at {@code rate}; {@code churn}: a new host for every 10 events. */
+  private static Result events(String name, long rate, int seconds, String heap, boolean churn)
+      throws Exception {
+    try (BenchServer server = BenchServer.start(heap)) {
+      HttpClient http =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(5))
+              .version(HttpClient.Version.HTTP_1_1)
+              .build();
+      URI uri = URI.create("http://127.0.0.1:" + server.httpPort() + "/v1/kernel-events");
+      AtomicLong acked = new AtomicLong();
+      AtomicLong failed = new AtomicLong();
+      Semaphore inFlight = new Semaphore(8);
+      ExecutorService posts = Executors.newFixedThreadPool(8);
+      long batches = rate * seconds / BATCH_EVENTS;
+      long intervalNanos = 1_000_000_000L * BATCH_EVENTS / rate;
+      long t0 = System.nanoTime();
+      long sent = 0;
+      server.watch();
+      for (long i = 0; i < batches; i++) {
+        long due = t0 + i * intervalNanos;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        if (System.nanoTime() - t0 > seconds * 1_000_000_000L) {
+          break;
+        }
+        inFlight.acquire();
+        byte[] body = eventLines(i, churn);
+        sent += BATCH_EVENTS;
+        posts.execute(
+            () -> {
+              try {
+                if (postWithRetries(http, uri, body)) {
+                  acked.addAndGet(BATCH_EVENTS);
+                } else {
+                  failed.addAndGet(BATCH_EVENTS);
+                }
+              } finally {
+                inFlight.release();
+              }
+            });
+      }
+      long elapsed = System.nanoTime() - t0;
+      inFlight.acquire(8);
+      posts.shutdown();
+      return server.finish(name, sent, acked.get(), failed.get(), elapsed, false);
+    }
+  }
+
+  /** Posts, honouring 503/429 {@code Retry-After} up to 5 attempts; true when answered 200. */
+  private static boolean postWithRetries(HttpClient http, URI uri, byte[] body) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return true;
+        }
+        if (r.statusCode() != 503 && r.statusCode() != 429) {
+          return false;
+        }
+        long after = r.headers().firstValueAsLong("Retry-After").orElse(1);
+        Thread.sleep(after * 1000);
+      } catch (java.io.IOException e) {
+        sleepQuietly(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static byte[] eventLines(long batch, boolean churn) {
+    StringBuilder b = new StringBuilder(BATCH_EVENTS * 160);
+    long now = System.currentTimeMillis() * 1_000_000L;
+    for (int i = 0; i < BATCH_EVENTS; i++) {
+      String host = churn ? "churn-" + batch + "-" + (i / 10) : "node-" + (i % 4);
+      int pid = churn ? 1000 + i % 10 : 1000 + i % 200;
+      b.append("{\"event.name\":\"sched.runq_latency\",\"host.name\":\"")
+          .append(host)
+          .append("\",\"time_ns\":")
+          .append(now - (BATCH_EVENTS - i) * 1000L)
+          .append(",\"pid\":")
+          .append(pid)
+          .append(",\"tid\":")
+          .append(pid)
+          .append(",\"comm\":\"java\",\"cgroup.path\":\"/kubepods/pod")
+          .append(pid)
+          .append("\",\"dur_ns\":50000}\n");
+    }
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}
