@@ -251,7 +251,7 @@ class RuleTableTest {
             event(EventName.CPU_STEAL, "cpu", "0"))) {
       Rule rule = DEFAULTS.match(e, PLAIN);
       assertThat(rule.weight()).as(e.name().wire()).isEqualTo(Weight.INTERVAL);
-      assertThat(rule.join()).as(e.name().wire()).isEqualTo(Join.HOST);
+      assertThat(rule.join()).as(e.name().wire()).isEqualTo(Join.VM);
       assertThat(rule.method()).as(e.name().wire()).startsWith("§3.2");
     }
   }
