@@ -10,6 +10,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.logging.otlp.internal.traces.OtlpStdoutSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.ResourceConfiguration;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -89,8 +90,11 @@ final class Telemetry {
 
   private static Telemetry start(
       String serviceName, String hostName, SpanExporter exporter, Duration scheduleDelay) {
+    // OTEL_RESOURCE_ATTRIBUTES (e.g. container.id, set by samples/oci/run-backend.sh: inside a
+    // pid namespace process.pid is not the host's pid) first, our own attributes over it
     Resource resource =
         Resource.getDefault()
+            .merge(ResourceConfiguration.createEnvironmentResource())
             .merge(
                 Resource.create(
                     Attributes.builder()
