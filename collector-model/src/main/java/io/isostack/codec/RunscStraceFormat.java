@@ -1,0 +1,290 @@
+package io.isostack.codec;
+
+import io.isostack.model.EventName;
+import io.isostack.model.KernelEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The sandbox's own view of its syscalls: the debug log of gVisor's Sentry ({@code runsc --debug
+ * --debug-log=DIR/ --strace}, the {@code runsc.log.*.boot.txt} file), whose {@code strace.go} lines
+ * give each syscall a sandboxed task made, as the Sentry served it, with its result and duration:
+ *
+ * <pre>
+ * I1201 23:14:44.071516    4727 strace.go:602] [   2:   2] mkdir X mkdir(0x7f93 /tmp/x, 0o777) = 0 (0x0) errno=17 (file exists) (51.126µs)
+ * </pre>
+ *
+ * <p>A host's syscall tracepoints never see these syscalls (the Sentry serves them in user space),
+ * so this log is the sandbox layer's (L-4) only syscall evidence. An exit line ({@code X}) becomes
+ * {@code syscall.error} when it failed with {@code EPERM} or {@code EACCES} (denied), else {@code
+ * syscall.latency} when it took at least {@link #SLOW_NANOS} (1 ms) and is not one that waits by
+ * design ({@code wait4}, {@code clock_nanosleep}, {@code futex}, {@code epoll_wait}...: skipped as
+ * {@code runsc-blocking-syscall}); other exits are skipped ({@code runsc-fast-syscall}), entry
+ * lines ({@code E}) too ({@code runsc-syscall-entry}), and every other log line ({@code
+ * runsc-log}). Each event carries {@code container.id} = the sandbox's container id (the last
+ * argument of the log's {@code Args: [... boot ... ID]} line, before which no event is emitted
+ * without one), {@code comm} = {@code runsc-sandbox} (the host task serving the syscall: the
+ * Sentry; it marks the event as a sandbox's), no {@code pid} (the sandbox's pids are its own
+ * namespace's: {@code attrs.sandbox_pid}, {@code attrs.sandbox_tid}; the Sentry's host pid in
+ * {@code attrs.sentry_pid}), {@code attrs.task} (the sandboxed task's name), {@code attrs.syscall},
+ * {@code attrs.errno}, {@code attrs.ret}.
+ *
+ * <p>Time: glog's {@code MMDD HH:MM:SS.micros} in the zone of {@link
+ * LibbpfToolsReader.Options#zone()} ({@code --time-zone}), in the year of its {@code --date}; the
+ * line's time is the syscall's exit. Detected ({@link Detection#LIKELY}) when the head has glog
+ * lines and mentions {@code runsc} or {@code strace.go}. Stateless and thread-safe.
+ */
+final class RunscStraceFormat implements FormatReader<KernelEvent> {
+  /** Exits at least this slow become {@code syscall.latency}: 1 ms, nanoseconds. */
+  static final long SLOW_NANOS = 1_000_000L;
+
+  static final String FAST = "runsc-fast-syscall";
+  static final String BLOCKING = "runsc-blocking-syscall";
+
+  /**
+   * Syscalls that wait by design (for a child, a timer, a signal, a futex, readiness): their
+   * duration is the wait asked for, not the sandbox's slow path, so it is no latency evidence.
+   */
+  private static final java.util.Set<String> BLOCKING_SYSCALLS =
+      java.util.Set.of(
+          "wait4",
+          "waitid",
+          "nanosleep",
+          "clock_nanosleep",
+          "pause",
+          "rt_sigsuspend",
+          "rt_sigtimedwait",
+          "futex",
+          "poll",
+          "ppoll",
+          "select",
+          "pselect6",
+          "epoll_wait",
+          "epoll_pwait",
+          "epoll_pwait2",
+          "accept",
+          "accept4");
+
+  static final String ENTRY = "runsc-syscall-entry";
+  static final String OTHER = "runsc-log";
+
+  private static final int MAX_LINE_BYTES = 64 * 1024;
+  private static final String SOURCE = "runsc:strace";
+
+  @Override
+  public String name() {
+    return "runsc";
+  }
+
+  @Override
+  public int detect(InputHead head) {
+    String first = head.firstRecord();
+    if (head.isBinary() || glogTime(first, 2026) == null) {
+      return Detection.NO;
+    }
+    return head.contains("runsc") || head.contains("strace.go:") ? Detection.LIKELY : Detection.NO;
+  }
+
+  @Override
+  public RecordStream open(
+      String source,
+      ReadContext context,
+      Consumer<? super KernelEvent> out,
+      RejectListener rejects) {
+    AdapterStream state = new AdapterStream(source);
+    String host = context.defaultHost();
+    int year = context.libbpf().date().getYear();
+    String[] containerId = {null};
+    return new LineRecordStream(MAX_LINE_BYTES) {
+      @Override
+      void decode(byte[] buf, int off, int len, long lineNo) {
+        state.lines++;
+        String line = new String(buf, off, len, StandardCharsets.UTF_8).stripTrailing();
+        if (line.isBlank()) {
+          return;
+        }
+        int close = line.indexOf("] ");
+        if (close < 0 || glogTime(line, year) == null) {
+          state.reject(
+              lineNo,
+              RejectReason.UNKNOWN_LAYOUT,
+              "not a glog line of runsc: " + AdapterStream.excerpt(line),
+              rejects);
+          return;
+        }
+        String message = line.substring(close + 2);
+        if (message.startsWith("Args: [") && message.contains(" boot ")) {
+          int end = message.lastIndexOf(']');
+          int start = message.lastIndexOf(' ', end);
+          containerId[0] = message.substring(start + 1, end);
+        }
+        if (!line.contains(" strace.go:")) {
+          state.skip(OTHER);
+          return;
+        }
+        try {
+          KernelEvent e = syscall(line, message, host, year, context, containerId[0]);
+          if (e == null) {
+            state.skip(skipReason(message));
+          } else {
+            state.emit(e, out::accept);
+          }
+        } catch (BadRecord bad) {
+          state.reject(lineNo, bad.reason(), bad.getMessage(), rejects);
+        }
+      }
+
+      @Override
+      void tooLong(long lineNo, int maxLineBytes) {
+        state.tooLong(lineNo, maxLineBytes, rejects);
+      }
+
+      @Override
+      public ReadSummary summary() {
+        return state.summary();
+      }
+    };
+  }
+
+  /** The event of one strace line, or null when it is an entry or a fast, successful exit. */
+  private static KernelEvent syscall(
+      String line, String message, String host, int year, ReadContext context, String containerId)
+      throws BadRecord {
+    // "[   2:   2] mkdir X mkdir(...) = 0 (0x0) errno=17 (file exists) (51.126µs)"
+    int bracket = message.indexOf(']');
+    int exit = message.indexOf(" X ", bracket);
+    if (!message.startsWith("[") || bracket < 0) {
+      throw new BadRecord(
+          RejectReason.UNKNOWN_LAYOUT, "no [tgid:tid] in " + AdapterStream.excerpt(line));
+    }
+    if (exit < 0) {
+      return null;
+    }
+    String[] ids = message.substring(1, bracket).split(":");
+    String task = message.substring(bracket + 1, exit).strip();
+    int paren = message.indexOf('(', exit + 3);
+    int result = message.lastIndexOf(") = ");
+    if (ids.length != 2 || paren < 0 || result < 0 || !message.endsWith(")")) {
+      throw new BadRecord(
+          RejectReason.UNKNOWN_LAYOUT, "not a strace exit line: " + AdapterStream.excerpt(line));
+    }
+    String name = message.substring(exit + 3, paren);
+    String tail = message.substring(result + 4);
+    long durNanos = goDurationNanos(message.substring(message.lastIndexOf('(') + 1));
+    String errno = null;
+    int at = tail.indexOf("errno=");
+    if (at >= 0) {
+      int space = tail.indexOf(' ', at);
+      errno = Errno.name(Long.parseLong(tail.substring(at + 6, space < 0 ? tail.length() : space)));
+    }
+    boolean denied = "EPERM".equals(errno) || "EACCES".equals(errno);
+    if (!denied && (durNanos < SLOW_NANOS || BLOCKING_SYSCALLS.contains(name))) {
+      return null;
+    }
+    long end = epochNanos(line, year, context);
+    Map<String, String> attrs = new HashMap<>();
+    attrs.put("syscall", name);
+    attrs.put("task", task);
+    attrs.put("sandbox_pid", ids[0].strip());
+    attrs.put("sandbox_tid", ids[1].strip());
+    attrs.put("sentry_pid", sentryPid(line));
+    attrs.put("ret", tail.substring(0, Math.max(tail.indexOf(' '), 0)));
+    if (errno != null) {
+      attrs.put("errno", errno);
+    }
+    return KernelEvent.builder(denied ? EventName.SYSCALL_ERROR : EventName.SYSCALL_LATENCY, host)
+        .interval(end - durNanos, end)
+        .task(KernelEvent.UNKNOWN_PID, KernelEvent.UNKNOWN_PID, "runsc-sandbox")
+        .container(containerId, null)
+        .attrs(attrs)
+        .source(SOURCE)
+        .build();
+  }
+
+  private static String skipReason(String message) {
+    int exit = message.indexOf(" X ");
+    if (exit < 0) {
+      return ENTRY;
+    }
+    int paren = message.indexOf('(', exit + 3);
+    return paren > 0 && BLOCKING_SYSCALLS.contains(message.substring(exit + 3, paren))
+        ? BLOCKING
+        : FAST;
+  }
+
+  /** glog's thread-id column: the Sentry's host pid (Go's glog prints the process id). */
+  private static String sentryPid(String line) {
+    String[] f = line.substring(0, line.indexOf("] ")).trim().split(" +");
+    return f.length >= 3 ? f[2] : "-1";
+  }
+
+  private static long epochNanos(String line, int year, ReadContext context) throws BadRecord {
+    LocalDateTime t = glogTime(line, year);
+    if (t == null) {
+      throw new BadRecord(RejectReason.INVALID_VALUE, "bad glog time in " + line);
+    }
+    var instant = t.atZone(context.libbpf().zone()).toInstant();
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+
+  /** {@code I1201 23:14:44.071516 ...}: the local time, or null when the line is not glog's. */
+  static LocalDateTime glogTime(String line, int year) {
+    if (line.length() < 22 || "IWEF".indexOf(line.charAt(0)) < 0 || line.charAt(5) != ' ') {
+      return null;
+    }
+    try {
+      int month = Integer.parseInt(line, 1, 3, 10);
+      int day = Integer.parseInt(line, 3, 5, 10);
+      int hour = Integer.parseInt(line, 6, 8, 10);
+      int minute = Integer.parseInt(line, 9, 11, 10);
+      int second = Integer.parseInt(line, 12, 14, 10);
+      int micros = Integer.parseInt(line, 15, 21, 10);
+      if (line.charAt(8) != ':' || line.charAt(11) != ':' || line.charAt(14) != '.') {
+        return null;
+      }
+      return LocalDateTime.of(year, month, day, hour, minute, second, micros * 1000);
+    } catch (NumberFormatException | DateTimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A Go {@code time.Duration} string ({@code 51.126µs}, {@code 1.5ms}, {@code 2m3.5s}, {@code
+   * 850ns}) followed by {@code )}, in nanoseconds.
+   */
+  static long goDurationNanos(String text) throws BadRecord {
+    String s = text.endsWith(")") ? text.substring(0, text.length() - 1) : text;
+    double total = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int start = i;
+      while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+        i++;
+      }
+      int unitStart = i;
+      while (i < s.length() && !Character.isDigit(s.charAt(i))) {
+        i++;
+      }
+      if (start == unitStart) {
+        throw new BadRecord(RejectReason.INVALID_VALUE, "bad duration " + text);
+      }
+      double n = Double.parseDouble(s.substring(start, unitStart));
+      total +=
+          n
+              * switch (s.substring(unitStart, i)) {
+                case "ns" -> 1;
+                case "µs", "μs", "us" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                case "h" -> 3600e9;
+                default -> throw new BadRecord(RejectReason.INVALID_VALUE, "bad duration " + text);
+              };
+    }
+    return Math.round(total);
+  }
+}
