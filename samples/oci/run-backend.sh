@@ -5,22 +5,28 @@
 #
 # usage: run-backend.sh [--id ID] [--port 19081] [--cpu-quota-pct P] [--seccomp PROFILE.json]
 #                       [--jar samples/target/sample-app.jar] [--dir DIR] [--runtime crun]
-#                       [--cgroups-path PATH] [--host NAME]
+#                       [--cgroups-path PATH] [--host NAME] [--runtime-flag FLAG]...
+#                       [--backend-arg ARG]...
 #
 #   --id            the container id; default: a Docker-style 64-hex id (sha256 of a random value)
 #   --cgroups-path  linux.cgroupsPath; default: none, crun picks its own (cgroupfs: /<id>)
 #   --seccomp       a Docker-style seccomp profile (defaultAction/architectures/syscalls[names,
 #                   action, errnoRet]), e.g. samples/oci/seccomp-deny-mkdir.json; it is the same
 #                   shape as OCI's linux.seccomp, and is embedded as is
+#   --backend-arg   one more argument of the sample backend, e.g. --sync-write-bytes 4096
+#                   --sync-writes 40 --write-dir /out/write (write + fdatasync per request)
+#   --runtime runsc --runtime-flag --platform=ptrace --runtime-flag --debug ... runs it under gVisor
+#                   (global flags go before the command: --debug-log=DIR/ --strace for the L-4 log)
 #   The container shares the host's network namespace (the backend listens on 127.0.0.1:PORT) and
-#   has its own pid, mount, ipc and uts namespaces. Spans go to DIR/out/backend-spans.jsonl.
+#   has its own pid, mount, ipc and uts namespaces. Spans go to DIR/out/backend-spans.jsonl, its
+#   standard output and error to DIR/out/container.log.
 #   Prints "id=<id> pid=<host pid> cgroup=<cpu cgroup path>" once the backend runs, then waits;
 #   on SIGTERM/SIGINT (or when the backend exits) it kills and deletes the container.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 id=""; port=19081; quota=""; seccomp=""; jar="$here/../target/sample-app.jar"; dir=/tmp/stack-oci
-runtime=crun; cgpath=""; host="$(hostname)"
+runtime=crun; cgpath=""; host="$(hostname)"; flags=(); bargs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --id) id="$2"; shift 2 ;;
@@ -32,7 +38,9 @@ while [ $# -gt 0 ]; do
     --runtime) runtime="$2"; shift 2 ;;
     --cgroups-path) cgpath="$2"; shift 2 ;;
     --host) host="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --runtime-flag) flags+=("$2"); shift 2 ;;
+    --backend-arg) bargs+=("$2"); shift 2 ;;
+    -h|--help) sed -n "2,24p" "$0"; exit 0 ;;
     *) echo "run-backend: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -42,10 +50,10 @@ command -v "$runtime" >/dev/null || { echo "run-backend: $runtime not found (apt
 java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
 
 bundle="$dir/bundle-$id"
-mkdir -p "$bundle/rootfs" "$dir/out/audit"
+mkdir -p "$bundle/rootfs" "$dir/out/audit" "$dir/out/write"
 jar="$(readlink -f "$jar")"
 STACK_ID="$id" STACK_PORT="$port" STACK_QUOTA="$quota" STACK_SECCOMP="$seccomp" STACK_JAR="$jar" \
-STACK_OUT="$dir/out" STACK_CGPATH="$cgpath" STACK_HOST="$host" STACK_JAVA="$java_home/bin/java" \
+STACK_OUT="$dir/out" STACK_ARGS="${bargs[*]+${bargs[*]}}" STACK_CGPATH="$cgpath" STACK_HOST="$host" STACK_JAVA="$java_home/bin/java" \
 python3 - "$bundle" <<'PY'
 import json, os, sys
 bundle = sys.argv[1]
@@ -89,7 +97,8 @@ config = {
         "user": {"uid": 0, "gid": 0},
         "args": [env["STACK_JAVA"], "-Xmx128m", "-XX:+UseSerialGC", "-jar", "/app/sample-app.jar",
                  "backend", "--port", env["STACK_PORT"], "--host", env["STACK_HOST"],
-                 "--spans-out", "/out/backend-spans.jsonl", "--audit-dir", "/out/audit"],
+                 "--spans-out", "/out/backend-spans.jsonl", "--audit-dir", "/out/audit"]
+                + env.get("STACK_ARGS", "").split(),
         "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 "OTEL_RESOURCE_ATTRIBUTES=container.id=" + env["STACK_ID"] + ",container.runtime=crun"],
         "cwd": "/",
@@ -110,7 +119,8 @@ PY
 # this machine, which mounts no v1 hugetlb). Each runtime command runs in a private mount namespace
 # without that mount, so the runtime sees a cgroup-v1 host; nothing changes for other processes.
 rt() {
-  unshare -m sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' rt "$runtime" "$@"
+  unshare -m sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' rt "$runtime" \
+    ${flags[@]+"${flags[@]}"} "$@"
 }
 cleanup() {
   rt kill "$id" TERM 2>/dev/null || true
@@ -124,7 +134,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 nice -n 19 unshare -m sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' rt \
-  "$runtime" run -d --bundle "$bundle" "$id" >/dev/null
+  "$runtime" ${flags[@]+"${flags[@]}"} run --detach --bundle "$bundle" "$id" \
+  > "$dir/out/container.log" 2>&1
 pid="$(rt state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')"
 cg="$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ {print $3}' "/proc/$pid/cgroup")"
 echo "id=$id pid=$pid cgroup=$cg"

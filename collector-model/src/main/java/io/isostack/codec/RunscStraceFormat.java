@@ -24,14 +24,15 @@ import java.util.function.Consumer;
  * syscall.latency} when it took at least {@link #SLOW_NANOS} (1 ms) and is not one that waits by
  * design ({@code wait4}, {@code clock_nanosleep}, {@code futex}, {@code epoll_wait}...: skipped as
  * {@code runsc-blocking-syscall}); other exits are skipped ({@code runsc-fast-syscall}), entry
- * lines ({@code E}) too ({@code runsc-syscall-entry}), and every other log line ({@code
- * runsc-log}). Each event carries {@code container.id} = the sandbox's container id (the last
- * argument of the log's {@code Args: [... boot ... ID]} line, before which no event is emitted
- * without one), {@code comm} = {@code runsc-sandbox} (the host task serving the syscall: the
- * Sentry; it marks the event as a sandbox's), no {@code pid} (the sandbox's pids are its own
- * namespace's: {@code attrs.sandbox_pid}, {@code attrs.sandbox_tid}; the Sentry's host pid in
- * {@code attrs.sentry_pid}), {@code attrs.task} (the sandboxed task's name), {@code attrs.syscall},
- * {@code attrs.errno}, {@code attrs.ret}.
+ * lines ({@code E}) too ({@code runsc-syscall-entry}), every other log line ({@code runsc-log}),
+ * and lines that continue one (runsc prints the OCI spec as indented JSON: {@code
+ * runsc-continuation}). Each event carries {@code container.id} = the sandbox's container id (the
+ * last argument of the log's {@code Args: [... boot ... ID]} line; events before it carry none),
+ * {@code comm} = {@code runsc-sandbox} (the host task serving the syscall: the Sentry; it marks the
+ * event as a sandbox's), no {@code pid} (the sandbox's pids are its own namespace's: {@code
+ * attrs.sandbox_pid}, {@code attrs.sandbox_tid}; the Sentry's host pid in {@code
+ * attrs.sentry_pid}), {@code attrs.task} (the sandboxed task's name), {@code attrs.syscall}, {@code
+ * attrs.errno}, {@code attrs.ret}.
  *
  * <p>Time: glog's {@code MMDD HH:MM:SS.micros} in the zone of {@link
  * LibbpfToolsReader.Options#zone()} ({@code --time-zone}), in the year of its {@code --date}; the
@@ -71,6 +72,7 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
 
   static final String ENTRY = "runsc-syscall-entry";
   static final String OTHER = "runsc-log";
+  static final String CONTINUATION = "runsc-continuation";
 
   private static final int MAX_LINE_BYTES = 64 * 1024;
   private static final String SOURCE = "runsc:strace";
@@ -109,11 +111,7 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
         }
         int close = line.indexOf("] ");
         if (close < 0 || glogTime(line, year) == null) {
-          state.reject(
-              lineNo,
-              RejectReason.UNKNOWN_LAYOUT,
-              "not a glog line of runsc: " + AdapterStream.excerpt(line),
-              rejects);
+          state.skip(CONTINUATION); // runsc prints the OCI spec and stacks over many lines
           return;
         }
         String message = line.substring(close + 2);
@@ -233,7 +231,7 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
 
   /** {@code I1201 23:14:44.071516 ...}: the local time, or null when the line is not glog's. */
   static LocalDateTime glogTime(String line, int year) {
-    if (line.length() < 22 || "IWEF".indexOf(line.charAt(0)) < 0 || line.charAt(5) != ' ') {
+    if (line.length() < 22 || "IWEFD".indexOf(line.charAt(0)) < 0 || line.charAt(5) != ' ') {
       return null;
     }
     try {
