@@ -129,6 +129,8 @@ cleanup() {
     sleep 0.2
   done
   rt delete -f "$id" 2>/dev/null || true
+  # runsc (cgroupfs, v1) leaves its empty /<id> cgroups behind; crun removes its own
+  for d in /sys/fs/cgroup/*/"$id"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null || true; done
   rm -rf "$bundle"
 }
 trap cleanup EXIT

@@ -23,16 +23,21 @@ import java.util.function.Consumer;
  * {@code syscall.error} when it failed with {@code EPERM} or {@code EACCES} (denied), else {@code
  * syscall.latency} when it took at least {@link #SLOW_NANOS} (1 ms) and is not one that waits by
  * design ({@code wait4}, {@code clock_nanosleep}, {@code futex}, {@code epoll_wait}...: skipped as
- * {@code runsc-blocking-syscall}); other exits are skipped ({@code runsc-fast-syscall}), entry
- * lines ({@code E}) too ({@code runsc-syscall-entry}), every other log line ({@code runsc-log}),
- * and lines that continue one (runsc prints the OCI spec as indented JSON: {@code
- * runsc-continuation}). Each event carries {@code container.id} = the sandbox's container id (the
- * last argument of the log's {@code Args: [... boot ... ID]} line; events before it carry none),
- * {@code comm} = {@code runsc-sandbox} (the host task serving the syscall: the Sentry; it marks the
- * event as a sandbox's), no {@code pid} (the sandbox's pids are its own namespace's: {@code
- * attrs.sandbox_pid}, {@code attrs.sandbox_tid}; the Sentry's host pid in {@code
- * attrs.sentry_pid}), {@code attrs.task} (the sandboxed task's name), {@code attrs.syscall}, {@code
- * attrs.errno}, {@code attrs.ret}.
+ * {@code runsc-blocking-syscall}). Faster exits are counted as skipped ({@code runsc-fast-syscall})
+ * and summed per sandboxed thread over windows of {@link #WINDOW_NANOS} (100 ms, from the window's
+ * first exit): a window whose exits took at least 1 ms in all becomes one {@code syscall.latency}
+ * with {@code attrs.summed=1}, {@code attrs.interval_ns} (the window), {@code value} (its exits)
+ * and {@code attrs.syscall} (their name, or {@code several}), so that a handler making many fast
+ * syscalls on the sandbox's slow path is seen; a window is closed by its thread's first exit past
+ * it, or at the end of the input; entry lines ({@code E}) too ({@code runsc-syscall-entry}), every
+ * other log line ({@code runsc-log}), and lines that continue one (runsc prints the OCI spec as
+ * indented JSON: {@code runsc-continuation}). Each event carries {@code container.id} = the
+ * sandbox's container id (the last argument of the log's {@code Args: [... boot ... ID]} line;
+ * events before it carry none), {@code comm} = {@code runsc-sandbox} (the host task serving the
+ * syscall: the Sentry; it marks the event as a sandbox's), no {@code pid} (the sandbox's pids are
+ * its own namespace's: {@code attrs.sandbox_pid}, {@code attrs.sandbox_tid}; the Sentry's host pid
+ * in {@code attrs.sentry_pid}), {@code attrs.task} (the sandboxed task's name), {@code
+ * attrs.syscall}, {@code attrs.errno}, {@code attrs.ret}.
  *
  * <p>Time: glog's {@code MMDD HH:MM:SS.micros} in the zone of {@link
  * LibbpfToolsReader.Options#zone()} ({@code --time-zone}), in the year of its {@code --date}; the
@@ -44,6 +49,10 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
   static final long SLOW_NANOS = 1_000_000L;
 
   static final String FAST = "runsc-fast-syscall";
+
+  /** Fast exits of one thread are summed over windows of this length: 100 ms, nanoseconds. */
+  static final long WINDOW_NANOS = 100_000_000L;
+
   static final String BLOCKING = "runsc-blocking-syscall";
 
   /**
@@ -101,6 +110,7 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
     String host = context.defaultHost();
     int year = context.libbpf().date().getYear();
     String[] containerId = {null};
+    Map<String, Window> windows = new HashMap<>();
     return new LineRecordStream(MAX_LINE_BYTES) {
       @Override
       void decode(byte[] buf, int off, int len, long lineNo) {
@@ -125,15 +135,59 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
           return;
         }
         try {
-          KernelEvent e = syscall(line, message, host, year, context, containerId[0]);
-          if (e == null) {
-            state.skip(skipReason(message));
+          Exit x = exit(line, message, year, context);
+          if (x == null) {
+            state.skip(ENTRY);
+          } else if (x.denied()) {
+            state.emit(
+                event(x, host, containerId[0], x.endNanos() - x.durNanos(), 0, x.name(), 1),
+                out::accept);
+          } else if (BLOCKING_SYSCALLS.contains(x.name())) {
+            state.skip(BLOCKING);
+          } else if (x.durNanos() >= SLOW_NANOS) {
+            state.emit(
+                event(x, host, containerId[0], x.endNanos() - x.durNanos(), 0, x.name(), 1),
+                out::accept);
           } else {
-            state.emit(e, out::accept);
+            state.skip(FAST);
+            Window w = windows.get(x.sandboxTid());
+            if (w != null && x.endNanos() - w.startNanos >= WINDOW_NANOS) {
+              flush(windows.remove(x.sandboxTid()));
+              w = null;
+            }
+            if (w == null) {
+              w = new Window(x, containerId[0]);
+              windows.put(x.sandboxTid(), w);
+            }
+            w.add(x);
           }
         } catch (BadRecord bad) {
           state.reject(lineNo, bad.reason(), bad.getMessage(), rejects);
         }
+      }
+
+      private void flush(Window w) {
+        if (w.sumNanos >= SLOW_NANOS) {
+          long end = w.endNanos;
+          KernelEvent e =
+              event(
+                  w.last,
+                  host,
+                  w.containerId,
+                  end - w.sumNanos,
+                  end - w.startNanos,
+                  w.mixed ? "several" : w.last.name(),
+                  w.count);
+          state.emit(e, out::accept);
+        }
+      }
+
+      @Override
+      public void finish() {
+        windows.values().stream()
+            .sorted(java.util.Comparator.comparingLong(w -> w.startNanos))
+            .forEach(this::flush);
+        windows.clear();
       }
 
       @Override
@@ -148,70 +202,121 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
     };
   }
 
-  /** The event of one strace line, or null when it is an entry or a fast, successful exit. */
-  private static KernelEvent syscall(
-      String line, String message, String host, int year, ReadContext context, String containerId)
+  /** One syscall exit line, as the Sentry logged it. */
+  private record Exit(
+      String task,
+      String sandboxPid,
+      String sandboxTid,
+      String sentryPid,
+      String name,
+      String ret,
+      String errno,
+      long durNanos,
+      long endNanos) {
+    boolean denied() {
+      return "EPERM".equals(errno) || "EACCES".equals(errno);
+    }
+  }
+
+  /** The fast exits of one sandboxed thread within {@link #WINDOW_NANOS}, summed. */
+  private static final class Window {
+    final long startNanos;
+    final String containerId;
+    long endNanos;
+    long sumNanos;
+    long count;
+    Exit last;
+    boolean mixed;
+
+    Window(Exit first, String containerId) {
+      this.startNanos = first.endNanos() - first.durNanos();
+      this.containerId = containerId;
+    }
+
+    void add(Exit x) {
+      mixed |= last != null && !last.name().equals(x.name());
+      last = x;
+      endNanos = Math.max(endNanos, x.endNanos());
+      sumNanos += x.durNanos();
+      count++;
+    }
+  }
+
+  /** The exit of one strace line, or null when it is an entry line. */
+  private static Exit exit(String line, String message, int year, ReadContext context)
       throws BadRecord {
     // "[   2:   2] mkdir X mkdir(...) = 0 (0x0) errno=17 (file exists) (51.126µs)"
     int bracket = message.indexOf(']');
-    int exit = message.indexOf(" X ", bracket);
     if (!message.startsWith("[") || bracket < 0) {
       throw new BadRecord(
           RejectReason.UNKNOWN_LAYOUT, "no [tgid:tid] in " + AdapterStream.excerpt(line));
     }
+    int exit = message.indexOf(" X ", bracket);
     if (exit < 0) {
       return null;
     }
     String[] ids = message.substring(1, bracket).split(":");
-    String task = message.substring(bracket + 1, exit).strip();
     int paren = message.indexOf('(', exit + 3);
     int result = message.lastIndexOf(") = ");
     if (ids.length != 2 || paren < 0 || result < 0 || !message.endsWith(")")) {
       throw new BadRecord(
           RejectReason.UNKNOWN_LAYOUT, "not a strace exit line: " + AdapterStream.excerpt(line));
     }
-    String name = message.substring(exit + 3, paren);
     String tail = message.substring(result + 4);
-    long durNanos = goDurationNanos(message.substring(message.lastIndexOf('(') + 1));
     String errno = null;
     int at = tail.indexOf("errno=");
     if (at >= 0) {
       int space = tail.indexOf(' ', at);
       errno = Errno.name(Long.parseLong(tail.substring(at + 6, space < 0 ? tail.length() : space)));
     }
-    boolean denied = "EPERM".equals(errno) || "EACCES".equals(errno);
-    if (!denied && (durNanos < SLOW_NANOS || BLOCKING_SYSCALLS.contains(name))) {
-      return null;
-    }
-    long end = epochNanos(line, year, context);
+    return new Exit(
+        message.substring(bracket + 1, exit).strip(),
+        ids[0].strip(),
+        ids[1].strip(),
+        sentryPid(line),
+        message.substring(exit + 3, paren),
+        tail.substring(0, Math.max(tail.indexOf(' '), 0)),
+        errno,
+        goDurationNanos(message.substring(message.lastIndexOf('(') + 1)),
+        epochNanos(line, year, context));
+  }
+
+  /**
+   * The event of one exit, or of a window of summed exits ({@code intervalNanos} > 0: the sum ends
+   * at the window's last exit and is spread over the window).
+   */
+  private static KernelEvent event(
+      Exit x,
+      String host,
+      String containerId,
+      long startNanos,
+      long intervalNanos,
+      String syscall,
+      long count) {
     Map<String, String> attrs = new HashMap<>();
-    attrs.put("syscall", name);
-    attrs.put("task", task);
-    attrs.put("sandbox_pid", ids[0].strip());
-    attrs.put("sandbox_tid", ids[1].strip());
-    attrs.put("sentry_pid", sentryPid(line));
-    attrs.put("ret", tail.substring(0, Math.max(tail.indexOf(' '), 0)));
-    if (errno != null) {
-      attrs.put("errno", errno);
+    attrs.put("syscall", syscall);
+    attrs.put("task", x.task());
+    attrs.put("sandbox_pid", x.sandboxPid());
+    attrs.put("sandbox_tid", x.sandboxTid());
+    attrs.put("sentry_pid", x.sentryPid());
+    attrs.put("ret", x.ret());
+    if (x.errno() != null) {
+      attrs.put("errno", x.errno());
     }
-    return KernelEvent.builder(denied ? EventName.SYSCALL_ERROR : EventName.SYSCALL_LATENCY, host)
-        .interval(end - durNanos, end)
+    long end = x.endNanos();
+    if (intervalNanos > 0) {
+      attrs.put("summed", "1");
+      attrs.put("interval_ns", Long.toString(intervalNanos));
+    }
+    return KernelEvent.builder(
+            x.denied() ? EventName.SYSCALL_ERROR : EventName.SYSCALL_LATENCY, host)
+        .interval(startNanos, end)
         .task(KernelEvent.UNKNOWN_PID, KernelEvent.UNKNOWN_PID, "runsc-sandbox")
         .container(containerId, null)
+        .value(count, "1")
         .attrs(attrs)
         .source(SOURCE)
         .build();
-  }
-
-  private static String skipReason(String message) {
-    int exit = message.indexOf(" X ");
-    if (exit < 0) {
-      return ENTRY;
-    }
-    int paren = message.indexOf('(', exit + 3);
-    return paren > 0 && BLOCKING_SYSCALLS.contains(message.substring(exit + 3, paren))
-        ? BLOCKING
-        : FAST;
   }
 
   /** glog's thread-id column: the Sentry's host pid (Go's glog prints the process id). */

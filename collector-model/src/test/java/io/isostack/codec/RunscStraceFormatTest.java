@@ -22,7 +22,7 @@ class RunscStraceFormatTest {
 
     assertThat(reads.detected).isEqualTo("runsc");
     assertThat(s.rejected()).isZero();
-    assertThat(s.records()).isEqualTo(8);
+    assertThat(s.records()).isEqualTo(10);
     assertThat(s.skipped())
         .containsEntry(RunscStraceFormat.ENTRY, 101L)
         .containsEntry(RunscStraceFormat.BLOCKING, 11L)
@@ -59,12 +59,29 @@ class RunscStraceFormatTest {
     reads.resource("gvisor/runsc-boot-strace.txt");
 
     assertThat(reads.events)
-        .filteredOn(e -> e.name() == EventName.SYSCALL_LATENCY)
+        .filteredOn(e -> e.name() == EventName.SYSCALL_LATENCY && e.attr("summed") == null)
         .extracting(e -> e.attr("syscall"))
         .containsExactly("mmap", "mmap", "newfstatat", "execve", "execve");
     assertThat(reads.events)
         .filteredOn(e -> e.name() == EventName.SYSCALL_LATENCY)
         .allSatisfy(e -> assertThat(e.durNanos()).isGreaterThanOrEqualTo(1_000_000L));
+  }
+
+  @Test
+  void fastExitsOfOneThreadAreSummedOverAWindow() {
+    reads.resource("gvisor/runsc-boot-strace.txt");
+
+    assertThat(reads.events)
+        .filteredOn(e -> "1".equals(e.attr("summed")))
+        .hasSize(2)
+        .allSatisfy(
+            e -> {
+              assertThat(e.name()).isEqualTo(EventName.SYSCALL_LATENCY);
+              assertThat(e.durNanos()).isGreaterThanOrEqualTo(RunscStraceFormat.SLOW_NANOS);
+              assertThat(Long.parseLong(e.attr("interval_ns")))
+                  .isBetween(e.durNanos(), RunscStraceFormat.WINDOW_NANOS);
+              assertThat(e.value()).isGreaterThan(1);
+            });
   }
 
   @Test

@@ -151,7 +151,7 @@ class OciRuntimeKernelTest {
   }
 
   /**
-   * L-4: the bundle under gVisor ({@code runsc --platform=ptrace}), the backend committing 200
+   * L-4: the bundle under gVisor ({@code runsc --platform=ptrace}), the backend committing 400
    * records with {@code fdatasync} per request: a syscall-heavy handler on the sandbox's slow path.
    * The host's syscall tracepoints see none of its syscalls; the Sentry's debug log ({@code
    * --debug-log --strace}, read by the {@code runsc} format) does. (A denial by the OCI seccomp
@@ -178,7 +178,7 @@ class OciRuntimeKernelTest {
             "--runtime-flag",
             "--strace",
             "--runtime-flag",
-            "--strace-syscalls=fdatasync,mkdir,openat",
+            "--strace-syscalls=fdatasync,write,pwrite64,mkdir,openat",
             "--runtime-flag",
             "--root=" + dir.resolve("runsc-state"),
             "--backend-arg",
@@ -188,7 +188,7 @@ class OciRuntimeKernelTest {
             "--backend-arg",
             "--sync-writes",
             "--backend-arg",
-            "200",
+            "400",
             "--backend-arg",
             "--write-dir",
             "--backend-arg",
