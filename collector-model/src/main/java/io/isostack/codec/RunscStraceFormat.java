@@ -40,9 +40,11 @@ import java.util.function.Consumer;
  * attrs.syscall}, {@code attrs.errno}, {@code attrs.ret}.
  *
  * <p>Time: glog's {@code MMDD HH:MM:SS.micros} in the zone of {@link
- * LibbpfToolsReader.Options#zone()} ({@code --time-zone}), in the year of its {@code --date}; the
- * line's time is the syscall's exit. Detected ({@link Detection#LIKELY}) when the head has glog
- * lines and mentions {@code runsc} or {@code strace.go}. Stateless and thread-safe.
+ * LibbpfToolsReader.Options#zone()} ({@code --time-zone}), in the year of its {@code --date} (today
+ * by default), or the year before when that would put it more than a day after that date (syslog's
+ * rule for a log without years); the line's time is the syscall's exit. Detected ({@link
+ * Detection#LIKELY}) when the head has glog lines and mentions {@code runsc} or {@code strace.go}.
+ * Stateless and thread-safe.
  */
 final class RunscStraceFormat implements FormatReader<KernelEvent> {
   /** Exits at least this slow become {@code syscall.latency}: 1 ms, nanoseconds. */
@@ -329,6 +331,9 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
     LocalDateTime t = glogTime(line, year);
     if (t == null) {
       throw new BadRecord(RejectReason.INVALID_VALUE, "bad glog time in " + line);
+    }
+    if (t.toLocalDate().isAfter(context.libbpf().date().plusDays(1))) {
+      t = t.minusYears(1); // glog prints no year: a date after the reading day is last year's
     }
     var instant = t.atZone(context.libbpf().zone()).toInstant();
     return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
