@@ -27,7 +27,8 @@ public final class FormatReaders {
                   new OtlpLogsProtoFormat(),
                   new DmesgFormat(),
                   new DmesgJsonFormat(),
-                  new JournalFormat()),
+                  new JournalFormat(),
+                  new RunscStraceFormat()),
               Stream.of(LibbpfToolsReader.Tool.values()).map(LibbpfToolFormat::new))
           .<FormatReader<KernelEvent>>map(f -> f)
           .toList();

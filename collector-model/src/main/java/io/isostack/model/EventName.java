@@ -50,7 +50,18 @@ public enum EventName {
    * Project addition: a producer started ({@code attrs.covers}: the comma-separated evidence
    * families it observes on its host from then on, e.g. {@code scheduler}; docs/EVENTS.md).
    */
-  PRODUCER_START("producer.start");
+  PRODUCER_START("producer.start"),
+  /**
+   * Project addition: EPT violations / NPT faults that KVM resolved as memory faults, on a
+   * hypervisor host ({@code dur_ns}, {@code value} exits, {@code attrs.vcpu_tid}, {@code
+   * attrs.vm_pid}; {@code samples/ebpf/kvm.bt}).
+   */
+  KVM_EPT_FAULT("kvm.ept_fault"),
+  /**
+   * Project addition: steal time a guest saw on one of its CPUs over a sampling interval ({@code
+   * dur_ns}, {@code attrs.cpu}, {@code attrs.interval_ns}; {@code samples/ebpf/steal-sampler.sh}).
+   */
+  CPU_STEAL("cpu.steal");
 
   private static final Map<String, EventName> BY_WIRE = new HashMap<>();
 

@@ -22,8 +22,11 @@ public enum EvidenceFamily {
   BLOCK("samples/ebpf/block.bt"),
   /** Kernel, runtime and hypervisor logs ({@code log}). */
   LOGS("journalctl -k -o json, dmesg --json or OTLP logs"),
-  /** VM exits and EPT faults ({@code kvm.*}). */
-  HYPERVISOR("the kvm:kvm_exit tracepoint (no shipped producer yet)");
+  /**
+   * VM exits and EPT faults seen on the hypervisor ({@code kvm.*}), steal time seen in a guest
+   * ({@code cpu.steal}).
+   */
+  HYPERVISOR("samples/ebpf/kvm.bt on the hypervisor, samples/ebpf/steal-sampler.sh in the guest");
 
   private final String producer;
 
@@ -69,7 +72,7 @@ public enum EvidenceFamily {
           NETWORK;
       case BLOCK_IO_LATENCY, FS_SLOW_IO -> BLOCK;
       case LOG -> LOGS;
-      case KVM_EXIT -> HYPERVISOR;
+      case KVM_EXIT, KVM_EPT_FAULT, CPU_STEAL -> HYPERVISOR;
       default -> null;
     };
   }

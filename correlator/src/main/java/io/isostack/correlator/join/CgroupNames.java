@@ -5,11 +5,14 @@ package io.isostack.correlator.join;
  * conventions (docs/formats/07-correlation-keys.md): systemd driver {@code
  * .../kubepods-burstable-pod<uid_with_underscores>.slice/cri-containerd-<64hex>.scope}, cgroupfs
  * driver {@code /kubepods/burstable/pod<uid>/<64hex>}, Docker {@code
- * /system.slice/docker-<64hex>.scope} or {@code /docker/<64hex>}. Stateless and thread-safe.
+ * /system.slice/docker-<64hex>.scope} or {@code /docker/<64hex>}, and the OCI runtimes' own: crun
+ * and runc with the cgroupfs driver {@code /<id>} (when the config gives no {@code cgroupsPath}),
+ * with the systemd driver {@code /system.slice/crun-<id>.scope} ({@code runc-<id>.scope}), crun
+ * adding a {@code container} sub-cgroup on cgroup v2. Stateless and thread-safe.
  */
 public final class CgroupNames {
   private static final String[] RUNTIME_PREFIXES = {
-    "cri-containerd-", "crio-", "docker-", "containerd-", "libpod-", "cri-o-"
+    "cri-containerd-", "crio-", "docker-", "containerd-", "libpod-", "cri-o-", "crun-", "runc-"
   };
 
   /** The cgroup v2 root's id: its kernfs node id. */
@@ -18,17 +21,34 @@ public final class CgroupNames {
   private CgroupNames() {}
 
   /**
-   * The container id in a cgroup path.
+   * The container id in a cgroup path: of its deepest element that names one, since a runtime may
+   * put the container's processes in a sub-cgroup of the container's own (crun's systemd driver on
+   * cgroup v2: {@code .../crun-<64hex>.scope/container}; podman: {@code
+   * .../libpod-<64hex>.scope/container}; a systemd inside a container: {@code
+   * .../docker-<64hex>.scope/init.scope}).
    *
    * @param path a cgroup path, may be null
-   * @return the 64-hex container id of the path's last element, or null when there is none
+   * @return the 64-hex container id, or null when no element of the path is one
    */
   public static String containerId(String path) {
     if (path == null || path.isEmpty()) {
       return null;
     }
-    int slash = path.lastIndexOf('/');
-    String leaf = path.substring(slash + 1);
+    int end = path.length();
+    while (end > 0) {
+      int slash = path.lastIndexOf('/', end - 1);
+      String id = elementId(path.substring(slash + 1, end));
+      if (id != null) {
+        return id;
+      }
+      end = Math.max(slash, 0);
+    }
+    return null;
+  }
+
+  /** The container id one path element names ({@code [runtime-]<64hex>[.scope]}), or null. */
+  private static String elementId(String element) {
+    String leaf = element;
     if (leaf.endsWith(".scope")) {
       leaf = leaf.substring(0, leaf.length() - ".scope".length());
     }

@@ -37,6 +37,8 @@ public final class EventRouter {
           EventName.NET_CONNTRACK_INSERT_FAILED,
           EventName.NET_SOFTIRQ_LATENCY,
           EventName.KVM_EXIT,
+          EventName.KVM_EPT_FAULT,
+          EventName.CPU_STEAL,
           EventName.LOG);
 
   /** Records that only describe entities and are never evidence themselves. */

@@ -358,6 +358,7 @@ public final class VerticalStep {
       case ENTITY -> false;
       case HOST -> hostWide;
       case HOST_NETWORK -> entity.networked() || hostWide;
+      case VM -> true;
     };
   }
 

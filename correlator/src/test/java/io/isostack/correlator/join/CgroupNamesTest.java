@@ -67,12 +67,31 @@ class CgroupNamesTest {
     assertThat(CgroupNames.podUid(pod)).isEqualTo(POD);
   }
 
+  /**
+   * crun's own naming, as crun 1.8.1 made it on this machine (cgroupfs driver) and its sources say.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/" + ID,
+        "/system.slice/crun-" + ID + ".scope",
+        "/system.slice/crun-" + ID + ".scope/container",
+        "/machine.slice/libpod-" + ID + ".scope/container",
+        "/system.slice/runc-" + ID + ".scope",
+        "/system.slice/docker-" + ID + ".scope/init.scope"
+      })
+  void ociRuntimePathsGiveTheContainerIdAlsoFromASubCgroup(String path) {
+    assertThat(CgroupNames.containerId(path)).isEqualTo(ID);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
         "/",
         "",
         "/payment",
+        "/payment/container",
+        "/system.slice/crun-stack-backend.scope",
         "/system.slice/sshd.service",
         "/user.slice/user-1000.slice/session-3.scope",
         "/init.scope",

@@ -10,12 +10,14 @@ import io.isostack.model.KernelEvent;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RuleTableTest {
   private static final RuleTable DEFAULTS = RuleTable.defaults();
@@ -206,7 +208,20 @@ class RuleTableTest {
             event(EventName.KVM_EXIT, "reason", "EPT_VIOLATION"),
             PLAIN,
             IsolationLayer.L0,
-            false));
+            false),
+        Arguments.of(
+            "EPT fault (kvm.bt)",
+            event(EventName.KVM_EPT_FAULT, "reason", "npf"),
+            PLAIN,
+            IsolationLayer.L0,
+            false),
+        Arguments.of(
+            "VM exit to the VMM's user space",
+            event(EventName.KVM_EXIT, "reason", "KVM_EXIT_IO", "userspace", "1"),
+            PLAIN,
+            IsolationLayer.L1,
+            false),
+        Arguments.of("guest steal", event(EventName.CPU_STEAL), PLAIN, IsolationLayer.L1, false));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -217,6 +232,28 @@ class RuleTableTest {
     assertThat(rule).as(signal).isNotNull();
     assertThat(rule.layerFor(context)).as(signal).isEqualTo(layer);
     assertThat(rule.network()).as(signal).isEqualTo(network);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"HLT", "hlt", "idle-halt", "KVM_EXIT_HLT"})
+  void haltExitsAreTheGuestsIdleTimeAndExplainNothing(String reason) {
+    Rule rule = DEFAULTS.match(event(EventName.KVM_EXIT, "reason", reason), PLAIN);
+    assertThat(rule.id()).isEqualTo("vm-exit-idle");
+    assertThat(rule.weight()).isEqualTo(Weight.NONE);
+  }
+
+  @Test
+  void busyVmExitsAndEptFaultsAndStealExplainTime() {
+    for (KernelEvent e :
+        List.of(
+            event(EventName.KVM_EXIT, "reason", "io"),
+            event(EventName.KVM_EPT_FAULT, "reason", "EPT_VIOLATION"),
+            event(EventName.CPU_STEAL, "cpu", "0"))) {
+      Rule rule = DEFAULTS.match(e, PLAIN);
+      assertThat(rule.weight()).as(e.name().wire()).isEqualTo(Weight.INTERVAL);
+      assertThat(rule.join()).as(e.name().wire()).isEqualTo(Join.VM);
+      assertThat(rule.method()).as(e.name().wire()).startsWith("§3.2");
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.logging.otlp.internal.traces.OtlpStdoutSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.ResourceConfiguration;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -99,7 +100,12 @@ final class Telemetry {
     if (container != null) {
       attributes.put(AttributeKey.stringKey("container.id"), container);
     }
-    Resource resource = Resource.getDefault().merge(Resource.create(attributes.build()));
+    // OTEL_RESOURCE_ATTRIBUTES (e.g. container.id, set by samples/oci/run-backend.sh: inside a
+    // pid namespace process.pid is not the host's pid) first, our own attributes over it
+    Resource resource =
+        Resource.getDefault()
+            .merge(ResourceConfiguration.createEnvironmentResource())
+            .merge(Resource.create(attributes.build()));
     SdkTracerProvider tracerProvider =
         SdkTracerProvider.builder()
             .setResource(resource)
