@@ -24,9 +24,11 @@ import picocli.CommandLine.Parameters;
       "Scores the correlator on the real recordings: analyses every",
       "samples/data/real-* case (or the directories given) with the default",
       "options and prints per case the slow traces, the findings, the",
-      "kernel-layer findings, precision (kernel-layer findings naming the",
-      "expected layer and cause), recall (slow traces that get one) and what",
-      "was blamed elsewhere. Exit status 0 when every fault case has precision",
+      "kernel-layer findings of spans starting in the fault window, precision",
+      "(those naming the expected layer and cause), recall (slow traces that",
+      "get one), what was blamed elsewhere, the induced host load's findings",
+      "and the fault's findings outside its window (shown, not scored).",
+      "Exit status 0 when every fault case has precision",
       ">= 0.9 and recall >= 0.8 and no healthy case blames a kernel layer, else 3."
     })
 final class ScoreCommand implements Callable<Integer> {

@@ -111,8 +111,19 @@ public final class CorpusScorer {
     Set<String> recalled = new HashSet<>();
     Map<String, Integer> blamed = new TreeMap<>();
     int hostLoad = 0;
+    Map<String, Integer> outside = new TreeMap<>();
     for (Finding f : findings) {
       if (f.layer() == IsolationLayer.APPLICATION || f.layer() == IsolationLayer.UNKNOWN) {
+        continue;
+      }
+      long start = f.span().startEpochNanos();
+      if (!truth.healthy()
+          && (start < truth.faultStartEpochNanos() || start > truth.faultEndEpochNanos())) {
+        // Before or after the fault the truth is "no fault": such a finding is right unless it
+        // names the fault (that is a false alarm of the fault's own layer and cause).
+        if (names(truth, f)) {
+          outside.merge(key(f), 1, Integer::sum);
+        }
         continue;
       }
       if (f.layer() == IsolationLayer.HOST
@@ -122,19 +133,14 @@ public final class CorpusScorer {
         continue;
       }
       kernel++;
-      boolean right =
-          !truth.healthy()
-              && f.layer().code().equals(truth.layer())
-              && f.network() == truth.network()
-              && truth.causes().contains(f.cause());
+      boolean right = !truth.healthy() && names(truth, f);
       if (right) {
         correct++;
         if (slow.contains(f.span().traceId())) {
           recalled.add(f.span().traceId());
         }
       } else {
-        blamed.merge(
-            f.layer().code() + (f.network() ? " network" : "") + " " + f.cause(), 1, Integer::sum);
+        blamed.merge(key(f), 1, Integer::sum);
       }
     }
     return new CaseScore(
@@ -148,6 +154,17 @@ public final class CorpusScorer {
         recalled.size(),
         new HashMap<>(blamed),
         rejected,
-        hostLoad);
+        hostLoad,
+        new HashMap<>(outside));
+  }
+
+  private static boolean names(CaseTruth truth, Finding f) {
+    return f.layer().code().equals(truth.layer())
+        && f.network() == truth.network()
+        && truth.causes().contains(f.cause());
+  }
+
+  private static String key(Finding f) {
+    return f.layer().code() + (f.network() ? " network" : "") + " " + f.cause();
   }
 }

@@ -2,6 +2,7 @@ package io.isostack.correlator.score;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Renders case scores as a Markdown table, one row per case. Stateless. */
@@ -13,8 +14,9 @@ public final class ScoreTable {
     StringBuilder b = new StringBuilder();
     b.append(
         "| case | slow traces | findings | kernel-layer findings | precision | recall |"
-            + " blamed elsewhere (kernel layers) | the induced host load |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---|---|\n");
+            + " blamed elsewhere (kernel layers) | the induced host load |"
+            + " the fault named outside its window |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---|---|---|\n");
     for (CaseScore s : scores) {
       b.append("| `")
           .append(s.name())
@@ -29,18 +31,23 @@ public final class ScoreTable {
           .append(" | ")
           .append(s.healthy() ? "—" : ratio(s.recall()))
           .append(" | ")
-          .append(
-              s.blamed().isEmpty()
-                  ? "none"
-                  : s.blamed().entrySet().stream()
-                      .sorted(java.util.Map.Entry.comparingByKey())
-                      .map(e -> e.getValue() + " × " + e.getKey())
-                      .collect(Collectors.joining(", ")))
+          .append(counts(s.blamed(), "none"))
           .append(" | ")
           .append(s.hostLoadFindings() == 0 ? "—" : s.hostLoadFindings() + " × host")
+          .append(" | ")
+          .append(counts(s.outsideWindow(), s.healthy() ? "—" : "none"))
           .append(" |\n");
     }
     return b.toString();
+  }
+
+  private static String counts(Map<String, Integer> byKey, String none) {
+    return byKey.isEmpty()
+        ? none
+        : byKey.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getValue() + " × " + e.getKey())
+            .collect(Collectors.joining(", "));
   }
 
   private static String ratio(double r) {

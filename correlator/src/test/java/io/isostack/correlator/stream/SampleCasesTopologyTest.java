@@ -42,10 +42,27 @@ class SampleCasesTopologyTest {
     try (Stream<Path> dirs = Files.list(SampleCases.DATA)) {
       return dirs
           .filter(d -> Files.exists(d.resolve("traces.jsonl")))
+          .filter(SampleCasesTopologyTest::canonicalEventsOnly)
           .map(d -> d.getFileName().toString())
           .sorted()
           .toList()
           .stream();
+    }
+  }
+
+  /**
+   * Whether every event file of a case is JSON lines (canonical, or bpftrace {@code -f json}), the
+   * form the event topics carry; the corpus's plain-text and libbpf-tools recordings are read by
+   * {@code analyze} with their formats, and reach the topics through a producer sidecar instead.
+   */
+  private static boolean canonicalEventsOnly(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.startsWith("events"))
+          .allMatch(n -> n.endsWith(".jsonl"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
