@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -88,7 +89,7 @@ class SampleCasesTopologyTest {
     published.forEach(f -> got.add(f.finding()));
     // The hops: the stream's horizontal step is the live one (threshold, and baselines rolled over
     // the traces evaluated before, in the order they ended), exactly.
-    assertThat(hops(got)).isEqualTo(rollingHops(dir));
+    assertThat(hops(got)).isEqualTo(rollingHops(dir, AnalyzerSettings.defaults()));
     // The findings: analyze's, down to the evidence, on every hop both pick. They differ only on a
     // hop slow by baseline, a median over the whole input (analyze) or over the traces seen so far
     // (stream, serve): in real-veth-drops a backend span of 170 ms is 3x the 48 ms median of the
@@ -101,17 +102,30 @@ class SampleCasesTopologyTest {
     assertThat(published).hasSameSizeAs(hops(got));
   }
 
+  @Test
+  void picksTheSlowRequestsOfTheSlowRequestSetting() throws IOException {
+    // 150 ms, under the 250 ms span threshold: the baseline phase's requests of 150 to 250 ms
+    // (and, through the requests' rolling median, others) are slow requests too.
+    Path dir = SampleCases.DATA.resolve("real-veth-drops");
+    AnalyzerSettings a =
+        AnalyzerSettings.defaults().withDefaultHost(defaultHost(dir)).withSlowRequest(150_000_000L);
+    List<Finding> got = new ArrayList<>();
+    replay(dir, a, state, new StreamStats()).forEach(f -> got.add(f.finding()));
+    TreeSet<String> want = rollingHops(dir, a);
+    assertThat(want).isNotEqualTo(rollingHops(dir, AnalyzerSettings.defaults()));
+    assertThat(hops(got)).isEqualTo(want);
+  }
+
   /**
    * The hops the live horizontal step picks in a case's traces, as {@code "trace span"}: each trace
    * against the rolling baselines of the traces that ended before it.
    */
-  static TreeSet<String> rollingHops(Path dir) throws IOException {
+  static TreeSet<String> rollingHops(Path dir, AnalyzerSettings a) throws IOException {
     TraceAssembler assembler = new TraceAssembler();
     new InputLoader(new ClockConverter(), new InputSummary(), line -> {})
         .readTraces(InputSpec.parse(dir.resolve("traces.jsonl").toString()), assembler::add);
     List<Trace> traces = new ArrayList<>(assembler.traces());
     traces.sort(Comparator.comparingLong(SampleCasesTopologyTest::end));
-    AnalyzerSettings a = AnalyzerSettings.defaults();
     SlowSpanDetector detector =
         new SlowSpanDetector(a.slowThresholdNanos(), a.baselineFloorNanos(), a.slowRequestNanos());
     RollingBaselines baselines = new RollingBaselines(10_000);
@@ -162,7 +176,13 @@ class SampleCasesTopologyTest {
   /** The case's events, then its traces, through the topology; then 2 s of ticks. */
   static List<LiveFinding> replay(Path dir, String host, Path state, StreamStats stats)
       throws IOException {
-    LiveSettings d = LiveSettings.defaults(AnalyzerSettings.defaults().withDefaultHost(host));
+    return replay(dir, AnalyzerSettings.defaults().withDefaultHost(host), state, stats);
+  }
+
+  /** The same with other analysis settings. */
+  static List<LiveFinding> replay(
+      Path dir, AnalyzerSettings analysis, Path state, StreamStats stats) throws IOException {
+    LiveSettings d = LiveSettings.defaults(analysis);
     LiveSettings live =
         new LiveSettings(
             d.analysis(),
