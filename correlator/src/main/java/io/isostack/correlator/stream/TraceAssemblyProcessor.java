@@ -39,9 +39,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * trace once no span of it came for the timeout. (Span end times are no clock for this: an SDK's
  * batch exporter sends a service's spans seconds after other services' spans that ended later.)
  * Each slow hop goes out as a {@link HostRecord.Hop} keyed by the host it visits first ({@link
- * HopRequest#route}), else by its own {@code host.name}. Baselines roll over the spans this task
- * has seen. A span of a trace already evaluated is late: counted and dropped (the marker is kept
- * for the timeout). One instance per stream task, used by its thread only.
+ * HopRequest#route}), else by its own {@code host.name}. Baselines roll over the traces this task
+ * has evaluated (span self times and request durations, as {@code serve}'s); {@code --slow-request}
+ * is the analysis settings'. A span of a trace already evaluated is late: counted and dropped (the
+ * marker is kept for the timeout). One instance per stream task, used by its thread only.
  */
 final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, HostRecord> {
   /** Ticks missed in a row that make a stall of the thread: 5. */
@@ -68,7 +69,10 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
     this.tickNanos = tickNanos;
     this.stats = stats;
     this.detector =
-        new SlowSpanDetector(analysis.slowThresholdNanos(), analysis.baselineFloorNanos());
+        new SlowSpanDetector(
+            analysis.slowThresholdNanos(),
+            analysis.baselineFloorNanos(),
+            analysis.slowRequestNanos());
   }
 
   @Override
@@ -208,9 +212,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
               Math.max(0, hop.span().endEpochNanos() / 1_000_000L)));
       stats.hop();
     }
-    for (SpanView s : trace.spans()) {
-      baselines.record(SlowSpanDetector.operation(s), trace.selfTime(s).totalNanos());
-    }
+    baselines.record(trace);
     stats.trace();
   }
 }
