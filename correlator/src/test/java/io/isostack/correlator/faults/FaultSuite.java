@@ -12,6 +12,7 @@ import io.isostack.correlator.lab.FaultSetup;
 import io.isostack.correlator.lab.HostTools;
 import io.isostack.correlator.lab.Induction;
 import io.isostack.correlator.lab.Load;
+import io.isostack.model.EvidenceFamily;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -262,6 +264,15 @@ final class FaultSuite implements AutoCloseable {
         .filteredOn(f -> f.get("cause").asText().equals(cause))
         .as("findings naming %s %s, logs in %s", layer, cause, lab.logs())
         .hasSizeGreaterThanOrEqualTo(min);
+    String family = FAMILY.get(cause);
+    assertThat(blamed)
+        .filteredOn(f -> f.get("cause").asText().equals(cause))
+        .as("the coverage of findings naming %s: its evidence family %s observed", cause, family)
+        .allSatisfy(
+            f -> {
+              assertThat(f.path("coverage").size()).isEqualTo(EvidenceFamily.values().length);
+              assertThat(f.path("coverage").path(family).asText()).isEqualTo("observed");
+            });
     assertThat(subject)
         .allSatisfy(
             f ->
@@ -271,6 +282,17 @@ final class FaultSuite implements AutoCloseable {
                     .as("delay from trace completion to publication")
                     .isBetween(0L, 1_000_000_000L));
   }
+
+  /**
+   * The evidence family (docs/REPORT.md {@code coverage}) whose producer the fault's verdict needs:
+   * a finding naming the cause must say that family was observed over its window.
+   */
+  private static final Map<String, String> FAMILY =
+      Map.of(
+          "cpu-throttle", "cgroup-cpu",
+          "tcp-retransmit", "network",
+          "disk-latency", "block",
+          "seccomp-denied", "syscalls");
 
   private static boolean isHostCpuSaturation(JsonNode f) {
     return f.get("layer").asText().equals("host")
