@@ -118,35 +118,61 @@ public final class OverloadBench {
       AtomicLong acked = new AtomicLong();
       AtomicLong failed = new AtomicLong();
       Semaphore inFlight = new Semaphore(IN_FLIGHT);
-      long batches = rate * seconds / BATCH_SPANS;
-      long intervalNanos = 1_000_000_000L * BATCH_SPANS / rate;
       long t0 = System.nanoTime();
-      long sent = 0;
       server.watch();
-      for (long i = 0; i < batches; i++) {
-        long due = t0 + i * intervalNanos;
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-        if (System.nanoTime() - t0 > seconds * 1_000_000_000L) {
-          break; // the generator fell behind: what it could not offer is not sent
-        }
-        inFlight.acquire();
-        List<SpanData> batch = spans.batch(BATCH_SPANS);
-        sent += batch.size();
-        CompletableResultCode result = exporter.export(batch);
-        result.whenComplete(
-            () -> {
-              (result.isSuccess() ? acked : failed).addAndGet(batch.size());
-              inFlight.release();
-            });
-      }
+      long sent =
+          paced(
+              t0,
+              rate,
+              seconds,
+              BATCH_SPANS,
+              i -> {
+                inFlight.acquire();
+                List<SpanData> batch = spans.batch(BATCH_SPANS);
+                CompletableResultCode result = exporter.export(batch);
+                result.whenComplete(
+                    () -> {
+                      (result.isSuccess() ? acked : failed).addAndGet(batch.size());
+                      inFlight.release();
+                    });
+                return batch.size();
+              });
       long elapsed = System.nanoTime() - t0;
       inFlight.acquire(IN_FLIGHT);
       exporter.shutdown().join(30, TimeUnit.SECONDS);
       return server.finish(name, sent, acked.get(), failed.get(), elapsed, true);
     }
+  }
+
+  /** Offers one batch; returns how many items it offered. */
+  private interface Batch {
+    long offer(long index) throws InterruptedException;
+  }
+
+  /**
+   * Offers {@code rate * seconds / batchSize} batches, batch {@code i} due at {@code t0 + i *
+   * batchSize / rate} seconds, sleeping until each is due; stops early once {@code seconds} have
+   * passed since {@code t0} (the generator fell behind: what it could not offer is not sent).
+   *
+   * @return the items offered
+   */
+  private static long paced(long t0, long rate, int seconds, int batchSize, Batch batch)
+      throws InterruptedException {
+    long batches = rate * seconds / batchSize;
+    long intervalNanos = 1_000_000_000L * batchSize / rate;
+    long sent = 0;
+    for (long i = 0; i < batches; i++) {
+      long due = t0 + i * intervalNanos;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      if (System.nanoTime() - t0 > seconds * 1_000_000_000L) {
+        break;
+      }
+      sent += batch.offer(i);
+    }
+    return sent;
   }
 
   /** Kernel events over HTTP at {@code rate}; {@code churn}: a new host for every 10 events. */
@@ -163,36 +189,31 @@ public final class OverloadBench {
       AtomicLong failed = new AtomicLong();
       Semaphore inFlight = new Semaphore(8);
       ExecutorService posts = Executors.newFixedThreadPool(8);
-      long batches = rate * seconds / BATCH_EVENTS;
-      long intervalNanos = 1_000_000_000L * BATCH_EVENTS / rate;
       long t0 = System.nanoTime();
-      long sent = 0;
       server.watch();
-      for (long i = 0; i < batches; i++) {
-        long due = t0 + i * intervalNanos;
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-        if (System.nanoTime() - t0 > seconds * 1_000_000_000L) {
-          break;
-        }
-        inFlight.acquire();
-        byte[] body = eventLines(i, churn);
-        sent += BATCH_EVENTS;
-        posts.execute(
-            () -> {
-              try {
-                if (postWithRetries(http, uri, body)) {
-                  acked.addAndGet(BATCH_EVENTS);
-                } else {
-                  failed.addAndGet(BATCH_EVENTS);
-                }
-              } finally {
-                inFlight.release();
-              }
-            });
-      }
+      long sent =
+          paced(
+              t0,
+              rate,
+              seconds,
+              BATCH_EVENTS,
+              i -> {
+                inFlight.acquire();
+                byte[] body = eventLines(i, churn);
+                posts.execute(
+                    () -> {
+                      try {
+                        if (postWithRetries(http, uri, body)) {
+                          acked.addAndGet(BATCH_EVENTS);
+                        } else {
+                          failed.addAndGet(BATCH_EVENTS);
+                        }
+                      } finally {
+                        inFlight.release();
+                      }
+                    });
+                return BATCH_EVENTS;
+              });
       long elapsed = System.nanoTime() - t0;
       inFlight.acquire(8);
       posts.shutdown();

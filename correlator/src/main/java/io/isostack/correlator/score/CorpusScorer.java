@@ -75,6 +75,23 @@ public final class CorpusScorer {
                 ZoneOffset.UTC);
     InputLoader loader = new InputLoader(clocks, libbpf, summary, line -> {});
     List<SpanView> spans = new ArrayList<>();
+    Analyzer analyzer = analyze(caseDir, loader, spans);
+    return score(truth, spans, analyzer.findings(), summary.rejectedTotal());
+  }
+
+  /**
+   * Analyses a case directory as {@code correlator analyze} does with its default options: {@code
+   * traces.jsonl} first, the default host taken from the first span that names one ({@code unknown}
+   * if none does), then every {@code events*} file of the directory, in name order.
+   *
+   * @param caseDir the case's directory
+   * @param loader reads the files; its summary receives the counts and rejections
+   * @param spans receives every span read, in the order read
+   * @return the analyzer, fed every span and event
+   * @throws IOException if a file cannot be read
+   */
+  public static Analyzer analyze(Path caseDir, InputLoader loader, List<SpanView> spans)
+      throws IOException {
     loader.readTraces(InputSpec.parse(caseDir.resolve("traces.jsonl").toString()), spans::add);
     String host =
         spans.stream().map(SpanView::host).filter(h -> h != null).findFirst().orElse("unknown");
@@ -88,7 +105,7 @@ public final class CorpusScorer {
         loader.readEvents(InputSpec.parse(events.toString()), host, analyzer::addEvent);
       }
     }
-    return score(truth, spans, analyzer.findings(), summary.rejectedTotal());
+    return analyzer;
   }
 
   /** Scores findings against the truth; {@code spans} are every span read. */

@@ -2,22 +2,12 @@ package io.isostack.correlator.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isostack.clock.ClockConverter;
-import io.isostack.codec.ReadContext;
-import io.isostack.correlator.engine.AnalyzerSettings;
-import io.isostack.correlator.engine.LiveAnalyzer;
-import io.isostack.correlator.engine.LiveSettings;
-import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.MemoryLimiter;
-import io.isostack.correlator.receiver.OtlpHttpReceiver;
-import io.isostack.correlator.receiver.RejectTally;
-import io.isostack.correlator.rules.RuleTable;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,25 +41,8 @@ class GzipBombMemoryTest {
   @Test
   void parallelGzipBombsAreRefusedWithinTheMemoryLimit() throws Exception {
     MemoryLimiter memory = new MemoryLimiter(40L << 20, 48L << 20);
-    LiveAnalyzer engine =
-        new LiveAnalyzer(
-            RuleTable.defaults(),
-            LiveSettings.defaults(AnalyzerSettings.defaults()),
-            System::nanoTime,
-            f -> {});
-    LiveIngest ingest =
-        new LiveIngest(
-            engine,
-            engine,
-            ReadContext.of(new ClockConverter(), "node-1", Clock.systemUTC()),
-            new RejectTally(System::nanoTime));
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server, 1, 1);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    server.setHandler(new OtlpHttpReceiver(ingest, 64L << 20, memory, 16, 20_000_000_000L));
-    server.start();
+    ServerConnector connector = LoopbackOtlpHttp.start(64L << 20, memory, 16, 20_000_000_000L);
+    Server server = connector.getServer();
     byte[] body = bomb(60 << 20);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     ExecutorService pool = Executors.newFixedThreadPool(8);

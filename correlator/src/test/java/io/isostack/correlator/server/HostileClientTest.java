@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -193,7 +194,7 @@ class HostileClientTest {
               .usePlaintext()
               .build();
       try {
-        var stub = TraceServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS);
+        var stub = stub(c);
         StatusRuntimeException e =
             catchThrowableOfType(
                 StatusRuntimeException.class,
@@ -203,13 +204,11 @@ class HostileClientTest {
         auth.put(
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer s3cret");
         assertThat(
-                stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
-                    .export(OtlpData.withOneInvalidSpan(ServeFixture.now()))
-                    .getPartialSuccess()
-                    .getRejectedSpans())
+                rejectedOfOneInvalidSpan(
+                    stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))))
             .isEqualTo(1);
       } finally {
-        c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        close(c);
       }
     }
   }
@@ -247,6 +246,33 @@ class HostileClientTest {
     tokenOnly(token).validate("127.0.0.1");
   }
 
+  /**
+   * A TLS channel to the server's gRPC port, trusting the test CA, without a client certificate.
+   */
+  private static ManagedChannel tlsChannel(ServeFixture serve, TestCertificates pki)
+      throws SSLException {
+    return NettyChannelBuilder.forAddress("localhost", serve.server.grpcPort())
+        .sslContext(GrpcSslContexts.forClient().trustManager(pki.caPem.toFile()).build())
+        .build();
+  }
+
+  /** A trace-service stub on {@code c} with a 10 s deadline. */
+  private static TraceServiceGrpc.TraceServiceBlockingStub stub(ManagedChannel c) {
+    return TraceServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** Exports one span the receiver rejects; returns the rejected count the server answers. */
+  private static long rejectedOfOneInvalidSpan(TraceServiceGrpc.TraceServiceBlockingStub stub) {
+    return stub.export(OtlpData.withOneInvalidSpan(ServeFixture.now()))
+        .getPartialSuccess()
+        .getRejectedSpans();
+  }
+
+  /** Shuts {@code c} down now and waits up to 5 s for it to end. */
+  private static void close(ManagedChannel c) throws InterruptedException {
+    c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
   private static HttpClient https(SSLContext context) {
     return HttpClient.newBuilder()
         .sslContext(context)
@@ -271,20 +297,11 @@ class HostileClientTest {
       assertThat(raw(port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"))
           .doesNotContain("200");
 
-      ManagedChannel c =
-          NettyChannelBuilder.forAddress("localhost", serve.server.grpcPort())
-              .sslContext(GrpcSslContexts.forClient().trustManager(pki.caPem.toFile()).build())
-              .build();
+      ManagedChannel c = tlsChannel(serve, pki);
       try {
-        assertThat(
-                TraceServiceGrpc.newBlockingStub(c)
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .export(OtlpData.withOneInvalidSpan(ServeFixture.now()))
-                    .getPartialSuccess()
-                    .getRejectedSpans())
-            .isEqualTo(1);
+        assertThat(rejectedOfOneInvalidSpan(stub(c))).isEqualTo(1);
       } finally {
-        c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        close(c);
       }
     }
   }
@@ -310,10 +327,7 @@ class HostileClientTest {
                   .statusCode())
           .isEqualTo(200);
 
-      ManagedChannel anonymous =
-          NettyChannelBuilder.forAddress("localhost", serve.server.grpcPort())
-              .sslContext(GrpcSslContexts.forClient().trustManager(pki.caPem.toFile()).build())
-              .build();
+      ManagedChannel anonymous = tlsChannel(serve, pki);
       ManagedChannel known =
           NettyChannelBuilder.forAddress("localhost", serve.server.grpcPort())
               .sslContext(
@@ -326,21 +340,12 @@ class HostileClientTest {
         StatusRuntimeException e =
             catchThrowableOfType(
                 StatusRuntimeException.class,
-                () ->
-                    TraceServiceGrpc.newBlockingStub(anonymous)
-                        .withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .export(OtlpData.withOneInvalidSpan(ServeFixture.now())));
+                () -> stub(anonymous).export(OtlpData.withOneInvalidSpan(ServeFixture.now())));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(
-                TraceServiceGrpc.newBlockingStub(known)
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .export(OtlpData.withOneInvalidSpan(ServeFixture.now()))
-                    .getPartialSuccess()
-                    .getRejectedSpans())
-            .isEqualTo(1);
+        assertThat(rejectedOfOneInvalidSpan(stub(known))).isEqualTo(1);
       } finally {
-        anonymous.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        known.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        close(anonymous);
+        close(known);
       }
     }
   }

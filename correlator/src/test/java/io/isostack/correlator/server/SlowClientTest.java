@@ -2,12 +2,7 @@ package io.isostack.correlator.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isostack.clock.ClockConverter;
-import io.isostack.codec.ReadContext;
-import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.MemoryLimiter;
-import io.isostack.correlator.receiver.OtlpHttpReceiver;
-import io.isostack.correlator.receiver.RejectTally;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -15,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.server.Server;
@@ -98,26 +92,8 @@ class SlowClientTest {
   @Test
   void aBodyNotInWithinTheReadTimeoutIs408() throws Exception {
     MemoryLimiter memory = new MemoryLimiter(1L << 30, 1L << 31);
-    var engine =
-        new io.isostack.correlator.engine.LiveAnalyzer(
-            io.isostack.correlator.rules.RuleTable.defaults(),
-            io.isostack.correlator.engine.LiveSettings.defaults(
-                io.isostack.correlator.engine.AnalyzerSettings.defaults()),
-            System::nanoTime,
-            f -> {});
-    LiveIngest ingest =
-        new LiveIngest(
-            engine,
-            engine,
-            ReadContext.of(new ClockConverter(), "node-1", Clock.systemUTC()),
-            new RejectTally(System::nanoTime));
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server, 1, 1);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    server.setHandler(new OtlpHttpReceiver(ingest, 1 << 20, memory, 4, 1_000_000_000L));
-    server.start();
+    ServerConnector connector = LoopbackOtlpHttp.start(1 << 20, memory, 4, 1_000_000_000L);
+    Server server = connector.getServer();
     try (Socket s = slowBody(connector.getLocalPort())) {
       OutputStream out = s.getOutputStream();
       long t0 = System.nanoTime();

@@ -3,20 +3,14 @@ package io.isostack.correlator.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.clock.ClockConverter;
-import io.isostack.codec.InputSpec;
 import io.isostack.correlator.engine.Analyzer;
-import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.receiver.InputLoader;
 import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.report.AnalysisReport;
-import io.isostack.correlator.rules.RuleTable;
-import io.isostack.model.SpanView;
+import io.isostack.correlator.score.CorpusScorer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 
 /** The shipped sample cases ({@code samples/data/<case>}) analysed as the CLI does. */
 public final class SampleCases {
@@ -34,20 +28,7 @@ public final class SampleCases {
   public static AnalysisReport analyze(Path caseDir) throws IOException {
     InputSummary summary = new InputSummary();
     InputLoader loader = new InputLoader(new ClockConverter(), summary, line -> {});
-    List<SpanView> spans = new ArrayList<>();
-    loader.readTraces(InputSpec.parse(caseDir.resolve("traces.jsonl").toString()), spans::add);
-    String host =
-        spans.stream().map(SpanView::host).filter(h -> h != null).findFirst().orElse("unknown");
-    Analyzer analyzer =
-        new Analyzer(RuleTable.defaults(), AnalyzerSettings.defaults().withDefaultHost(host));
-    spans.forEach(analyzer::addSpan);
-    analyzer.finishSpans();
-    try (Stream<Path> files = Files.list(caseDir)) {
-      for (Path events :
-          files.filter(p -> p.getFileName().toString().startsWith("events")).sorted().toList()) {
-        loader.readEvents(InputSpec.parse(events.toString()), host, analyzer::addEvent);
-      }
-    }
+    Analyzer analyzer = CorpusScorer.analyze(caseDir, loader, new ArrayList<>());
     assertThat(summary.rejectedTotal()).as("rejected records in %s", caseDir).isZero();
     assertThat(summary.unreadable()).isEmpty();
     return new AnalysisReport(
