@@ -66,19 +66,6 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private final Server server;
 
   /**
-   * Creates the receiver; {@link #start()} binds it.
-   *
-   * @param bind the address to listen on
-   * @param port the port; 0 picks a free one
-   * @param maxMessageBytes the largest request accepted (after decompression)
-   * @param ingest where requests go
-   */
-  public OtlpGrpcReceiver(
-      String bind, int port, int maxMessageBytes, LiveIngest ingest, MemoryLimiter memory) {
-    this(bind, port, maxMessageBytes, ingest, memory, null, null);
-  }
-
-  /**
    * Creates the receiver with TLS and a bearer token; {@link #start()} binds it.
    *
    * @param bind the address to listen on

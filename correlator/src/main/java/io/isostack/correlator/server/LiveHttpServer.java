@@ -54,45 +54,7 @@ public final class LiveHttpServer implements AutoCloseable {
   private final ServerConnector connector;
 
   /**
-   * Creates the server; {@link #start()} binds it.
-   *
-   * @param bind the address to listen on
-   * @param port the port; 0 picks a free one
-   * @param maxBodyBytes the largest request body accepted, before and after decompression
-   * @param ingest where received data goes
-   * @param engine read by the API
-   * @param rejects read by {@code /api/stats}
-   * @param producers read by {@code /api/stats}
-   * @param api whether {@code /api/*} is served
-   * @param metrics served at {@code /metrics}, or null for none
-   */
-  public LiveHttpServer(
-      String bind,
-      int port,
-      long maxBodyBytes,
-      LiveIngest ingest,
-      LiveAnalyzer engine,
-      RejectTally rejects,
-      List<EventProducer> producers,
-      boolean api,
-      ServeMetrics metrics) {
-    this(
-        bind,
-        port,
-        maxBodyBytes,
-        ingest,
-        engine,
-        rejects,
-        producers,
-        api,
-        metrics,
-        TransportSecurity.NONE,
-        null,
-        null);
-  }
-
-  /**
-   * Creates the server with transport security; {@link #start()} binds it.
+   * Creates the server of {@code serve}, with its transport security; {@link #start()} binds it.
    *
    * @param bind the address to listen on
    * @param port the port; 0 picks a free one
