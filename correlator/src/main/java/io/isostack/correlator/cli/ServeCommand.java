@@ -15,9 +15,13 @@ import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
 import io.isostack.correlator.server.LiveServer;
+import io.isostack.correlator.storage.FindingsOnce;
+import io.isostack.correlator.storage.StorageCounts;
+import io.isostack.correlator.storage.WriteAheadStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,6 +149,27 @@ final class ServeCommand implements Callable<Integer> {
               + " (trace-span-cap) and dropped (default: ${DEFAULT-VALUE}).")
   int maxSpansPerTrace;
 
+  @Option(
+      names = "--storage",
+      paramLabel = "DIR",
+      description =
+          "Keep accepted spans and events, published finding keys and --events offsets in an"
+              + " on-disk write-ahead buffer in DIR (SQLite): every request is stored before it is"
+              + " answered OK, and after a crash (kill -9) a restart on the same DIR replays what"
+              + " was not yet evaluated, does not publish a finding twice and resumes --events"
+              + " files where they were left.")
+  Path storage;
+
+  @Option(
+      names = "--storage-limit",
+      paramLabel = "SIZE",
+      defaultValue = "1GiB",
+      converter = MemorySizeConverter.class,
+      description =
+          "Most request bytes --storage holds; above it receivers refuse with 503 / UNAVAILABLE"
+              + " (default: ${DEFAULT-VALUE}).")
+  long storageLimitBytes;
+
   @CommandLine.Mixin AnalysisOptions analysis = new AnalysisOptions();
 
   @CommandLine.Mixin LiveOptions liveOptions = new LiveOptions();
@@ -165,6 +190,7 @@ final class ServeCommand implements Callable<Integer> {
     LiveAnalyzer engine;
     OtlpFindingExporter exporter = null;
     OtlpExportSettings export = null;
+    WriteAheadStore store = null;
     try {
       analysis.applyClockOffsets(clocks);
       RuleTable table = analysis.ruleTable();
@@ -195,9 +221,17 @@ final class ServeCommand implements Callable<Integer> {
       // The exporter only queues and never throws, so the printer always runs after it.
       Consumer<LiveFinding> sink =
           metrics.findingSink().andThen(exporter == null ? printer : exporter.andThen(printer));
+      if (storage != null) {
+        store = WriteAheadStore.open(storage, storageLimitBytes);
+        StorageCounts.bindTo(store, metrics.registry());
+        sink = new FindingsOnce(store, sink);
+      }
       LiveLimits limits = limits();
       engine = new LiveAnalyzer(table, options, limits, ServeCommand::epochNanos, sink);
       server = new LiveServer(engine, clocks, settings, metrics);
+      if (store != null) {
+        server.useStorage(store); // closed after the engine
+      }
       if (exporter != null) {
         OtlpFindingExporter otlpSink = exporter;
         server.closeAfterEngine(() -> otlpSink.close(otlp.timeout())); // bounded by --otlp-timeout
@@ -206,6 +240,9 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | IOException e) {
       if (exporter != null) {
         exporter.close();
+      }
+      if (store != null) {
+        store.close();
       }
       throw new CommandLine.ParameterException(
           spec.commandLine(), SettingFlags.describe(e.getMessage()), e);

@@ -25,10 +25,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,9 +71,10 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private static final long ERROR_LOG_INTERVAL_NANOS = 10_000_000_000L;
   private static final long LOST_EVENT_BYTES = 400;
 
-  private record SpanBatch(Collection<SpanView> spans, long bytes) {}
+  /** {@code seq}: the batch's write-ahead entry ({@code serve --storage}), or 0 when not stored. */
+  private record SpanBatch(Collection<SpanView> spans, long bytes, long seq) {}
 
-  private record EventBatch(Collection<KernelEvent> events, long bytes) {}
+  private record EventBatch(Collection<KernelEvent> events, long bytes, long seq) {}
 
   private final RuleTable rules;
   private final LiveSettings options;
@@ -98,6 +102,10 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private long lostBytes;
   private long watermark = Long.MIN_VALUE;
   private long lastErrorLog = Long.MIN_VALUE;
+  // Write-ahead entries (serve --storage): the first entry of each trace held, in arrival order.
+  private final Map<String, Long> firstSeqOfTrace = new LinkedHashMap<>();
+  private long appliedSeq;
+  private long evictionsSeen;
 
   // Shared with readers of stats and findings.
   private final ArrayDeque<LiveFinding> recent = new ArrayDeque<>();
@@ -118,6 +126,8 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private volatile boolean closed;
   private volatile Thread thread;
   private volatile String failure;
+  private volatile long settledSeq;
+  private volatile long windowHorizon = Long.MIN_VALUE;
 
   /**
    * Creates a live correlator; call {@link #start()} to run it.
@@ -183,12 +193,24 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
    */
   @Override
   public boolean offerSpans(Collection<SpanView> spans) {
+    return offerSpans(spans, 0);
+  }
+
+  /**
+   * Hands a batch of spans stored as write-ahead entry {@code seq} to the engine without waiting;
+   * {@link #settledSeq()} reports when the entry is no longer needed.
+   *
+   * @param seq the entry's sequence number, or 0 for a batch not stored
+   * @return as {@link #offerSpans(Collection)}
+   */
+  @Override
+  public boolean offerSpans(Collection<SpanView> spans, long seq) {
     if (openTraces >= options.maxTraces() - options.maxTraces() / 10) {
       refusedForTraces.incrementAndGet();
       batchesRefused.incrementAndGet();
       return false;
     }
-    return offer(new SpanBatch(List.copyOf(spans), Footprint.spans(spans)));
+    return offer(new SpanBatch(List.copyOf(spans), Footprint.spans(spans), seq));
   }
 
   /**
@@ -199,7 +221,38 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
    */
   @Override
   public boolean offerEvents(Collection<KernelEvent> events) {
-    return offer(new EventBatch(List.copyOf(events), Footprint.events(events)));
+    return offerEvents(events, 0);
+  }
+
+  /**
+   * Hands a batch of kernel events stored as write-ahead entry {@code seq} to the engine without
+   * waiting.
+   *
+   * @param seq the entry's sequence number, or 0 for a batch not stored
+   * @return as {@link #offerEvents(Collection)}
+   */
+  @Override
+  public boolean offerEvents(Collection<KernelEvent> events, long seq) {
+    return offer(new EventBatch(List.copyOf(events), Footprint.events(events), seq));
+  }
+
+  /**
+   * The write-ahead entries ({@code serve --storage}) that are no longer needed: every stored span
+   * batch with a sequence number up to this one has been applied, and every trace it fed has been
+   * evaluated (or dropped and counted). Entries must be offered in the order of their numbers.
+   * Updated at each tick; thread-safe.
+   */
+  public long settledSeq() {
+    return settledSeq;
+  }
+
+  /**
+   * The start of the event window, nanoseconds since the Unix epoch ({@link Long#MIN_VALUE} before
+   * the first event): a kernel event ending earlier has left it (evicted, or late if it came now).
+   * Updated at each tick; thread-safe.
+   */
+  public long windowHorizonNanos() {
+    return windowHorizon;
   }
 
   /** The memory limiter this engine accounts in. */
@@ -215,7 +268,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
    */
   @Override
   public void putEvents(Collection<KernelEvent> events) throws InterruptedException {
-    EventBatch batch = new EventBatch(List.copyOf(events), Footprint.events(events));
+    EventBatch batch = new EventBatch(List.copyOf(events), Footprint.events(events), 0);
     while (acceptsInput()) {
       if (!memory.admits() || !memory.tryReserve(Buffer.QUEUE, batch.bytes())) {
         TimeUnit.NANOSECONDS.sleep(TICK_NANOS);
@@ -384,6 +437,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
     addWaiting(traces.drain(now));
     evaluateReady(Long.MAX_VALUE);
     accountTraces();
+    settle();
     snapshot = buildStats();
   }
 
@@ -398,8 +452,12 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   void process(Object batch, long now) {
     if (batch instanceof SpanBatch s) {
       for (SpanView span : s.spans()) {
-        traces.add(span, now, Footprint.span(span));
+        if (traces.add(span, now, Footprint.span(span)) && s.seq() > 0) {
+          firstSeqOfTrace.putIfAbsent(span.traceId(), s.seq());
+        }
       }
+      appliedSeq = Math.max(appliedSeq, s.seq());
+      forgetEvicted();
       spansReceived.addAndGet(s.spans().size());
       memory.release(Buffer.QUEUE, s.bytes());
       accountTraces();
@@ -407,6 +465,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
       for (KernelEvent e : b.events()) {
         addEvent(e, now);
       }
+      appliedSeq = Math.max(appliedSeq, b.seq());
       memory.release(Buffer.QUEUE, b.bytes());
       accountEvents();
     }
@@ -486,7 +545,39 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
     }
     shed();
     accountTraces();
+    settle();
     snapshot = buildStats();
+  }
+
+  /** Publishes how far the write-ahead entries are settled (engine thread). */
+  private void settle() {
+    Iterator<Long> first = firstSeqOfTrace.values().iterator();
+    settledSeq = first.hasNext() ? first.next() - 1 : appliedSeq;
+    windowHorizon =
+        watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - options.retentionNanos();
+  }
+
+  /**
+   * Forgets the entries of traces the buffer evicted unevaluated (their spans are counted as
+   * evicted): the buffer evicts the oldest pending trace, the first one here that is not waiting.
+   */
+  private void forgetEvicted() {
+    long evicted = traces.evicted();
+    if (evicted == evictionsSeen) {
+      return;
+    }
+    long n = evicted - evictionsSeen;
+    evictionsSeen = evicted;
+    Set<String> waitingIds = new HashSet<>();
+    for (LiveTraces.Completed c : waiting) {
+      waitingIds.add(c.trace().traceId());
+    }
+    for (Iterator<String> it = firstSeqOfTrace.keySet().iterator(); it.hasNext() && n > 0; ) {
+      if (!waitingIds.contains(it.next())) {
+        it.remove();
+        n--;
+      }
+    }
   }
 
   /**
@@ -518,6 +609,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
         completedAt.add(c.completedEpochNanos());
       }
       baselines.record(c.trace());
+      firstSeqOfTrace.remove(c.trace().traceId());
       tracesEvaluated.incrementAndGet();
       spansEvaluated.addAndGet(c.trace().size());
     }

@@ -27,4 +27,16 @@ public interface EventConsumer {
    * @throws InterruptedException if interrupted while waiting
    */
   void putEvents(Collection<KernelEvent> events) throws InterruptedException;
+
+  /**
+   * Takes a batch of events stored in a {@link WriteAheadLog} under sequence number {@code seq}.
+   * The default ignores the number.
+   *
+   * @param events the batch; the callee copies what it keeps
+   * @param seq the entry's sequence number, positive
+   * @return as {@link #offerEvents(Collection)}
+   */
+  default boolean offerEvents(Collection<KernelEvent> events, long seq) {
+    return offerEvents(events);
+  }
 }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events go to the {@link EventBatchSink} in batches, flushed whenever the input has nothing
  * more to read. Runs on its own daemon thread ({@link #start()}); {@link #close()} stops it, also
- * while it waits for a FIFO's next writer.
+ * while it waits for a FIFO's next writer. With {@link FollowOffsets} ({@code serve --storage}), a
+ * regular file is resumed where the last run left it, when it is still the same file.
  */
 public final class EventFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
@@ -37,6 +38,8 @@ public final class EventFollower implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile FileChannel channel;
+  private volatile FollowOffsets offsets;
+  private long savedOffset = -1;
 
   /**
    * Creates a follower; {@link #start()} starts it.
@@ -54,6 +57,14 @@ public final class EventFollower implements AutoCloseable {
             Objects.requireNonNull(input, "input"), source, rejects, rejects, sink, MAX_BATCH);
     this.thread = new Thread(this::run, "events " + source);
     thread.setDaemon(true);
+  }
+
+  /**
+   * Resumes a regular file at the offset saved in {@code offsets}, and saves there how far it has
+   * handed the file on (call before {@link #start()}).
+   */
+  public void resumeWith(FollowOffsets offsets) {
+    this.offsets = Objects.requireNonNull(offsets, "offsets");
   }
 
   /** Starts following. */
@@ -161,6 +172,15 @@ public final class EventFollower implements AutoCloseable {
         continue;
       }
       channel = ch;
+      FollowOffsets saved = offsets;
+      if (regular && saved != null) {
+        long at = saved.resumeAt(source, String.valueOf(key), ch.size());
+        if (at > 0) {
+          LOG.info("{}: resuming at byte {}, where the last run left it", source, at);
+          ch.position(at);
+        }
+        savedOffset = at;
+      }
       try (ch) {
         LOG.debug("following {} ({})", source, regular ? "file" : "stream");
         readChannel(ch, buf, regular, key);
@@ -193,6 +213,7 @@ public final class EventFollower implements AutoCloseable {
       }
       decoder.flush();
       if (regular) {
+        save(key, ch.position() - decoder.partialLineBytes());
         if (ch.size() < ch.position()) {
           LOG.info("{} was truncated; reading it again from its start", source);
           ch.position(0);
@@ -207,6 +228,15 @@ public final class EventFollower implements AutoCloseable {
         }
       }
       Thread.sleep(POLL_MILLIS);
+    }
+  }
+
+  /** Saves the offset of the first line not handed on, when it moved (follower thread). */
+  private void save(Object key, long offset) {
+    FollowOffsets saved = offsets;
+    if (saved != null && offset != savedOffset && offset >= 0) {
+      saved.consumed(source, String.valueOf(key), offset);
+      savedOffset = offset;
     }
   }
 

@@ -40,6 +40,7 @@ final class EventStreamDecoder {
   private boolean skipping;
   private long lineNo;
   private volatile long bytes; // one writer: the stream's thread
+  private long partialBytes;
   private volatile ReadSummary counts = new ReadSummary(0, 0, 0, 0);
 
   /**
@@ -79,9 +80,11 @@ final class EventStreamDecoder {
         append(buf, start, i - start);
         endLine();
         start = i + 1;
+        partialBytes = 0;
       }
     }
     append(buf, start, end - start);
+    partialBytes += end - start;
   }
 
   /** Decodes a pending partial line as the last one and hands on what is batched. */
@@ -89,6 +92,7 @@ final class EventStreamDecoder {
     if (lineLen > 0 || skipping) {
       endLine();
     }
+    partialBytes = 0;
     stream.finish();
     flush();
   }
@@ -109,6 +113,14 @@ final class EventStreamDecoder {
       skippedFlushed = skipped;
     }
     counts = now;
+  }
+
+  /**
+   * The bytes fed after the last newline (a partial line, held until its newline arrives): a
+   * follower resuming after them would cut that line.
+   */
+  long partialLineBytes() {
+    return partialBytes;
   }
 
   /** The lines read so far. */

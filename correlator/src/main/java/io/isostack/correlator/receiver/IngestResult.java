@@ -67,6 +67,20 @@ public record IngestResult(
         List.of());
   }
 
+  /**
+   * The refusal when the write-ahead store could not keep the request (full, or a write failed).
+   */
+  static IngestResult notStored(long records) {
+    return new IngestResult(
+        Outcome.REFUSED,
+        0,
+        0,
+        "the correlator could not store the request (storage full or failing); retry later ("
+            + records
+            + " records not taken)",
+        List.of());
+  }
+
   static IngestResult invalid(String message) {
     return new IngestResult(Outcome.INVALID, 0, 0, message, List.of());
   }

@@ -1,5 +1,6 @@
 package io.isostack.correlator.receiver;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.isostack.codec.OtlpJsonTraceReader;
 import io.isostack.codec.OtlpLogEvents;
 import io.isostack.codec.OtlpLogEventsJson;
@@ -10,6 +11,8 @@ import io.isostack.codec.RejectListener;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
 import io.isostack.correlator.receiver.ReceiveTally.Channel;
+import io.isostack.correlator.receiver.WriteAheadLog.Kind;
+import io.isostack.correlator.receiver.WriteAheadLog.Outcome;
 import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
@@ -19,9 +22,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +35,8 @@ import java.util.function.Supplier;
  * are rejected one by one (counted in the shared {@link RejectTally} and summed up in the result),
  * the valid ones are offered in one batch, and a full engine queue refuses the whole request so
  * that the client retries it. What each receiver takes in is counted in its {@link #received()}
- * tally.
+ * tally. With a {@link WriteAheadLog} ({@code serve --storage}), each accepted request is stored
+ * before it is offered, and a request the log cannot store is refused like a full queue.
  *
  * <p>Thread-safe: every call uses its own readers.
  */
@@ -42,6 +48,7 @@ public final class LiveIngest {
   private final ReadContext context;
   private final RejectTally tally;
   private final ReceiveTally received = new ReceiveTally();
+  private volatile WriteAheadLog writeAhead;
 
   /**
    * Creates the ingest.
@@ -61,6 +68,14 @@ public final class LiveIngest {
     this.eventConsumer = Objects.requireNonNull(eventConsumer, "eventConsumer");
     this.context = Objects.requireNonNull(context, "context");
     this.tally = Objects.requireNonNull(tally, "tally");
+  }
+
+  /**
+   * Stores every request accepted from now on in {@code log} before offering it (call before the
+   * receivers start).
+   */
+  public void writeAhead(WriteAheadLog log) {
+    this.writeAhead = Objects.requireNonNull(log, "log");
   }
 
   /** What the receivers took in so far, by receiver and signal. */
@@ -92,7 +107,7 @@ public final class LiveIngest {
     Collector c = new Collector();
     List<SpanView> spans = new ArrayList<>();
     tally.skipped(new OtlpProtoTraceReader().convert(request, source, spans::add, c).skipped());
-    return offerSpans(spans, c, "spans", channel);
+    return offerSpans(spans, c, "spans", channel, Kind.TRACES_PROTO, request::toByteArray);
   }
 
   /** Spans of an OTLP/JSON request body (read by the streaming JSON reader). */
@@ -116,7 +131,8 @@ public final class LiveIngest {
     if (c.undecodable != null) {
       return IngestResult.invalid(c.undecodable);
     }
-    return offerSpans(spans, c, "spans", channel);
+    return offerSpans(
+        spans, c, "spans", channel, Kind.TRACES_JSON, () -> Arrays.copyOfRange(body, 0, len));
   }
 
   /** Kernel events of an OTLP logs request received over {@code transport}. */
@@ -138,7 +154,8 @@ public final class LiveIngest {
     List<KernelEvent> events = new ArrayList<>();
     new OtlpLogEvents(context.clocks(), context.defaultHost())
         .convert(request, source, events::add, c);
-    return offerEvents(events, c, "log records", channel);
+    return offerEvents(
+        events, c, "log records", channel, Kind.LOGS_PROTO, null, request::toByteArray);
   }
 
   /** Kernel events of an OTLP/JSON logs request body. */
@@ -189,7 +206,41 @@ public final class LiveIngest {
       return new IngestResult(
           IngestResult.Outcome.INVALID, 0, c.rejected, c.message("lines"), c.errors, skipped);
     }
-    return offerEvents(events, c, "lines", Channel.KERNEL_EVENTS).withSkipped(skipped);
+    return offerEvents(
+            events,
+            c,
+            "lines",
+            Channel.KERNEL_EVENTS,
+            Kind.KERNEL_EVENTS,
+            format,
+            () -> Arrays.copyOfRange(body, 0, len))
+        .withSkipped(skipped);
+  }
+
+  /**
+   * Decodes a body stored by a {@link WriteAheadLog} again and offers it as its request was (a
+   * replay after a restart, through this ingest's own log, which offers it under its stored
+   * sequence number).
+   *
+   * @param kind what the body holds
+   * @param format the event format of a kernel-events body, or null
+   * @param body the stored bytes
+   * @return the result of offering it; a body that does not decode any more is invalid
+   */
+  public IngestResult replay(Kind kind, String format, byte[] body) {
+    String source = "storage";
+    try {
+      return switch (kind) {
+        case TRACES_PROTO ->
+            traces(ExportTraceServiceRequest.parseFrom(body), OtlpTransport.HTTP, source);
+        case TRACES_JSON -> tracesJson(body, body.length, source);
+        case LOGS_PROTO ->
+            logs(ExportLogsServiceRequest.parseFrom(body), OtlpTransport.HTTP, source);
+        case KERNEL_EVENTS -> kernelEvents(body, body.length, format, source);
+      };
+    } catch (InvalidProtocolBufferException e) {
+      return undecodable(source, RejectReason.INVALID_PROTOBUF, e.getMessage());
+    }
   }
 
   /**
@@ -205,9 +256,21 @@ public final class LiveIngest {
     }
   }
 
-  private IngestResult offerSpans(List<SpanView> spans, Collector c, String what, Channel channel) {
-    if (!spans.isEmpty() && !spanConsumer.offerSpans(spans)) {
-      return IngestResult.refused(spans.size());
+  private IngestResult offerSpans(
+      List<SpanView> spans,
+      Collector c,
+      String what,
+      Channel channel,
+      Kind kind,
+      Supplier<byte[]> body) {
+    if (!spans.isEmpty()) {
+      Outcome o =
+          handOn(kind, null, body, Long.MIN_VALUE, seq -> spanConsumer.offerSpans(spans, seq));
+      if (o != Outcome.ACCEPTED) {
+        return o == Outcome.FAILED
+            ? IngestResult.notStored(spans.size())
+            : IngestResult.refused(spans.size());
+      }
     }
     received.add(channel, spans.size(), 0, 0);
     return new IngestResult(
@@ -215,9 +278,24 @@ public final class LiveIngest {
   }
 
   private IngestResult offerEvents(
-      List<KernelEvent> events, Collector c, String what, Channel channel) {
-    if (!events.isEmpty() && !eventConsumer.offerEvents(events)) {
-      return IngestResult.refused(events.size());
+      List<KernelEvent> events,
+      Collector c,
+      String what,
+      Channel channel,
+      Kind kind,
+      String format,
+      Supplier<byte[]> body) {
+    if (!events.isEmpty()) {
+      long maxEnd = Long.MIN_VALUE;
+      for (KernelEvent e : events) {
+        maxEnd = Math.max(maxEnd, e.endEpochNanos());
+      }
+      Outcome o = handOn(kind, format, body, maxEnd, seq -> eventConsumer.offerEvents(events, seq));
+      if (o != Outcome.ACCEPTED) {
+        return o == Outcome.FAILED
+            ? IngestResult.notStored(events.size())
+            : IngestResult.refused(events.size());
+      }
     }
     long lost = 0;
     for (KernelEvent e : events) {
@@ -228,6 +306,16 @@ public final class LiveIngest {
     received.add(channel, events.size(), 0, lost);
     return new IngestResult(
         IngestResult.Outcome.ACCEPTED, events.size(), c.rejected, c.message(what), c.errors);
+  }
+
+  /** Offers a batch, through the write-ahead log when there is one (sequence number 0: none). */
+  private Outcome handOn(
+      Kind kind, String format, Supplier<byte[]> body, long maxEventEndNanos, LongPredicate offer) {
+    WriteAheadLog log = writeAhead;
+    if (log == null) {
+      return offer.test(0) ? Outcome.ACCEPTED : Outcome.REFUSED;
+    }
+    return log.append(kind, format, body, maxEventEndNanos, offer);
   }
 
   private static Channel channel(OtlpTransport transport, boolean spans) {

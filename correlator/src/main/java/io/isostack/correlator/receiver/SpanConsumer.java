@@ -18,4 +18,17 @@ public interface SpanConsumer {
    *     protocol's retryable refusal (gRPC {@code UNAVAILABLE}, HTTP 503 with {@code Retry-After})
    */
   boolean offerSpans(Collection<SpanView> spans);
+
+  /**
+   * Takes a batch of spans stored in a {@link WriteAheadLog} under sequence number {@code seq}, so
+   * that the consumer can report how far the stored entries have been evaluated. The default
+   * ignores the number.
+   *
+   * @param spans the batch; the callee copies what it keeps
+   * @param seq the entry's sequence number, positive
+   * @return as {@link #offerSpans(Collection)}
+   */
+  default boolean offerSpans(Collection<SpanView> spans, long seq) {
+    return offerSpans(spans);
+  }
 }

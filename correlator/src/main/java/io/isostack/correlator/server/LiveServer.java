@@ -14,12 +14,17 @@ import io.isostack.correlator.receiver.OtlpGrpcReceiver;
 import io.isostack.correlator.receiver.RejectTally;
 import io.isostack.correlator.receiver.TlsFiles;
 import io.isostack.correlator.receiver.TransportSecurity;
+import io.isostack.correlator.storage.StoredReplay;
+import io.isostack.correlator.storage.WriteAheadStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,7 +140,16 @@ public final class LiveServer implements AutoCloseable {
     }
   }
 
+  private static final long REPLAY_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private final LiveAnalyzer engine;
+  private final ScheduledExecutorService truncation =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "correlator-storage-truncation");
+            t.setDaemon(true);
+            return t;
+          });
   private final RejectTally rejects = new RejectTally(System::nanoTime);
   private final OtlpGrpcReceiver grpc;
   private final LiveHttpServer http;
@@ -143,6 +157,9 @@ public final class LiveServer implements AutoCloseable {
   private final List<EventProducer> producers = new ArrayList<>();
   private final List<AutoCloseable> afterEngine = new ArrayList<>();
   private final TlsFiles tls;
+  private final ReadContext context;
+  private final LiveIngest ingest;
+  private WriteAheadStore storage;
 
   /**
    * Wires the server; nothing runs before {@link #start()}.
@@ -168,10 +185,10 @@ public final class LiveServer implements AutoCloseable {
   public LiveServer(
       LiveAnalyzer engine, ClockConverter clocks, Settings settings, ServeMetrics metrics) {
     this.engine = Objects.requireNonNull(engine, "engine");
-    ReadContext context =
+    context =
         ReadContext.of(clocks, settings.defaultHost(), Clock.systemUTC())
             .withLibbpf(settings.libbpf());
-    LiveIngest ingest = new LiveIngest(engine, engine, context, rejects);
+    ingest = new LiveIngest(engine, engine, context, rejects);
     for (String value : settings.producers()) {
       EventInput.Target t = EventInput.parse(value, context);
       producers.add(new EventProducer(t.target(), t.input(), rejects, engine::putEvents));
@@ -237,7 +254,40 @@ public final class LiveServer implements AutoCloseable {
    */
   public void start() throws IOException {
     engine.start();
+    if (storage != null) {
+      try {
+        new StoredReplay(storage, REPLAY_PATIENCE_NANOS)
+            .into(new LiveIngest(engine, engine, context, new RejectTally(System::nanoTime)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while replaying --storage", e);
+      }
+      WriteAheadStore store = storage;
+      truncation.scheduleWithFixedDelay(
+          () -> store.truncate(engine.settledSeq(), engine.windowHorizonNanos()),
+          1,
+          1,
+          TimeUnit.SECONDS);
+    }
     startInputs();
+  }
+
+  /**
+   * Keeps every accepted request in {@code store} before answering OK, resumes followed files at
+   * their saved offsets, replays what the store holds at {@link #start()} (before the receivers
+   * open), deletes what the engine has settled every second, and closes the store after the engine.
+   * Call before {@link #start()}.
+   */
+  public void useStorage(WriteAheadStore store) {
+    this.storage = Objects.requireNonNull(store, "store");
+    ingest.writeAhead(store);
+    followers.forEach(f -> f.resumeWith(store));
+    closeAfterEngine(
+        () -> {
+          truncation.shutdownNow();
+          store.truncate(engine.settledSeq(), engine.windowHorizonNanos());
+          store.close();
+        });
   }
 
   /** Binds the receivers and starts the inputs, not the engine (package-private for tests). */

@@ -41,6 +41,8 @@ class PackageLayeringTest {
         .definedBy(ROOT + ".engine..")
         .layer("stream")
         .definedBy(ROOT + ".stream..")
+        .layer("storage")
+        .definedBy(ROOT + ".storage..")
         .layer("report")
         .definedBy(ROOT + ".report..")
         .layer("export")
@@ -72,6 +74,8 @@ class PackageLayeringTest {
         .whereLayer("stream")
         .mayOnlyAccessLayers(
             "receiver", "detect", "join", "rules", "finding", "verdict", "engine", "export")
+        .whereLayer("storage")
+        .mayOnlyAccessLayers("receiver", "finding", "engine")
         .whereLayer("report")
         .mayOnlyAccessLayers("receiver", "rules", "finding", "engine")
         .whereLayer("export")
@@ -80,7 +84,7 @@ class PackageLayeringTest {
         .mayOnlyAccessLayers("receiver", "finding", "engine", "stream")
         .whereLayer("server")
         .mayOnlyAccessLayers(
-            "receiver", "finding", "engine", "stream", "report", "metrics", "export")
+            "receiver", "finding", "engine", "stream", "storage", "report", "metrics", "export")
         .whereLayer("lab")
         .mayNotAccessAnyLayer()
         .whereLayer("demo")
