@@ -264,7 +264,13 @@ public final class LiveServer implements AutoCloseable {
       }
       WriteAheadStore store = storage;
       truncation.scheduleWithFixedDelay(
-          () -> store.truncate(engine.settledSeq(), engine.windowHorizonNanos()),
+          () -> {
+            try {
+              store.truncate(engine.settledSeq(), engine.windowHorizonNanos());
+            } catch (RuntimeException e) { // keep truncating; SQLite errors are counted inside
+              LOG.warn("--storage: truncation failed", e);
+            }
+          },
           1,
           1,
           TimeUnit.SECONDS);

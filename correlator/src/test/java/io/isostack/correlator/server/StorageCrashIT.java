@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answered OK has its finding, no finding is published twice across both runs, every event answered
  * OK is in the restarted window and the followed file resumed where it was left.
  */
-@Timeout(90)
+@Timeout(60)
 class StorageCrashIT {
   private static final Path JAR = Path.of("target", "correlator.jar");
   private static final Pattern PORT =
@@ -61,6 +62,13 @@ class StorageCrashIT {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<Process> started = new ArrayList<>();
+
+  /** A failed or timed-out run leaves no server behind. */
+  @AfterEach
+  void killServers() {
+    started.forEach(Process::destroyForcibly);
+  }
 
   @Test
   void nothingAcknowledgedIsLostAndNoFindingIsPublishedTwiceAcrossKill9(@TempDir Path tmp)
@@ -140,7 +148,7 @@ class StorageCrashIT {
     return b.toString();
   }
 
-  private static Process serve(Path storage, Path events, Path out, Path err) throws Exception {
+  private Process serve(Path storage, Path events, Path out, Path err) throws Exception {
     List<String> cmd =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -167,6 +175,7 @@ class StorageCrashIT {
             events.toString());
     Process p =
         new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    started.add(p);
     p.getOutputStream().close();
     return p;
   }
