@@ -24,6 +24,8 @@ import java.util.Set;
  *     null
  * @param deviceKinds allowed device kinds, or null
  * @param minValue the event's {@code value} must be at least this, or null
+ * @param virtqueueFull required virtqueue context: whether the event's device ({@code dev}) is a
+ *     virtio-blk disk whose queue was at its depth during the event's interval, or null
  */
 public record Condition(
     Set<String> states,
@@ -35,11 +37,12 @@ public record Condition(
     Boolean cpuQuota,
     Boolean cpuLimit,
     Set<DeviceKind> deviceKinds,
-    Double minValue) {
+    Double minValue,
+    Boolean virtqueueFull) {
 
   /** A condition that always holds. */
   public static final Condition ALWAYS =
-      new Condition(null, null, null, null, null, null, null, null, null, null);
+      new Condition(null, null, null, null, null, null, null, null, null, null, null);
 
   private static final Map<String, String> ERRNO_NAMES =
       Map.of("1", "EPERM", "13", "EACCES", "110", "ETIMEDOUT", "111", "ECONNREFUSED", "4", "EINTR");
@@ -78,12 +81,21 @@ public record Condition(
     if (deviceKinds != null && !deviceKinds.contains(context.deviceKind())) {
       return false;
     }
+    if (virtqueueFull != null
+        && virtqueueFull
+            != context.virtqueueFull().covers(e.dev(), e.startEpochNanos(), e.endEpochNanos())) {
+      return false;
+    }
     return minValue == null || (!Double.isNaN(e.value()) && e.value() >= minValue);
   }
 
   /** Whether the condition depends on the hop's context (not only on the event). */
   public boolean usesContext() {
-    return sandbox != null || cpuQuota != null || cpuLimit != null || deviceKinds != null;
+    return sandbox != null
+        || cpuQuota != null
+        || cpuLimit != null
+        || deviceKinds != null
+        || virtqueueFull != null;
   }
 
   static String errnoName(String errno) {
