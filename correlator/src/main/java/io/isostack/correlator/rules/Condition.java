@@ -25,7 +25,9 @@ import java.util.Set;
  * @param deviceKinds allowed device kinds, or null
  * @param minValue the event's {@code value} must be at least this, or null
  * @param virtqueueFull required virtqueue context: whether the event's device ({@code dev}) is a
- *     virtio-blk disk whose queue was at its depth during the event's interval, or null
+ *     virtio-blk disk whose queue was at its depth during the event's interval; for an event that
+ *     names no device (a thread's uninterruptible sleep), whether any virtio-blk disk of the host
+ *     was; or null
  */
 public record Condition(
     Set<String> states,
@@ -81,9 +83,7 @@ public record Condition(
     if (deviceKinds != null && !deviceKinds.contains(context.deviceKind())) {
       return false;
     }
-    if (virtqueueFull != null
-        && virtqueueFull
-            != context.virtqueueFull().covers(e.dev(), e.startEpochNanos(), e.endEpochNanos())) {
+    if (virtqueueFull != null && virtqueueFull != virtqueueFull(e, context.virtqueueFull())) {
       return false;
     }
     return minValue == null || (!Double.isNaN(e.value()) && e.value() >= minValue);
@@ -96,6 +96,12 @@ public record Condition(
         || cpuLimit != null
         || deviceKinds != null
         || virtqueueFull != null;
+  }
+
+  private static boolean virtqueueFull(KernelEvent e, QueueFullWindows full) {
+    return e.dev() != null
+        ? full.covers(e.dev(), e.startEpochNanos(), e.endEpochNanos())
+        : full.coversAny(e.startEpochNanos(), e.endEpochNanos());
   }
 
   static String errnoName(String errno) {

@@ -53,15 +53,29 @@ public final class QueueFullWindows {
   /**
    * Whether the queue of a device was at its depth at some time in an interval.
    *
-   * @param dev the device name, or null (never covered: a request on no known device has no queue)
+   * @param dev the device name, or null (never covered)
    * @param startEpochNanos the interval's start
    * @param endEpochNanos the interval's end
    */
   public boolean covers(String dev, long startEpochNanos, long endEpochNanos) {
     long[] w = dev == null ? null : windows.get(dev);
-    if (w == null) {
-      return false;
+    return w != null && overlaps(w, startEpochNanos, endEpochNanos);
+  }
+
+  /**
+   * Whether the queue of any virtio-blk disk was at its depth at some time in an interval: for a
+   * wait that names no device (a thread in uninterruptible sleep).
+   */
+  public boolean coversAny(long startEpochNanos, long endEpochNanos) {
+    for (long[] w : windows.values()) {
+      if (overlaps(w, startEpochNanos, endEpochNanos)) {
+        return true;
+      }
     }
+    return false;
+  }
+
+  private static boolean overlaps(long[] w, long startEpochNanos, long endEpochNanos) {
     for (int i = 0; i < w.length; i += 2) {
       if (w[i] <= endEpochNanos && w[i + 1] >= startEpochNanos) {
         return true;

@@ -80,4 +80,19 @@ class VirtqueueRuleTest {
     assertThat(other.id()).isEqualTo("block-queue-full");
     assertThat(other.layer()).isEqualTo(IsolationLayer.HOST);
   }
+
+  @Test
+  void anUninterruptibleWaitIsL2OnlyWhileAVirtioDiskOfItsHostHadItsVirtqueueFull() {
+    KernelEvent wait =
+        KernelEvent.builder(EventName.SCHED_OFFCPU, "node-1")
+            .interval(1_000, 2_000)
+            .task(42, 43, "pay-worker-1")
+            .attrs(Map.of("state", "D"))
+            .build();
+
+    assertThat(DEFAULTS.match(wait, fullFrom("vda", 1_900, 3_000)).id())
+        .isEqualTo("uninterruptible-wait-virtqueue");
+    assertThat(DEFAULTS.match(wait, fullFrom("vda", 2_100, 3_000)).id())
+        .isEqualTo("uninterruptible-wait");
+  }
 }
