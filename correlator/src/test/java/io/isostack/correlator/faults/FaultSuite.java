@@ -303,7 +303,6 @@ final class FaultSuite implements AutoCloseable {
           "cpu-throttle", "cgroup-cpu",
           "tcp-retransmit", "network",
           "disk-latency", "block",
-          "virtio-blk-queue-full", "block-queue",
           "seccomp-denied", "syscalls");
 
   private static boolean isHostCpuSaturation(JsonNode f) {
