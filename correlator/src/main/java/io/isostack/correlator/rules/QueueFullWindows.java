@@ -83,9 +83,4 @@ public final class QueueFullWindows {
     }
     return false;
   }
-
-  /** Whether no device's queue was seen at its depth. */
-  public boolean isEmpty() {
-    return windows.isEmpty();
-  }
 }

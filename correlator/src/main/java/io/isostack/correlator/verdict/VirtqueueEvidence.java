@@ -37,7 +37,7 @@ final class VirtqueueEvidence {
             .add(new long[] {start, e.endEpochNanos()});
       }
     }
-    return byDevice.isEmpty() ? QueueFullWindows.NONE : QueueFullWindows.of(byDevice);
+    return QueueFullWindows.of(byDevice);
   }
 
   /** Whether the event's device is a virtio disk, by its driver, else by its name. */
