@@ -39,6 +39,19 @@ STORIES = {
         "the frontend's CLIENT `GET` spans (time on the wire) of the drop phase: **L-3 network slice, "
         "TCP retransmits** (METHOD.md §2 network slices, §3.2); `wire-time` in the same slice is the "
         "same fault seen without a joined retransmit and is accepted, as the fault suite accepts it"),
+    "virtio-blk-queue-loaded": (
+        "direct writes holding the virtio-blk disk's virtqueue at its depth",
+        "This machine is a Firecracker microVM; its disk `vda` is virtio-blk with a 256-descriptor ring and "
+        "no indirect descriptors, so the ring is full at 85 one-segment requests (3 descriptors each), below "
+        "the 128 tags of its queue. The backend commits a journal on every request (64 writes of 4 KiB, each "
+        "`fdatasync`ed; a tenth of the default CPU work). After the baseline phase `fio` jobs (libaio, 128 "
+        "direct 4 KiB random writes in flight each, `nice -n 19`) start on the same disk, one more per level, "
+        "and the journal's writes wait for room in the ring. `virtq-sampler.sh` samples `/sys/block/vda/inflight` "
+        "every 5 ms and the hardware queue's debugfs state, and reports each 100 ms window in which the queue "
+        "was at its depth (`block.queue_full`).",
+        "the backend's `GET /pay` SERVER spans of the storm: **L-2 paravirtualization, virtio-blk virtqueue "
+        "full** (METHOD.md §3.2: block I/O latency is L-2 when the disk is virtio-blk, with virtqueue "
+        "evidence)"),
     "real-disk-iops": (
         "a disk write storm with an IOPS cap on the shared disk",
         "The backend commits a journal on every request (16 writes of 16 KiB, each `fdatasync`ed). It "

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # record-corpus.sh - record the corpus of real cases (samples/data/real-*) on this machine, as root.
 #
-# usage: record-corpus.sh [CASE...]     (default: all six; run from the repository root after
-#                                        mvn -q -DskipTests package and the agent copy below)
+# usage: record-corpus.sh [CASE...]     (default: all six; virtio-blk-queue only when named; run
+#                                        from the repository root after mvn -q -DskipTests package
+#                                        and the agent copy below)
 #
 # Each case is one `correlator record` run (correlator/src/main/java/io/isostack/correlator/lab/
 # Recorder.java): the lab's fault, the sample services under the OpenTelemetry Java agent
@@ -21,6 +22,7 @@ for c in "${cases[@]}"; do
   case "$c" in
     cpu-throttle-container) rec real-cpu-throttle-container --fault cpu-throttle --container --plain sched.bt ;;
     veth-drops)             rec real-veth-drops --fault retransmit ;;
+    virtio-blk-queue)       rec real-virtio-blk-queue --fault virtqueue --port 18781 --net 205 ;;
     disk-iops)              rec real-disk-iops --fault disk --write-iops-cap 500 \
                               --extra "events-biolatency.txt=biolatency -D -T 1" ;;
     seccomp-mkdir)          rec real-seccomp-mkdir --fault seccomp --plain syscalls.bt ;;

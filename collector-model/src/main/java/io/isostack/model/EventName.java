@@ -61,7 +61,14 @@ public enum EventName {
    * Project addition: steal time a guest saw on one of its CPUs over a sampling interval ({@code
    * dur_ns}, {@code attrs.cpu}, {@code attrs.interval_ns}; {@code samples/ebpf/steal-sampler.sh}).
    */
-  CPU_STEAL("cpu.steal");
+  CPU_STEAL("cpu.steal"),
+  /**
+   * Project addition: a block device's request queue was at its depth over a sampling window
+   * ({@code dev}, {@code attrs.in_flight}, {@code attrs.queue_depth}, {@code attrs.driver}, {@code
+   * attrs.interval_ns}; for a virtio-blk disk, its virtqueue; {@code
+   * samples/ebpf/virtq-sampler.sh}).
+   */
+  BLOCK_QUEUE_FULL("block.queue_full");
 
   private static final Map<String, EventName> BY_WIRE = new HashMap<>();
 

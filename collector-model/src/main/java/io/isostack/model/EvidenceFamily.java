@@ -20,6 +20,11 @@ public enum EvidenceFamily {
   NETWORK("samples/ebpf/tcp.bt"),
   /** Block devices and filesystems ({@code block.io_latency}, {@code fs.slow_io}). */
   BLOCK("samples/ebpf/block.bt"),
+  /**
+   * The request queues of block devices against their depth, a virtio-blk disk's virtqueue ({@code
+   * block.queue_full}).
+   */
+  BLOCK_QUEUE("samples/ebpf/virtq-sampler.sh"),
   /** Kernel, runtime and hypervisor logs ({@code log}). */
   LOGS("journalctl -k -o json, dmesg --json or OTLP logs"),
   /**
@@ -71,6 +76,7 @@ public enum EvidenceFamily {
           NET_SOFTIRQ_LATENCY ->
           NETWORK;
       case BLOCK_IO_LATENCY, FS_SLOW_IO -> BLOCK;
+      case BLOCK_QUEUE_FULL -> BLOCK_QUEUE;
       case LOG -> LOGS;
       case KVM_EXIT, KVM_EPT_FAULT, CPU_STEAL -> HYPERVISOR;
       default -> null;

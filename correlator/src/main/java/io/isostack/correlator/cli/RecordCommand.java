@@ -35,7 +35,7 @@ final class RecordCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FAULT",
       converter = DemoCommand.FaultConverter.class,
-      description = "cpu-throttle, retransmit, disk, seccomp, oom or none.")
+      description = "cpu-throttle, retransmit, disk, virtqueue, seccomp, oom or none.")
   Fault fault;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "The case dir.")

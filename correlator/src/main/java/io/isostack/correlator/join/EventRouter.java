@@ -31,6 +31,7 @@ public final class EventRouter {
   private static final Set<EventName> HOST_LEVEL =
       EnumSet.of(
           EventName.BLOCK_IO_LATENCY,
+          EventName.BLOCK_QUEUE_FULL,
           EventName.NET_DROP,
           EventName.NET_XDP_DROP,
           EventName.NET_QUEUE_FULL,

@@ -188,6 +188,30 @@ public enum Fault {
     }
   },
 
+  /** Direct writes keeping the virtio-blk disk's virtqueue at its depth: {@link VirtqueueStorm}. */
+  VIRTQUEUE(VirtqueueStorm.EXPECTED) {
+    @Override
+    public void prepare(FaultLab lab, FaultSetup s) throws IOException, InterruptedException {
+      VirtqueueStorm.prepare(s);
+    }
+
+    @Override
+    public void induce(FaultLab lab, FaultSetup s, Process backend, int level)
+        throws IOException, InterruptedException {
+      VirtqueueStorm.induce(lab, s, level);
+    }
+
+    @Override
+    public int levels() {
+      return VirtqueueStorm.levels();
+    }
+
+    @Override
+    public String strength(int level) {
+      return VirtqueueStorm.strength(level);
+    }
+  },
+
   /**
    * The backend started under a seccomp filter (libseccomp) denying {@code mkdir}, which it calls
    * on every request and retries 3 times 100 ms apart: L-3, seccomp denial.

@@ -37,6 +37,9 @@ public final class HostTools {
       return "the seccomp fault needs python3 and libseccomp for it (apt-get install"
           + " python3-seccomp)";
     }
+    if (fault == Fault.VIRTQUEUE && !onPath("fio")) {
+      return "the virtqueue fault needs fio (apt-get install fio)";
+    }
     if (fault == Fault.OOM
         && !(Files.isDirectory(Path.of("/sys/fs/cgroup/memory")) && onPath("unshare"))) {
       return "the oom fault needs the cgroup v1 memory controller at /sys/fs/cgroup/memory and"

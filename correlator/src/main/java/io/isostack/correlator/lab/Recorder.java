@@ -223,6 +223,7 @@ public final class Recorder {
       case CPU_THROTTLE -> truth(x, "L-3", false, "cpu-throttle");
       case RETRANSMIT -> truth(x, "L-3", true, "tcp-retransmit", "wire-time");
       case DISK -> truth(x, "host", false, "disk-latency");
+      case VIRTQUEUE -> truth(x, "L-2", false, "virtio-blk-queue-full");
       case SECCOMP -> truth(x, "L-3", false, "seccomp-denied");
       case OOM -> truth(x, "L-3", false, "oom-kill");
       case NONE -> x.putNull("layer");

@@ -24,6 +24,10 @@ import java.util.Set;
  *     null
  * @param deviceKinds allowed device kinds, or null
  * @param minValue the event's {@code value} must be at least this, or null
+ * @param virtqueueFull required virtqueue context: whether the event's device ({@code dev}) is a
+ *     virtio-blk disk whose queue was at its depth during the event's interval; for an event that
+ *     names no device (a thread's uninterruptible sleep), whether any virtio-blk disk of the host
+ *     was; or null
  */
 public record Condition(
     Set<String> states,
@@ -35,11 +39,12 @@ public record Condition(
     Boolean cpuQuota,
     Boolean cpuLimit,
     Set<DeviceKind> deviceKinds,
-    Double minValue) {
+    Double minValue,
+    Boolean virtqueueFull) {
 
   /** A condition that always holds. */
   public static final Condition ALWAYS =
-      new Condition(null, null, null, null, null, null, null, null, null, null);
+      new Condition(null, null, null, null, null, null, null, null, null, null, null);
 
   private static final Map<String, String> ERRNO_NAMES =
       Map.of("1", "EPERM", "13", "EACCES", "110", "ETIMEDOUT", "111", "ECONNREFUSED", "4", "EINTR");
@@ -78,12 +83,25 @@ public record Condition(
     if (deviceKinds != null && !deviceKinds.contains(context.deviceKind())) {
       return false;
     }
+    if (virtqueueFull != null && virtqueueFull != virtqueueFull(e, context.virtqueueFull())) {
+      return false;
+    }
     return minValue == null || (!Double.isNaN(e.value()) && e.value() >= minValue);
   }
 
   /** Whether the condition depends on the hop's context (not only on the event). */
   public boolean usesContext() {
-    return sandbox != null || cpuQuota != null || cpuLimit != null || deviceKinds != null;
+    return sandbox != null
+        || cpuQuota != null
+        || cpuLimit != null
+        || deviceKinds != null
+        || virtqueueFull != null;
+  }
+
+  private static boolean virtqueueFull(KernelEvent e, QueueFullWindows full) {
+    return e.dev() != null
+        ? full.covers(e.dev(), e.startEpochNanos(), e.endEpochNanos())
+        : full.coversAny(e.startEpochNanos(), e.endEpochNanos());
   }
 
   static String errnoName(String errno) {

@@ -16,13 +16,25 @@ import java.util.Objects;
  * @param deviceKind the kind of the device the hop's traffic uses: the device with drop or queue
  *     evidence on the hop's host, else the device of the socket's local address, else {@link
  *     DeviceKind#UNKNOWN}
+ * @param virtqueueFull when the virtqueue of each virtio-blk disk on the hop's host was at its
+ *     depth ({@code block.queue_full} events joined to the hop)
  */
 public record RuleContext(
-    boolean sandbox, boolean cpuQuota, boolean cpuLimit, DeviceKind deviceKind) {
-  /** Validates: deviceKind is required; a throttling quota is a limit. */
+    boolean sandbox,
+    boolean cpuQuota,
+    boolean cpuLimit,
+    DeviceKind deviceKind,
+    QueueFullWindows virtqueueFull) {
+  /** Validates: deviceKind and virtqueueFull are required; a throttling quota is a limit. */
   public RuleContext {
     Objects.requireNonNull(deviceKind, "deviceKind");
+    Objects.requireNonNull(virtqueueFull, "virtqueueFull");
     cpuLimit |= cpuQuota;
+  }
+
+  /** A context with no virtqueue evidence. */
+  public RuleContext(boolean sandbox, boolean cpuQuota, boolean cpuLimit, DeviceKind deviceKind) {
+    this(sandbox, cpuQuota, cpuLimit, deviceKind, QueueFullWindows.NONE);
   }
 
   /** A context whose CPU limit is known only from throttling ({@code cpuLimit == cpuQuota}). */

@@ -213,6 +213,7 @@ public final class RuleTable {
     @JsonProperty Boolean cpuLimit;
     @JsonProperty List<String> deviceKind;
     @JsonProperty Double minValue;
+    @JsonProperty Boolean virtqueueFull;
 
     Condition compile() {
       Set<DeviceKind> kinds = null;
@@ -232,7 +233,8 @@ public final class RuleTable {
           cpuQuota,
           cpuLimit,
           kinds,
-          minValue);
+          minValue,
+          virtqueueFull);
     }
   }
 

@@ -297,7 +297,8 @@ public final class VerticalStep {
   /**
    * The context of one side of the hop: the span's own entity, or the peer it called. Sandbox, CPU
    * quota and CPU limit come from that side's events and keys (the limit as it was over the window
-   * {@code from}..{@code to}, epoch ns); the device is the same for both.
+   * {@code from}..{@code to}, epoch ns); the device and the virtqueue evidence are the same for
+   * both.
    */
   private RuleContext context(
       SpanJoinKeys entity, Map<KernelEvent, String> joined, boolean peer, long to) {
@@ -347,7 +348,8 @@ public final class VerticalStep {
                     ? socketDevice
                     : sandbox ? DeviceKind.SANDBOX_NETSTACK : DeviceKind.UNKNOWN);
     boolean cpuLimit = coverage.cpuLimited(peer ? entity.peerKeys() : entity.keys(), to);
-    return new RuleContext(sandbox, cpuQuota, cpuLimit, device);
+    return new RuleContext(
+        sandbox, cpuQuota, cpuLimit, device, VirtqueueEvidence.of(joined.keySet()));
   }
 
   private boolean admissible(Rule rule, String join, SpanJoinKeys entity, boolean hostWide) {

@@ -242,7 +242,7 @@ class AnalyzeCommandTest {
     com.fasterxml.jackson.databind.JsonNode c =
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("completeness");
     assertThat(c.get("watched")).isEmpty();
-    assertThat(c.get("toAdd")).hasSize(8);
+    assertThat(c.get("toAdd")).hasSize(io.isostack.model.EvidenceFamily.values().length);
     assertThat(c.get("slowHops").asInt()).isEqualTo(1);
     assertThat(c.get("unobserved").asInt()).isEqualTo(1);
     assertThat(c.get("drilledDown").asInt()).isZero();

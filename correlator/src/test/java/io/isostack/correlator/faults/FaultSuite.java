@@ -75,9 +75,20 @@ final class FaultSuite implements AutoCloseable {
    * @param backendPort the backend's port, the frontend's is the one below
    */
   FaultSuite(Fault fault, String name, int backendPort) throws IOException {
+    this(fault, name, backendPort, "fault", 201);
+  }
+
+  /**
+   * A lab for one fault whose cgroups and namespaces carry their own tag and network, apart from
+   * the suite's ({@code fault}, 10.201.x.x).
+   *
+   * @param tag names what the fault creates (1 to 8 characters)
+   * @param net the second octet of the network a network fault creates
+   */
+  FaultSuite(Fault fault, String name, int backendPort, String tag, int net) throws IOException {
     this.fault = fault;
     this.lab = new FaultLab(SAMPLES, Path.of("target", "fault-lab"), name);
-    this.setup = FaultSetup.create(lab, HOST, "fault", 201, backendPort);
+    this.setup = FaultSetup.create(lab, HOST, tag, net, backendPort);
   }
 
   /** Skips the test, with the reason, unless this machine can run the fault for real. */
