@@ -131,9 +131,16 @@ cleanup() {
     rt state "$id" 2>/dev/null | grep -q '"status": *"stopped"' && break
     sleep 0.2
   done
-  rt delete -f "$id" 2>/dev/null || true
-  # runsc (cgroupfs, v1) leaves its empty /<id> cgroups behind; crun removes its own
-  for d in /sys/fs/cgroup/*/"$id"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null || true; done
+  # --force: crun also takes -f, runsc (Go flags) does not
+  rt delete --force "$id" 2>/dev/null || true
+  # runsc (cgroupfs, v1) leaves its /<id> cgroups behind, emptied once the sandbox has exited;
+  # crun removes its own
+  for _ in $(seq 25); do
+    left=0
+    for d in /sys/fs/cgroup/*/"$id"; do [ -d "$d" ] && { rmdir "$d" 2>/dev/null || left=1; }; done
+    [ "$left" = 0 ] && break
+    sleep 0.2
+  done
   rm -rf "$bundle"
 }
 trap cleanup EXIT

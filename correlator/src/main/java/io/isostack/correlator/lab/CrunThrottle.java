@@ -22,7 +22,7 @@ final class CrunThrottle implements FaultSteps {
 
   @Override
   public void prepare(FaultLab lab, FaultSetup s) {
-    OciBackend.launch(lab, s, "crun", List.of());
+    OciBackend.launch(lab, s, "crun", List.of(), 0);
     s.producers.add(s.bpftrace("sched.bt", "1000"));
     s.producers.add(OciBackend.cgroupSampler(s));
   }
@@ -50,5 +50,10 @@ final class CrunThrottle implements FaultSteps {
     return HostTools.onPath("crun") && HostTools.onPath("unshare")
         ? null
         : "the crun-throttle fault needs crun and unshare (apt-get install crun util-linux)";
+  }
+
+  @Override
+  public boolean inOciContainer() {
+    return true;
   }
 }

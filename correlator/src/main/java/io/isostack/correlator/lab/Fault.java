@@ -12,6 +12,10 @@ import java.util.Locale;
  * and the verdict the correlator should give. Each fault has strength levels: level 0 is how it is
  * first induced, each next level makes it stronger, so that a busy machine (where a weak fault may
  * not slow the requests measurably) still gets requests slowed by the fault ({@link Induction}).
+ *
+ * <p>A constant either overrides {@link #prepare}, {@link #induce} and {@link #strength} in its
+ * body, or is registered with its steps as a class of their own ({@link FaultSteps}: {@code
+ * CRUN_THROTTLE(new CrunThrottle())}), to which those methods delegate.
  */
 public enum Fault {
   /** A CFS quota on the backend's cgroup (v1 {@code cpu} controller): L-3 CPU throttling. */
@@ -407,6 +411,14 @@ public enum Fault {
    */
   String missingTools() {
     return steps == null ? null : steps.missing();
+  }
+
+  /**
+   * Whether the fault runs the backend in an OCI container (its launcher, {@link
+   * FaultSetup#backendLauncher()}), where JVM options such as the Java agent cannot reach it.
+   */
+  public boolean inOciContainer() {
+    return steps != null && steps.inOciContainer();
   }
 
   /** Whether the fault slows requests at all ({@link #NONE} does not). */

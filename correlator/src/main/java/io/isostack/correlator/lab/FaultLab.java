@@ -175,9 +175,11 @@ public final class FaultLab implements AutoCloseable {
   private Process listening(String role, String address, int port, List<String> cmd)
       throws Exception {
     Process p = start(role, cmd);
-    if (!await(Duration.ofSeconds(120), () -> p.isAlive() && listening(address, port))) {
+    if (!await(Duration.ofSeconds(120), () -> !p.isAlive() || listening(address, port))
+        || !p.isAlive()) {
       throw new IOException(
           role
+              + (p.isAlive() ? "" : " exited with status " + p.exitValue() + " and")
               + " is not listening on "
               + address
               + ":"

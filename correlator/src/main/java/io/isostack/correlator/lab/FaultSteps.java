@@ -31,6 +31,11 @@ interface FaultSteps {
     return false;
   }
 
+  /** Whether the backend runs in an OCI container ({@link OciBackend}): false by default. */
+  default boolean inOciContainer() {
+    return false;
+  }
+
   /** What this machine lacks for the fault besides the lab's basics, or null. */
   default String missing() {
     return null;

@@ -1,6 +1,9 @@
 package io.isostack.correlator.lab;
 
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,19 +15,23 @@ import java.util.List;
  * on 127.0.0.1 and exports OTLP to the correlator there. Stateless.
  */
 final class OciBackend {
+  private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+
   private OciBackend() {}
 
   /**
    * Makes the set-up's backend a container of {@code runtime} with a new Docker-style id: its
    * launcher, its cgroup ({@code /<id>}, crun's cgroupfs naming) and container id; registers an
    * undo step that force-deletes the container should its launcher not have (it deletes it when
-   * stopped).
+   * stopped) and removes the cgroups the runtime left.
    *
    * @param runtime {@code crun} or {@code runsc}
    * @param runtimeFlags the runtime's global flags ({@code --root=DIR}, {@code --platform=ptrace})
+   * @param nice added to the container's nice value, over the launcher's {@link FaultLab#PRIORITY}
    * @return the container id
    */
-  static String launch(FaultLab lab, FaultSetup s, String runtime, List<String> runtimeFlags) {
+  static String launch(
+      FaultLab lab, FaultSetup s, String runtime, List<String> runtimeFlags, int nice) {
     String id = Fault.newContainerId();
     s.containerId = id;
     s.cgroup = id;
@@ -42,9 +49,9 @@ final class OciBackend {
                 "--jar",
                 lab.sampleJar().toString(),
                 "--dir",
-                s.work.resolve("oci").toString(),
+                s.work.resolve("oci").toAbsolutePath().toString(),
                 "--nice",
-                "0",
+                Integer.toString(nice),
                 "--runtime",
                 runtime));
     for (String flag : runtimeFlags) {
@@ -63,9 +70,30 @@ final class OciBackend {
                 "rt",
                 runtime));
     delete.addAll(runtimeFlags);
-    delete.addAll(List.of("delete", "-f", id));
-    lab.onClose(() -> FaultLab.quietly(delete.toArray(new String[0])));
+    delete.addAll(List.of("delete", "--force", id));
+    lab.onClose(
+        () -> {
+          FaultLab.quietly(delete.toArray(new String[0]));
+          removeCgroups(id);
+        });
     return id;
+  }
+
+  /**
+   * Removes the container's cgroups ({@code /sys/fs/cgroup/<controller>/<id>}) that its runtime
+   * left behind (runsc does, on cgroupfs), each once its processes have left (at most 5 s).
+   */
+  private static void removeCgroups(String id) throws Exception {
+    try (DirectoryStream<Path> controllers = Files.newDirectoryStream(CGROUPS)) {
+      for (Path c : controllers) {
+        Path dir = c.resolve(id);
+        if (!Files.isSymbolicLink(c) && Files.isDirectory(dir)) {
+          FaultLab.await(
+              Duration.ofSeconds(5), () -> Files.readString(dir.resolve("cgroup.procs")).isBlank());
+          Files.deleteIfExists(dir);
+        }
+      }
+    }
   }
 
   /**

@@ -134,6 +134,15 @@ class GvisorLiveKernelTest {
             live.stream().map(f -> f.finding().layer() + " " + f.finding().cause()).toList(),
             dir)
         .isTrue();
+    List<LiveFinding> ours =
+        live.stream().filter(f -> containerId.equals(f.finding().span().containerId())).toList();
+    System.out.printf(
+        "sandbox %s: %d live findings, %d of them L-4 sandbox-syscall-latency; longest delay from"
+            + " trace completion to publication %d ms%n",
+        containerId.substring(0, 12),
+        ours.size(),
+        ours.stream().filter(f -> f.finding().layer() == IsolationLayer.L4).count(),
+        ours.stream().mapToLong(LiveFinding::delayNanos).max().orElse(0) / 1_000_000);
   }
 
   private static String newId() {
