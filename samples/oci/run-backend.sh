@@ -6,7 +6,7 @@
 # usage: run-backend.sh [--id ID] [--port 19081] [--cpu-quota-pct P] [--seccomp PROFILE.json]
 #                       [--jar samples/target/sample-app.jar] [--dir DIR] [--runtime crun]
 #                       [--cgroups-path PATH] [--host NAME] [--runtime-flag FLAG]...
-#                       [--backend-arg ARG]...
+#                       [--backend-arg ARG]... [--nice N]
 #
 #   --id            the container id; default: a Docker-style 64-hex id (sha256 of a random value)
 #   --cgroups-path  linux.cgroupsPath; default: none, crun picks its own (cgroupfs: /<id>)
@@ -15,6 +15,8 @@
 #                   shape as OCI's linux.seccomp, and is embedded as is
 #   --backend-arg   one more argument of the sample backend, e.g. --sync-write-bytes 4096
 #                   --sync-writes 40 --write-dir /out/write (write + fdatasync per request)
+#   --nice          added to the container's nice value (default 19: a batch job on a shared
+#                   machine; the fault lab passes 0 and runs this script at nice -10)
 #   --runtime runsc --runtime-flag --platform=ptrace --runtime-flag --debug ... runs it under gVisor
 #                   (global flags go before the command: --debug-log=DIR/ --strace for the L-4 log)
 #   The container shares the host's network namespace (the backend listens on 127.0.0.1:PORT) and
@@ -26,7 +28,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 id=""; port=19081; quota=""; seccomp=""; jar="$here/../target/sample-app.jar"; dir=/tmp/stack-oci
-runtime=crun; cgpath=""; host="$(hostname)"; flags=(); bargs=()
+runtime=crun; cgpath=""; host="$(hostname)"; flags=(); bargs=(); nice=19
 while [ $# -gt 0 ]; do
   case "$1" in
     --id) id="$2"; shift 2 ;;
@@ -40,7 +42,8 @@ while [ $# -gt 0 ]; do
     --host) host="$2"; shift 2 ;;
     --runtime-flag) flags+=("$2"); shift 2 ;;
     --backend-arg) bargs+=("$2"); shift 2 ;;
-    -h|--help) sed -n "2,24p" "$0"; exit 0 ;;
+    --nice) nice="$2"; shift 2 ;;
+    -h|--help) sed -n "2,26p" "$0"; exit 0 ;;
     *) echo "run-backend: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -128,14 +131,21 @@ cleanup() {
     rt state "$id" 2>/dev/null | grep -q '"status": *"stopped"' && break
     sleep 0.2
   done
-  rt delete -f "$id" 2>/dev/null || true
-  # runsc (cgroupfs, v1) leaves its empty /<id> cgroups behind; crun removes its own
-  for d in /sys/fs/cgroup/*/"$id"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null || true; done
+  # --force: crun also takes -f, runsc (Go flags) does not
+  rt delete --force "$id" 2>/dev/null || true
+  # runsc (cgroupfs, v1) leaves its /<id> cgroups behind, emptied once the sandbox has exited;
+  # crun removes its own
+  for _ in $(seq 25); do
+    left=0
+    for d in /sys/fs/cgroup/*/"$id"; do [ -d "$d" ] && { rmdir "$d" 2>/dev/null || left=1; }; done
+    [ "$left" = 0 ] && break
+    sleep 0.2
+  done
   rm -rf "$bundle"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
-nice -n 19 unshare -m sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' rt \
+nice -n "$nice" unshare -m sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' rt \
   "$runtime" ${flags[@]+"${flags[@]}"} run --detach --bundle "$bundle" "$id" \
   > "$dir/out/container.log" 2>&1
 pid="$(rt state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')"

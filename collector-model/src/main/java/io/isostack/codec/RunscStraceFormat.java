@@ -28,16 +28,18 @@ import java.util.function.Consumer;
  * first exit): a window whose exits took at least 1 ms in all becomes one {@code syscall.latency}
  * with {@code attrs.summed=1}, {@code attrs.interval_ns} (the window), {@code value} (its exits)
  * and {@code attrs.syscall} (their name, or {@code several}), so that a handler making many fast
- * syscalls on the sandbox's slow path is seen; a window is closed by its thread's first exit past
- * it, or at the end of the input; entry lines ({@code E}) too ({@code runsc-syscall-entry}), every
- * other log line ({@code runsc-log}), and lines that continue one (runsc prints the OCI spec as
- * indented JSON: {@code runsc-continuation}). Each event carries {@code container.id} = the
- * sandbox's container id (the last argument of the log's {@code Args: [... boot ... ID]} line;
- * events before it carry none), {@code comm} = {@code runsc-sandbox} (the host task serving the
- * syscall: the Sentry; it marks the event as a sandbox's), no {@code pid} (the sandbox's pids are
- * its own namespace's: {@code attrs.sandbox_pid}, {@code attrs.sandbox_tid}; the Sentry's host pid
- * in {@code attrs.sentry_pid}), {@code attrs.task} (the sandboxed task's name), {@code
- * attrs.syscall}, {@code attrs.errno}, {@code attrs.ret}.
+ * syscalls on the sandbox's slow path is seen; a window is closed by the first exit of any
+ * sandboxed thread past it (the log is in time order, so a live reader hands a request's last
+ * window on at the next syscall of the sandbox, not only at its own thread's), or at the end of the
+ * input; entry lines ({@code E}) too ({@code runsc-syscall-entry}), every other log line ({@code
+ * runsc-log}), and lines that continue one (runsc prints the OCI spec as indented JSON: {@code
+ * runsc-continuation}). Each event carries {@code container.id} = the sandbox's container id (the
+ * last argument of the log's {@code Args: [... boot ... ID]} line; events before it carry none),
+ * {@code comm} = {@code runsc-sandbox} (the host task serving the syscall: the Sentry; it marks the
+ * event as a sandbox's), no {@code pid} (the sandbox's pids are its own namespace's: {@code
+ * attrs.sandbox_pid}, {@code attrs.sandbox_tid}; the Sentry's host pid in {@code
+ * attrs.sentry_pid}), {@code attrs.task} (the sandboxed task's name), {@code attrs.syscall}, {@code
+ * attrs.errno}, {@code attrs.ret}.
  *
  * <p>Time: glog's {@code MMDD HH:MM:SS.micros} in the zone of {@link
  * LibbpfToolsReader.Options#zone()} ({@code --time-zone}), in the year of its {@code --date} (today
@@ -113,6 +115,7 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
     int year = context.libbpf().date().getYear();
     String[] containerId = {null};
     Map<String, Window> windows = new HashMap<>();
+    long[] oldestStart = {Long.MAX_VALUE}; // of the open windows
     return new LineRecordStream(MAX_LINE_BYTES) {
       @Override
       void decode(byte[] buf, int off, int len, long lineNo) {
@@ -138,6 +141,9 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
         }
         try {
           Exit x = exit(line, message, year, context);
+          if (x != null) {
+            closeBefore(x.endNanos());
+          }
           if (x == null) {
             state.skip(ENTRY);
           } else if (x.denied()) {
@@ -153,19 +159,40 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
           } else {
             state.skip(FAST);
             Window w = windows.get(x.sandboxTid());
-            if (w != null && x.endNanos() - w.startNanos >= WINDOW_NANOS) {
-              flush(windows.remove(x.sandboxTid()));
-              w = null;
-            }
             if (w == null) {
               w = new Window(x, containerId[0]);
               windows.put(x.sandboxTid(), w);
+              oldestStart[0] = Math.min(oldestStart[0], w.startNanos);
             }
             w.add(x);
           }
         } catch (BadRecord bad) {
           state.reject(lineNo, bad.reason(), bad.getMessage(), rejects);
         }
+      }
+
+      /**
+       * Closes, oldest first, the windows an exit ending at {@code endNanos} is past; each window
+       * is scanned for only once the oldest is due, so this costs a comparison per line.
+       */
+      private void closeBefore(long endNanos) {
+        if (endNanos - oldestStart[0] < WINDOW_NANOS) {
+          return;
+        }
+        java.util.List<Window> due = new java.util.ArrayList<>();
+        long oldest = Long.MAX_VALUE;
+        for (var it = windows.values().iterator(); it.hasNext(); ) {
+          Window w = it.next();
+          if (endNanos - w.startNanos >= WINDOW_NANOS) {
+            due.add(w);
+            it.remove();
+          } else {
+            oldest = Math.min(oldest, w.startNanos);
+          }
+        }
+        oldestStart[0] = oldest;
+        due.sort(java.util.Comparator.comparingLong(w -> w.startNanos));
+        due.forEach(this::flush);
       }
 
       private void flush(Window w) {
@@ -190,6 +217,7 @@ final class RunscStraceFormat implements FormatReader<KernelEvent> {
             .sorted(java.util.Comparator.comparingLong(w -> w.startNanos))
             .forEach(this::flush);
         windows.clear();
+        oldestStart[0] = Long.MAX_VALUE;
       }
 
       @Override

@@ -84,6 +84,40 @@ class RunscStraceFormatTest {
             });
   }
 
+  /**
+   * Live, a thread's last window is handed on at the next exit of any sandboxed thread past it (a
+   * request's handler thread may make no syscall until its next request), not only at the end.
+   */
+  @Test
+  void aWindowIsClosedByAnotherThreadsLaterExit() {
+    java.util.List<KernelEvent> out = new java.util.ArrayList<>();
+    RecordStream stream = new RunscStraceFormat().open("live", reads.context(), out::add, r -> {});
+    for (String line :
+        java.util.List.of(
+            exit("23:58:19.500000", 18, "400.000µs"),
+            exit("23:58:19.510000", 18, "400.000µs"),
+            exit("23:58:19.520000", 18, "400.000µs"),
+            exit("23:58:19.700000", 19, "10.000µs"))) {
+      byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      stream.line(b, 0, b.length);
+    }
+
+    assertThat(out).as("before the end of the input").hasSize(1);
+    assertThat(out.get(0).attr("sandbox_tid")).isEqualTo("18");
+    assertThat(out.get(0).durNanos()).isEqualTo(1_200_000L);
+    assertThat(out.get(0).value()).isEqualTo(3);
+  }
+
+  private static String exit(String time, int tid, String duration) {
+    return "I1201 "
+        + time
+        + "   20381 strace.go:599] [   1:  "
+        + tid
+        + "] pay-worker-1 X fdatasync(0xc /out/write/journal-1.log) = 0 (0x0) ("
+        + duration
+        + ")";
+  }
+
   @Test
   void goDurationsOfEveryUnitAreRead() throws BadRecord {
     assertThat(RunscStraceFormat.goDurationNanos("51.126µs)")).isEqualTo(51_126L);

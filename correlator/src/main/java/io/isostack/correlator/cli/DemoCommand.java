@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "frontend and backend, the eBPF producers and the correlator, induces the fault, drives",
       "load, prints the verdicts as they come, writes the report and cleans up everything.",
       "Needs root, bpftrace and tracefs (Linux); retransmit needs iproute2 and iptables,",
-      "seccomp needs python3-seccomp."
+      "seccomp needs python3-seccomp, crun-throttle crun, gvisor-syscalls runsc (gVisor)."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -36,7 +36,8 @@ final class DemoCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FAULT",
       converter = FaultConverter.class,
-      description = "cpu-throttle, retransmit, disk, seccomp, oom or none.")
+      description =
+          "cpu-throttle, retransmit, disk, seccomp, oom, crun-throttle, gvisor-syscalls or none.")
   Fault fault;
 
   @Option(
@@ -145,7 +146,11 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not one of cpu-throttle, retransmit, disk, seccomp, oom, none");
+          "'"
+              + value
+              + "' is not one of "
+              + String.join(
+                  ", ", java.util.Arrays.stream(Fault.values()).map(Fault::cliName).toList()));
     }
   }
 }

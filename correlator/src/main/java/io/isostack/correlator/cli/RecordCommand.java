@@ -35,7 +35,9 @@ final class RecordCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FAULT",
       converter = DemoCommand.FaultConverter.class,
-      description = "cpu-throttle, retransmit, disk, virtqueue, seccomp, oom or none.")
+      description =
+          "cpu-throttle, retransmit, disk, virtqueue, seccomp, oom or none (crun-throttle and"
+              + " gvisor-syscalls: samples/record/record-oci.sh).")
   Fault fault;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "The case dir.")
@@ -122,6 +124,15 @@ final class RecordCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    if (fault.inOciContainer()) {
+      err.println(
+          "correlator record: the backend of "
+              + fault.cliName()
+              + " runs in an OCI container, which the Java agent is not in: record it with"
+              + " samples/record/record-oci.sh");
+      err.flush();
+      return 2;
+    }
     String missing = HostTools.missingFor(fault, samples);
     if (missing != null) {
       err.println("correlator record: " + missing);

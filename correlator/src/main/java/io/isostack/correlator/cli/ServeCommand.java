@@ -111,7 +111,9 @@ final class ServeCommand implements Callable<Integer> {
           "Kernel-event files or FIFOs to follow from their start as they grow (tail -F);"
               + " - reads standard input. FORMAT is an event format of analyze (events, tetragon,"
               + " ig, libbpf:TOOL...; default: detected from an existing file, else events), read line"
-              + " by line.")
+              + " by line. A directory (DIR/) or a glob (DIR/*.log) is followed by its newest file,"
+              + " switching to each newer one as it appears: runsc:DIR/ follows the newest"
+              + " runsc.log.*.boot.txt of runsc --debug-log=DIR/ across sandbox restarts.")
   List<String> events = new ArrayList<>();
 
   @Option(

@@ -140,7 +140,7 @@ public final class DemoRun {
             engine,
             clocks,
             new LiveServer.Settings(
-                s.bind(), 0, 0, 64 << 20, true, List.of(), s.producers(), HOST));
+                s.bind(), 0, 0, 64 << 20, true, s.events(), s.producers(), HOST));
     server.start();
     lab.onClose(server::close);
     if (!FaultLab.await(Duration.ofSeconds(120), () -> engine.stats().eventsReceived() > 0)) {

@@ -12,6 +12,10 @@ import java.util.Locale;
  * and the verdict the correlator should give. Each fault has strength levels: level 0 is how it is
  * first induced, each next level makes it stronger, so that a busy machine (where a weak fault may
  * not slow the requests measurably) still gets requests slowed by the fault ({@link Induction}).
+ *
+ * <p>A constant either overrides {@link #prepare}, {@link #induce} and {@link #strength} in its
+ * body, or is registered with its steps as a class of their own ({@link FaultSteps}: {@code
+ * CRUN_THROTTLE(new CrunThrottle())}), to which those methods delegate.
  */
 public enum Fault {
   /** A CFS quota on the backend's cgroup (v1 {@code cpu} controller): L-3 CPU throttling. */
@@ -327,6 +331,12 @@ public enum Fault {
     }
   },
 
+  /** The backend as a crun container, a CFS quota on crun's cgroup: L-3 ({@link CrunThrottle}). */
+  CRUN_THROTTLE(new CrunThrottle()),
+
+  /** The backend in a gVisor sandbox, a syscall-heavy handler: L-4 ({@link GvisorSyscalls}). */
+  GVISOR_SYSCALLS(new GvisorSyscalls()),
+
   /** No fault: no kernel layer should be blamed. */
   NONE("no kernel layer") {
     @Override
@@ -353,9 +363,17 @@ public enum Fault {
   private static final Path BLKIO = Path.of("/sys/fs/cgroup/blkio");
 
   private final String expected;
+  private final FaultSteps steps;
 
   Fault(String expected) {
     this.expected = expected;
+    this.steps = null;
+  }
+
+  /** A fault whose steps are a class of their own; its methods delegate to them. */
+  Fault(FaultSteps steps) {
+    this.expected = steps.expected();
+    this.steps = steps;
   }
 
   /** The verdict this fault should get, in words. */
@@ -375,7 +393,9 @@ public enum Fault {
    * @throws IOException if something cannot be created (the message names the command or file)
    * @throws InterruptedException if interrupted while a command runs
    */
-  public abstract void prepare(FaultLab lab, FaultSetup s) throws IOException, InterruptedException;
+  public void prepare(FaultLab lab, FaultSetup s) throws IOException, InterruptedException {
+    steps.prepare(lab, s);
+  }
 
   /**
    * Induces the fault on the running backend at a strength level: level 0 first, then each next
@@ -386,23 +406,43 @@ public enum Fault {
    * @throws InterruptedException if interrupted while a command runs
    * @throws ArrayIndexOutOfBoundsException if the level does not exist
    */
-  public abstract void induce(FaultLab lab, FaultSetup s, Process backend, int level)
-      throws IOException, InterruptedException;
+  public void induce(FaultLab lab, FaultSetup s, Process backend, int level)
+      throws IOException, InterruptedException {
+    steps.induce(lab, s, backend, level);
+  }
 
   /** How many strength levels the fault has; 1 when its strength is fixed. */
   public int levels() {
-    return 1;
+    return steps == null ? 1 : steps.levels();
   }
 
   /** The strength of a level, in words ("CFS quota 5.0 ms per 100 ms"). */
-  public abstract String strength(int level);
+  public String strength(int level) {
+    return steps.strength(level);
+  }
 
   /**
    * Whether the fault is in place from the backend's start (there is no fault-free baseline of the
    * same services to compare the requests with).
    */
   public boolean presentFromStart() {
-    return false;
+    return steps != null && steps.presentFromStart();
+  }
+
+  /**
+   * What this machine lacks for this fault besides the lab's basics (root, tracefs, bpftrace, the
+   * sample services: {@link HostTools#missingFor}), or null.
+   */
+  String missingTools() {
+    return steps == null ? null : steps.missing();
+  }
+
+  /**
+   * Whether the fault runs the backend in an OCI container (its launcher, {@link
+   * FaultSetup#backendLauncher()}), where JVM options such as the Java agent cannot reach it.
+   */
+  public boolean inOciContainer() {
+    return steps != null && steps.inOciContainer();
   }
 
   /** Whether the fault slows requests at all ({@link #NONE} does not). */

@@ -168,10 +168,18 @@ public final class FaultLab implements AutoCloseable {
     cmd.addAll(jvm);
     cmd.addAll(List.of("-jar", sampleJar().toString(), role, "--port", Integer.toString(port)));
     cmd.addAll(args);
+    return listening(role, address, port, cmd);
+  }
+
+  /** Starts a service's command and waits (at most 120 s) until it listens. */
+  private Process listening(String role, String address, int port, List<String> cmd)
+      throws Exception {
     Process p = start(role, cmd);
-    if (!await(Duration.ofSeconds(120), () -> p.isAlive() && listening(address, port))) {
+    if (!await(Duration.ofSeconds(120), () -> !p.isAlive() || listening(address, port))
+        || !p.isAlive()) {
       throw new IOException(
           role
+              + (p.isAlive() ? "" : " exited with status " + p.exitValue() + " and")
               + " is not listening on "
               + address
               + ":"
@@ -183,19 +191,36 @@ public final class FaultLab implements AutoCloseable {
   }
 
   /**
-   * Starts the sample backend as the set-up says (address, launcher prefix, options).
+   * Starts the sample backend as the set-up says (address, launcher prefix, options), or its
+   * container launcher ({@link FaultSetup#backendLauncher()}) with the options as {@code
+   * --backend-arg}s, at {@link #PRIORITY}.
    *
-   * @param jvm JVM options (the Java agent), may be empty
+   * @param jvm JVM options (the Java agent), may be empty; must be empty for a container
    * @param telemetry how it exports spans: {@code --otlp-endpoint URL}, or {@code --telemetry
    *     agent}
-   * @return the running backend, stopped at close
-   * @throws Exception as {@link #service} does
+   * @return the running backend (or its launcher), stopped at close
+   * @throws Exception as {@link #service} does; an {@link IllegalArgumentException} for JVM options
+   *     to a container
    */
   public Process backend(FaultSetup s, List<String> jvm, List<String> telemetry) throws Exception {
     List<String> args = new ArrayList<>(telemetry);
     args.addAll(List.of("--host", s.host(), "--bind", s.backendAddress()));
     args.addAll(s.backendArgs());
-    return service("backend", s.backendAddress(), s.backendPort(), s.backendPrefix(), jvm, args);
+    if (s.backendLauncher().isEmpty()) {
+      return service("backend", s.backendAddress(), s.backendPort(), s.backendPrefix(), jvm, args);
+    }
+    if (!jvm.isEmpty()) {
+      throw new IllegalArgumentException(
+          "JVM options (the Java agent) cannot reach a backend in an OCI container: record its"
+              + " faults with samples/record/record-oci.sh");
+    }
+    List<String> cmd = new ArrayList<>(PRIORITY);
+    cmd.addAll(s.backendLauncher());
+    for (String a : args) {
+      cmd.add("--backend-arg");
+      cmd.add(a);
+    }
+    return listening("backend", s.backendAddress(), s.backendPort(), cmd);
   }
 
   /**

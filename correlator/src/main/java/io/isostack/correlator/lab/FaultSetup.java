@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * What a fault decides about a lab run before it starts: where the correlator listens, which eBPF
  * producers feed it, where the backend listens and how it is launched, and the names of the cgroup,
- * network namespace and veth pair it may create. Filled by {@link Fault#prepare}; the lists
- * returned are read-only views. Not thread-safe.
+ * network namespace and veth pair it may create, and the files the correlator follows. Filled by
+ * {@link Fault#prepare}; the lists returned are read-only views. Not thread-safe.
  */
 public final class FaultSetup {
   /** The shipped eBPF producers ({@code samples/ebpf}). */
@@ -61,6 +61,15 @@ public final class FaultSetup {
 
   /** The backend's extra options. */
   final List<String> backendArgs = new ArrayList<>();
+
+  /**
+   * The command that runs the backend in a container ({@code samples/oci/run-backend.sh ...}), its
+   * options passed as {@code --backend-arg} each; empty for the backend's own {@code java} command.
+   */
+  final List<String> backendLauncher = new ArrayList<>();
+
+  /** Kernel-event files or directories the correlator follows, as {@code --events} values. */
+  final List<String> events = new ArrayList<>();
 
   private FaultSetup(Path ebpf, String host, Path work, String tag, int net, int backendPort) {
     long pid = ProcessHandle.current().pid();
@@ -203,6 +212,22 @@ public final class FaultSetup {
   /** The backend's extra options (its journal, its audit directory); may be empty. */
   public List<String> backendArgs() {
     return Collections.unmodifiableList(backendArgs);
+  }
+
+  /**
+   * The command that launches the backend in a container, or an empty list when the backend runs as
+   * its own {@code java} command.
+   */
+  public List<String> backendLauncher() {
+    return Collections.unmodifiableList(backendLauncher);
+  }
+
+  /**
+   * The kernel-event inputs the correlator must follow, as {@code --events} values ({@code
+   * runsc:DIR/}); may be empty.
+   */
+  public List<String> events() {
+    return Collections.unmodifiableList(events);
   }
 
   /** The command line of a shipped bpftrace script with its parameters. */

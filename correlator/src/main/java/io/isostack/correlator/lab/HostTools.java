@@ -45,7 +45,7 @@ public final class HostTools {
       return "the oom fault needs the cgroup v1 memory controller at /sys/fs/cgroup/memory and"
           + " unshare (util-linux)";
     }
-    return null;
+    return fault.missingTools();
   }
 
   /** Whether this process runs as root (uid 0), from {@code /proc/self/status}. */

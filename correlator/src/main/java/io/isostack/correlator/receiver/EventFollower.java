@@ -22,6 +22,14 @@ import org.slf4j.LoggerFactory;
  * writers, one after another (so a line one writer leaves unfinished is continued by the next);
  * standard input is read once to its end. A file that does not exist yet is waited for.
  *
+ * <p>A directory or a glob ({@link FollowedPath}: {@code runsc:DIR/}, {@code DIR/*.log}) is
+ * followed by its newest matching file, from its start; once a newer file appears (a producer that
+ * writes a new file per start, as gVisor's {@code runsc --debug-log=DIR/} does per sandbox), the
+ * rest of the current one is read, its stream ended (a cut last line is a line; a reader's pending
+ * state, e.g. the {@code runsc} format's summed windows, is handed on) and the newer file is read
+ * from its start with a new stream of the format, so that one file's state (the sandbox's container
+ * id) never carries into the next. Its counts add up over every file read.
+ *
  * <p>Events go to the {@link EventBatchSink} in batches, flushed whenever the input has nothing
  * more to read. Runs on its own daemon thread ({@link #start()}); {@link #close()} stops it, also
  * while it waits for a FIFO's next writer. With {@link FollowOffsets} ({@code serve --storage}), a
@@ -32,10 +40,18 @@ public final class EventFollower implements AutoCloseable {
   private static final int POLL_MILLIS = 50;
   private static final int MAX_BATCH = 512;
 
-  private final Path path;
+  private static final long LIST_EVERY_NANOS = 200_000_000L;
+
+  private final FollowedPath path;
   private final String source;
-  private final EventStreamDecoder decoder;
+  private final EventInput input;
+  private final RejectTally rejects;
+  private final EventBatchSink sink;
   private final Thread thread;
+  private volatile EventStreamDecoder decoder;
+  private ReadSummary countsBefore = new ReadSummary(0, 0, 0, 0); // files read before: guarded
+  private long bytesBefore; // guarded by this
+  private long listedNanos;
   private volatile boolean running = true;
   private volatile FileChannel channel;
   private volatile FollowOffsets offsets;
@@ -50,11 +66,35 @@ public final class EventFollower implements AutoCloseable {
    * @param sink receives the batches
    */
   public EventFollower(Path path, EventInput input, RejectTally rejects, EventBatchSink sink) {
+    this(path == null ? null : FollowedPath.of(path), input, rejects, sink);
+  }
+
+  /**
+   * Creates a follower of a {@code --events} target; {@link #start()} starts it.
+   *
+   * @param target {@code -} for standard input, a file or FIFO, or a directory or glob whose newest
+   *     file is followed ({@link FollowedPath})
+   * @param input the format of the lines and the reader settings
+   * @param rejects counts rejected and skipped records
+   * @param sink receives the batches
+   * @throws IllegalArgumentException if the glob is malformed
+   */
+  public EventFollower(String target, EventInput input, RejectTally rejects, EventBatchSink sink) {
+    this(
+        target.equals("-") ? null : FollowedPath.parse(target, input.format().name()),
+        input,
+        rejects,
+        sink);
+  }
+
+  private EventFollower(
+      FollowedPath path, EventInput input, RejectTally rejects, EventBatchSink sink) {
     this.path = path;
     this.source = path == null ? "stdin" : path.toString();
-    this.decoder =
-        new EventStreamDecoder(
-            Objects.requireNonNull(input, "input"), source, rejects, rejects, sink, MAX_BATCH);
+    this.input = Objects.requireNonNull(input, "input");
+    this.rejects = rejects;
+    this.sink = sink;
+    this.decoder = new EventStreamDecoder(input, source, rejects, rejects, sink, MAX_BATCH);
     this.thread = new Thread(this::run, "events " + source);
     thread.setDaemon(true);
   }
@@ -80,15 +120,16 @@ public final class EventFollower implements AutoCloseable {
   /**
    * What was read so far: {@code lines}, {@code records} (events handed to the sink, including
    * {@code producer.lost} ones), {@code rejected}, and {@code lost} (events the producer reported
-   * lost with bpftrace's {@code lost_events}). Thread-safe; lags reading by at most one batch.
+   * lost with bpftrace's {@code lost_events}), over every file read of a directory. Thread-safe;
+   * lags reading by at most one batch.
    */
-  public ReadSummary counts() {
-    return decoder.counts();
+  public synchronized ReadSummary counts() {
+    return countsBefore.plus(decoder.counts());
   }
 
-  /** Bytes read so far. Thread-safe. */
-  public long bytesRead() {
-    return decoder.bytes();
+  /** Bytes read so far, over every file read of a directory. Thread-safe. */
+  public synchronized long bytesRead() {
+    return bytesBefore + decoder.bytes();
   }
 
   /** Stops following and waits briefly for the thread to hand on what it has read. */
@@ -148,12 +189,20 @@ public final class EventFollower implements AutoCloseable {
   private void follow() throws IOException, InterruptedException {
     boolean warned = false;
     ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+    Path reading = null;
     while (running) {
       FileChannel ch;
       Object key;
       boolean regular;
+      Path file = path.current();
+      if (file != null && reading != null && !file.equals(reading)) {
+        nextFile(file);
+      }
       try {
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        if (file == null) {
+          throw new NoSuchFileException(source);
+        }
+        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
         regular = attrs.isRegularFile();
         key = attrs.fileKey();
         // A FIFO is opened read-write (Linux fifo(7)): the open does not wait for a writer, and
@@ -161,8 +210,8 @@ public final class EventFollower implements AutoCloseable {
         // so a writer that opens while it would be reopening never gets a broken pipe.
         ch =
             regular
-                ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                ? FileChannel.open(file, StandardOpenOption.READ)
+                : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       } catch (NoSuchFileException e) {
         if (!warned) {
           LOG.info("{} does not exist yet; waiting for it", source);
@@ -172,6 +221,7 @@ public final class EventFollower implements AutoCloseable {
         continue;
       }
       channel = ch;
+      reading = file;
       FollowOffsets saved = offsets;
       if (regular && saved != null) {
         long at = saved.resumeAt(source, String.valueOf(key), ch.size());
@@ -182,8 +232,8 @@ public final class EventFollower implements AutoCloseable {
         savedOffset = at;
       }
       try (ch) {
-        LOG.debug("following {} ({})", source, regular ? "file" : "stream");
-        readChannel(ch, buf, regular, key);
+        LOG.debug("following {} ({})", file, regular ? "file" : "stream");
+        readChannel(ch, buf, regular, key, file);
       } catch (ClosedChannelException e) {
         return; // closed by close()
       } finally {
@@ -196,7 +246,7 @@ public final class EventFollower implements AutoCloseable {
   }
 
   /** Reads until the end of a stream, or, for a regular file, until it is replaced. */
-  private void readChannel(FileChannel ch, ByteBuffer buf, boolean regular, Object key)
+  private void readChannel(FileChannel ch, ByteBuffer buf, boolean regular, Object key, Path file)
       throws IOException, InterruptedException {
     while (running) {
       if (!regular) {
@@ -219,8 +269,8 @@ public final class EventFollower implements AutoCloseable {
           ch.position(0);
           continue;
         }
-        if (replaced(key)) {
-          LOG.info("{} was replaced (rotated); reading the new file", source);
+        if (path.newest() ? newerFile(file) : replaced(key)) {
+          LOG.info("{} was replaced (rotated, or a newer file); reading the new file", file);
           while ((n = readOnce(ch, buf)) > 0) {
             decoder.feed(buf.array(), 0, n); // the rest of the old file first
           }
@@ -245,9 +295,35 @@ public final class EventFollower implements AutoCloseable {
     return ch.read(buf);
   }
 
+  /**
+   * Ends the stream of the file read so far and starts a new one of the same format for {@code
+   * file}, adding the old stream's counts to those of the files before.
+   */
+  private void nextFile(Path file) throws InterruptedException {
+    EventStreamDecoder old = decoder;
+    old.endOfStream();
+    EventStreamDecoder next =
+        new EventStreamDecoder(input, file.toString(), rejects, rejects, sink, MAX_BATCH);
+    synchronized (this) {
+      countsBefore = countsBefore.plus(old.counts());
+      bytesBefore += old.bytes();
+      decoder = next;
+    }
+  }
+
+  /** Whether the directory has a newer matching file than {@code file}; lists it every 200 ms. */
+  private boolean newerFile(Path file) throws IOException {
+    long now = System.nanoTime();
+    if (now - listedNanos < LIST_EVERY_NANOS) {
+      return false;
+    }
+    listedNanos = now;
+    return FollowedPath.newer(path.current(), file);
+  }
+
   private boolean replaced(Object key) {
     try {
-      Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      Object now = Files.readAttributes(path.current(), BasicFileAttributes.class).fileKey();
       return key != null && !key.equals(now);
     } catch (IOException e) {
       return false; // gone for now: keep the old one until a new file appears

@@ -17,7 +17,6 @@ import io.isostack.correlator.receiver.TransportSecurity;
 import io.isostack.correlator.storage.StoredReplay;
 import io.isostack.correlator.storage.WriteAheadStore;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,8 @@ public final class LiveServer implements AutoCloseable {
    * @param maxBodyBytes the largest request accepted, after decompression
    * @param api whether {@code /api/*} is served on the HTTP port
    * @param events kernel-event files or FIFOs to follow, as {@code [FORMAT:]PATH} ({@link
-   *     EventInput#parse}); {@code -} is standard input
+   *     EventInput#parse}); {@code -} is standard input; a directory or glob is followed by its
+   *     newest matching file ({@code runsc:DIR/}: the newest sandbox's boot log)
    * @param producers shell commands whose standard output is kernel events, as {@code
    *     [FORMAT:]COMMAND}
    * @param defaultHost the host of events without {@code host.name}
@@ -195,12 +195,7 @@ public final class LiveServer implements AutoCloseable {
     }
     for (String value : settings.events()) {
       EventInput.Target t = EventInput.parseFile(value, context);
-      followers.add(
-          new EventFollower(
-              t.target().equals("-") ? null : Path.of(t.target()),
-              t.input(),
-              rejects,
-              engine::putEvents));
+      followers.add(new EventFollower(t.target(), t.input(), rejects, engine::putEvents));
     }
     TransportSecurity security = settings.security();
     BearerToken token =

@@ -105,8 +105,8 @@ final class FaultSuite implements AutoCloseable {
 
   /**
    * Starts {@code correlator serve} (at {@link FaultLab#PRIORITY}, its producers too) with the
-   * fault's producers and waits until it listens and kernel events flow (each at most 120 s:
-   * bpftrace compiles its programs slowly on a busy machine).
+   * fault's producers and followed files and waits until it listens and kernel events flow (each at
+   * most 120 s: bpftrace compiles its programs slowly on a busy machine).
    */
   Serve serve() throws Exception {
     List<String> cmd = new ArrayList<>(FaultLab.PRIORITY);
@@ -127,6 +127,10 @@ final class FaultSuite implements AutoCloseable {
     for (String p : setup.producers()) {
       cmd.add("--producer");
       cmd.add(p);
+    }
+    for (String e : setup.events()) {
+      cmd.add("--events");
+      cmd.add(e);
     }
     Process p = lab.start("serve", cmd);
     Path log = lab.logs().resolve("serve.log");
@@ -303,7 +307,8 @@ final class FaultSuite implements AutoCloseable {
           "cpu-throttle", "cgroup-cpu",
           "tcp-retransmit", "network",
           "disk-latency", "block",
-          "seccomp-denied", "syscalls");
+          "seccomp-denied", "syscalls",
+          "sandbox-syscall-latency", "syscalls");
 
   private static boolean isHostCpuSaturation(JsonNode f) {
     return f.get("layer").asText().equals("host")
