@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "frontend and backend, the eBPF producers and the correlator, induces the fault, drives",
       "load, prints the verdicts as they come, writes the report and cleans up everything.",
       "Needs root, bpftrace and tracefs (Linux); retransmit needs iproute2 and iptables,",
-      "seccomp needs python3-seccomp, crun-throttle crun, gvisor-syscalls runsc (gVisor)."
+      "seccomp needs python3-seccomp, virtqueue fio, crun-throttle crun, gvisor-syscalls runsc."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -37,7 +37,8 @@ final class DemoCommand implements Callable<Integer> {
       paramLabel = "FAULT",
       converter = FaultConverter.class,
       description =
-          "cpu-throttle, retransmit, disk, seccomp, oom, crun-throttle, gvisor-syscalls or none.")
+          "cpu-throttle, retransmit, disk, virtqueue, seccomp, oom, crun-throttle, gvisor-syscalls"
+              + " or none.")
   Fault fault;
 
   @Option(
