@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/correlator}, the launcher that runs {@code analyze} with its batch-job JVM flags and
  * class-data archive: the same report as {@code java -jar}, the archive written by the first run
- * that analysed and used by the next, none from a usage error.
+ * that analysed and used by the next, none from a usage error or {@code --help}.
  */
 class LauncherIT {
   private static final Path LAUNCHER = Path.of("..", "bin", "correlator");
@@ -66,6 +66,9 @@ class LauncherIT {
     Run usage = run(jar, launcher, "analyze", "--slow-threshold", "5parsecs");
     assertThat(usage.exit()).isEqualTo(2);
     assertThat(archive).as("no archive from a usage error").doesNotExist();
+    Run help = run(jar, launcher, "analyze", "--help");
+    assertThat(help.exit()).isZero();
+    assertThat(archive).as("no archive from --help").doesNotExist();
 
     Run first = run(jar, launcher, analyze(tmp.resolve("first.json")));
     assertThat(first.exit()).as(first.err()).isZero();
