@@ -21,19 +21,25 @@ import java.util.stream.Stream;
  * {@code correlator analyze} against DuckDB on the same files and the same join (issue 11): for
  * each size, generates a canonical kernel-event file and a Collector NDJSON traces file ({@link
  * Workload}: 3 % slow payment spans with evidence), then runs, alternately and each as its own
- * process under {@code /usr/bin/time}, {@code java -jar correlator.jar analyze --format json} and
- * {@link DuckDbJoin} (DuckDB JDBC, 2 threads, load + window join), optionally also a baseline
- * correlator jar (the code before a change). Checks that both found the same slow spans with
- * evidence and prints wall time, CPU time (user + system) and peak RSS of each run, min/median/max,
- * and the ratios DuckDB / correlator per repetition.
+ * process under {@code /usr/bin/time}, {@code bin/correlator analyze --format json} (the launcher a
+ * user runs, with its JVM flags and class-data archive; {@code --plain-jar} runs {@code java -jar}
+ * instead) and {@link DuckDbJoin} (DuckDB JDBC, 2 threads, load + window join), optionally also a
+ * baseline correlator jar (the code before a change, always {@code java -jar}). Before the timed
+ * repetitions of each size it runs the launcher once untimed, so that the first repetition does not
+ * include writing the launcher's class-data archive (which only the first run after a build does).
+ * Checks that both found the same slow spans with evidence and prints wall time, CPU time (user +
+ * system) and peak RSS of each run, min/median/max, and the ratios DuckDB / correlator per
+ * repetition.
  *
  * <p>Usage (from the repository root, after {@code mvn -pl benchmarks -am package}): {@code java
  * -cp benchmarks/target/benchmarks.jar io.isostack.benchmarks.DuckDbBench [--reps N] [--traces N]
- * [--jar correlator.jar] [--baseline-jar old.jar] [--generate DIR] [EVENTS...]}; defaults 3
- * repetitions, 20 000 traces, {@code correlator/target/correlator.jar}, sizes 1 M, 3 M and 10 M
- * events. Needs about 2.4 GB free in the temporary directory for 10 M events; deletes its files at
- * the end. Prints to standard output: it is a measuring tool. {@code --generate DIR} only writes
- * the files, into {@code DIR/EVENTS-TRACES/}, and keeps them.
+ * [--jar correlator.jar] [--launcher bin/correlator] [--plain-jar] [--baseline-jar old.jar]
+ * [--generate DIR] [--data DIR] [EVENTS...]}; defaults 3 repetitions, 20 000 traces, {@code
+ * correlator/target/correlator.jar} run through {@code bin/correlator}, sizes 1 M, 3 M and 10 M
+ * events. {@code --data DIR} uses the files {@code --generate DIR} wrote (and keeps them). Needs
+ * about 2.4 GB free in the temporary directory for 10 M events; deletes its files at the end.
+ * Prints to standard output: it is a measuring tool. {@code --generate DIR} only writes the files,
+ * into {@code DIR/EVENTS-TRACES/}, and keeps them.
  */
 public final class DuckDbBench {
   private static final long TIMELINE_NANOS = 3_600_000_000_000L;
@@ -53,14 +59,19 @@ public final class DuckDbBench {
     int reps = 3;
     int traces = 20_000;
     String jar = "correlator/target/correlator.jar";
+    String launcher = "bin/correlator";
     String baselineJar = null;
     Path generateInto = null;
+    Path data = null;
     List<Long> sizes = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--traces" -> traces = Integer.parseInt(args[++i]);
         case "--jar" -> jar = args[++i];
+        case "--launcher" -> launcher = args[++i];
+        case "--plain-jar" -> launcher = null;
+        case "--data" -> data = Path.of(args[++i]);
         case "--baseline-jar" -> baselineJar = args[++i];
         case "--generate" -> generateInto = Path.of(args[++i]);
         default -> sizes.add(Long.parseLong(args[i]));
@@ -82,17 +93,26 @@ public final class DuckDbBench {
         Path.of(DuckDbBench.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
     System.out.printf(
-        "DuckDbBench: %d CPUs, %s %s; correlator %s%s; %d repetitions, alternating%n",
+        "DuckDbBench: %d CPUs, %s %s; correlator %s %s%s; %d repetitions, alternating%n",
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"),
+        launcher == null ? "java -jar" : launcher,
         jar,
         baselineJar == null ? "" : ", baseline " + baselineJar,
         reps);
+    Correlator correlator = new Correlator(java, launcher, jar);
     for (long events : sizes) {
+      if (data != null) {
+        Path dir = data.resolve(events + "-" + traces);
+        System.out.printf("%n== %,d events, %,d traces: %s%n", events, traces, dir);
+        compare(dir, reps, java, self, correlator, baselineJar);
+        continue;
+      }
       Path dir = Files.createTempDirectory("isostack-duckdb-");
       try {
-        compare(dir, events, traces, reps, java, self, jar, baselineJar);
+        generate(dir, events, traces);
+        compare(dir, reps, java, self, correlator, baselineJar);
       } finally {
         try (Stream<Path> files = Files.walk(dir)) {
           for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -104,22 +124,14 @@ public final class DuckDbBench {
   }
 
   private static void compare(
-      Path dir,
-      long events,
-      int traces,
-      int reps,
-      String java,
-      String self,
-      String jar,
-      String baselineJar)
+      Path dir, int reps, String java, String self, Correlator correlator, String baselineJar)
       throws Exception {
-    generate(dir, events, traces);
     Path traceFile = dir.resolve("traces.jsonl");
     Path eventFile = dir.resolve("events.jsonl");
     Path report = dir.resolve("report.json");
     Path tsv = dir.resolve("duckdb.tsv");
     Map<String, List<String>> commands = new LinkedHashMap<>();
-    commands.put("correlator", analyze(java, jar, traceFile, eventFile, report));
+    commands.put("correlator", correlator.analyze(traceFile, eventFile, report));
     commands.put(
         "duckdb",
         List.of(
@@ -133,7 +145,12 @@ public final class DuckDbBench {
             "2"));
     if (baselineJar != null) {
       commands.put(
-          "baseline", analyze(java, baselineJar, traceFile, eventFile, dir.resolve("base.json")));
+          "baseline",
+          new Correlator(java, null, baselineJar)
+              .analyze(traceFile, eventFile, dir.resolve("base.json")));
+    }
+    if (correlator.launcher != null) {
+      timed(commands.get("correlator"), dir.resolve("time.txt"));
     }
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     for (int rep = 0; rep < reps; rep++) {
@@ -199,21 +216,32 @@ public final class DuckDbBench {
         events, bytes >> 20, traces, w.spanCount(), w.slowCount());
   }
 
-  private static List<String> analyze(
-      String java, String jar, Path traces, Path events, Path report) {
-    return List.of(
-        java,
-        "-jar",
-        jar,
-        "analyze",
-        "--traces",
-        traces.toString(),
-        "--events",
-        events.toString(),
-        "--format",
-        "json",
-        "-o",
-        report.toString());
+  /**
+   * How the correlator is started: through the launcher script (with {@code JAVA} and {@code
+   * CORRELATOR_JAR} set to this JVM and the jar), or as {@code java -jar} when {@code launcher} is
+   * null.
+   */
+  private record Correlator(String java, String launcher, String jar) {
+    List<String> analyze(Path traces, Path events, Path report) {
+      List<String> cmd = new ArrayList<>();
+      if (launcher == null) {
+        cmd.addAll(List.of(java, "-jar", jar));
+      } else {
+        cmd.addAll(List.of("env", "JAVA=" + java, "CORRELATOR_JAR=" + jar, launcher));
+      }
+      cmd.addAll(
+          List.of(
+              "analyze",
+              "--traces",
+              traces.toString(),
+              "--events",
+              events.toString(),
+              "--format",
+              "json",
+              "-o",
+              report.toString()));
+      return cmd;
+    }
   }
 
   private static Run timed(List<String> command, Path timeFile)
