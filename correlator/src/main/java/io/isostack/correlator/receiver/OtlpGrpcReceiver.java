@@ -32,6 +32,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
@@ -51,10 +52,16 @@ import org.slf4j.LoggerFactory;
  * per burst), {@code UNAVAILABLE} with a {@code RetryInfo} of 1 s (retryable) when the engine's
  * queue is full or memory is short: above the {@link MemoryLimiter}'s soft limit a call is refused
  * when it starts, before its message is read, and a received payload is reserved ({@link
- * OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is decoded and ingested; at most {@value
- * #MAX_CONCURRENT_CALLS} calls are served at once. A message is bounded by {@code maxMessageBytes}
- * (grpc-java reads it before the limiter learns its size). gzip-compressed requests are accepted
- * (gRPC's built-in decompressor). Thread-safe.
+ * OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is decoded and ingested; at most {@link
+ * ReceiverLimits#maxConcurrentRequests()} calls are served at once. A message is bounded by {@link
+ * ReceiverLimits#maxRequestBodyBytes()} after decompression ({@code RESOURCE_EXHAUSTED} above it,
+ * from grpc-java, which reads it before the limiter learns its size). gzip-compressed requests are
+ * accepted (gRPC's built-in decompressor).
+ *
+ * <p>Before anything else a call's {@code :authority} must be an {@link AllowedHosts} name ({@code
+ * PERMISSION_DENIED} otherwise, {@link AuthorityInterceptor}), then it must carry the bearer token
+ * when one is configured ({@code UNAUTHENTICATED}); both refusals are counted in {@link
+ * RequestRefusals}. Thread-safe.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
@@ -70,23 +77,28 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    *
    * @param bind the address to listen on
    * @param port the port; 0 picks a free one
-   * @param maxMessageBytes the largest request accepted (after decompression)
+   * @param limits the largest request accepted (after decompression) and the calls served at once
    * @param ingest where requests go
    * @param memory where received payloads are reserved, and whose soft limit refuses calls
    * @param tls the server's key material (and client CA for mutual TLS: clients without a
    *     certificate it trusts fail the handshake), or null for plaintext
    * @param token the bearer token calls must carry ({@code UNAUTHENTICATED} otherwise), or null
+   * @param hosts the {@code :authority} names served
+   * @param refusals where calls refused for their authority or token are counted
    */
   public OtlpGrpcReceiver(
       String bind,
       int port,
-      int maxMessageBytes,
+      ReceiverLimits limits,
       LiveIngest ingest,
       MemoryLimiter memory,
       TlsFiles tls,
-      BearerToken token) {
+      BearerToken token,
+      AllowedHosts hosts,
+      RequestRefusals refusals) {
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(limits, "limits");
     InetSocketAddress address = new InetSocketAddress(bind, port);
     NettyServerBuilder b;
     if (tls == null) {
@@ -99,33 +111,31 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       }
       b = NettyServerBuilder.forAddress(address, creds.build());
     }
-    b.maxInboundMessageSize(maxMessageBytes);
-    // Interceptors run last-added first: the token is checked before a call is admitted.
-    ServerInterceptor admission = new Admission(memory);
-    if (token == null) {
-      b.addService(ServerInterceptors.intercept(traces(ingest, memory), admission))
-          .addService(ServerInterceptors.intercept(logs(ingest, memory), admission));
-    } else {
-      BearerTokenInterceptor auth = new BearerTokenInterceptor(token);
-      b.addService(ServerInterceptors.intercept(traces(ingest, memory), admission, auth))
-          .addService(ServerInterceptors.intercept(logs(ingest, memory), admission, auth));
+    b.maxInboundMessageSize(limits.maxRequestBodyBytes());
+    // Interceptors run last-added first: authority, then token, then admission.
+    List<ServerInterceptor> chain = new ArrayList<>();
+    chain.add(new Admission(memory, limits.maxConcurrentRequests()));
+    if (token != null) {
+      chain.add(new BearerTokenInterceptor(token, refusals));
     }
+    chain.add(new AuthorityInterceptor(hosts, refusals));
+    b.addService(ServerInterceptors.intercept(traces(ingest, memory), chain))
+        .addService(ServerInterceptors.intercept(logs(ingest, memory), chain));
     this.server = b.build();
   }
 
-  /** Calls served at once; more are refused ({@code UNAVAILABLE} with {@code RetryInfo}). */
-  static final int MAX_CONCURRENT_CALLS = 16;
-
   /**
-   * Refuses a call before its message is read while memory is above the soft limit or {@value
-   * #MAX_CONCURRENT_CALLS} calls are being served (each may hold a decompressed message).
+   * Refuses a call before its message is read while memory is above the soft limit or the most
+   * concurrent calls are being served (each may hold a decompressed message), with {@code
+   * UNAVAILABLE} and {@code RetryInfo}.
    */
   private static final class Admission implements ServerInterceptor {
     private final MemoryLimiter memory;
-    private final Semaphore calls = new Semaphore(MAX_CONCURRENT_CALLS);
+    private final Semaphore calls;
 
-    Admission(MemoryLimiter memory) {
+    Admission(MemoryLimiter memory, int maxCalls) {
       this.memory = memory;
+      this.calls = new Semaphore(maxCalls);
     }
 
     @Override
