@@ -4,12 +4,8 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
-import io.grpc.ForwardingServerCallListener;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -35,9 +31,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +49,12 @@ import org.slf4j.LoggerFactory;
  * queue is full or memory is short: above the {@link MemoryLimiter}'s soft limit a call is refused
  * when it starts, before its message is read, and a received payload is reserved ({@link
  * OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is decoded and ingested; at most {@link
- * ReceiverLimits#maxConcurrentRequests()} calls are served at once. A message is bounded by {@link
- * ReceiverLimits#maxRequestBodyBytes()} after decompression ({@code RESOURCE_EXHAUSTED} above it,
- * from grpc-java, which reads it before the limiter learns its size). gzip-compressed requests are
- * accepted (gRPC's built-in decompressor).
+ * ReceiverLimits#maxConcurrentRequests()} calls are served at once, and a call whose request has
+ * not arrived within {@link ReceiverLimits#readTimeout()} is closed {@code DEADLINE_EXCEEDED}
+ * ({@link GrpcAdmission}). A message is bounded by {@link ReceiverLimits#maxRequestBodyBytes()}
+ * after decompression ({@code RESOURCE_EXHAUSTED} above it, from grpc-java, which reads it before
+ * the limiter learns its size). gzip-compressed requests are accepted (gRPC's built-in
+ * decompressor).
  *
  * <p>Before anything else a call's {@code :authority} must be an {@link AllowedHosts} name ({@code
  * PERMISSION_DENIED} otherwise, {@link AuthorityInterceptor}), then it must carry the bearer token
@@ -71,6 +69,13 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   static final int RETRY_DELAY_SECONDS = 1;
 
   private final Server server;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "otlp-grpc-read-timeout");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * Creates the receiver with TLS and a bearer token; {@link #start()} binds it.
@@ -114,7 +119,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     b.maxInboundMessageSize(limits.maxRequestBodyBytes());
     // Interceptors run last-added first: authority, then token, then admission.
     List<ServerInterceptor> chain = new ArrayList<>();
-    chain.add(new Admission(memory, limits.maxConcurrentRequests()));
+    chain.add(new GrpcAdmission(memory, limits, timer));
     if (token != null) {
       chain.add(new BearerTokenInterceptor(token, refusals));
     }
@@ -122,67 +127,6 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     b.addService(ServerInterceptors.intercept(traces(ingest, memory), chain))
         .addService(ServerInterceptors.intercept(logs(ingest, memory), chain));
     this.server = b.build();
-  }
-
-  /**
-   * Refuses a call before its message is read while memory is above the soft limit or the most
-   * concurrent calls are being served (each may hold a decompressed message), with {@code
-   * UNAVAILABLE} and {@code RetryInfo}.
-   */
-  private static final class Admission implements ServerInterceptor {
-    private final MemoryLimiter memory;
-    private final Semaphore calls;
-
-    Admission(MemoryLimiter memory, int maxCalls) {
-      this.memory = memory;
-      this.calls = new Semaphore(maxCalls);
-    }
-
-    @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(
-        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
-      if (!memory.admits()) {
-        memory.refused();
-        return refuse(
-            call, "the correlator is short of memory (above its soft limit); retry later");
-      }
-      if (!calls.tryAcquire()) {
-        return refuse(call, "too many calls in flight; retry later");
-      }
-      AtomicBoolean released = new AtomicBoolean();
-      Runnable release =
-          () -> {
-            if (released.compareAndSet(false, true)) {
-              calls.release();
-            }
-          };
-      ServerCall.Listener<Q> listener;
-      try {
-        listener = next.startCall(call, headers);
-      } catch (RuntimeException e) {
-        release.run();
-        throw e;
-      }
-      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-        @Override
-        public void onComplete() {
-          release.run();
-          super.onComplete();
-        }
-
-        @Override
-        public void onCancel() {
-          release.run();
-          super.onCancel();
-        }
-      };
-    }
-
-    private static <Q, A> ServerCall.Listener<Q> refuse(ServerCall<Q, A> call, String message) {
-      StatusRuntimeException refusal = unavailable(message);
-      call.close(refusal.getStatus(), refusal.getTrailers());
-      return new ServerCall.Listener<>() {};
-    }
   }
 
   /**
@@ -241,6 +185,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      timer.shutdownNow();
     }
   }
 

@@ -7,6 +7,7 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -22,6 +23,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,8 +32,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code --max-request-body-size} and {@code --max-concurrent-requests} lowered below their
  * defaults are enforced on both transports, as the OTLP specification says: a body above the size
  * is HTTP 413 and gRPC {@code RESOURCE_EXHAUSTED}; a request beyond the concurrency is HTTP 429
- * with {@code Retry-After} and gRPC {@code UNAVAILABLE} (both retryable). Real clients (the JDK's
- * HTTP client, raw sockets, grpc-java) on loopback.
+ * with {@code Retry-After} and gRPC {@code UNAVAILABLE} (both retryable); a gRPC call whose request
+ * has not arrived within the read timeout is closed {@code DEADLINE_EXCEEDED}. Real clients (the
+ * JDK's HTTP client, raw sockets, grpc-java) on loopback.
  */
 @Timeout(60)
 class LoweredReceiverLimitsTest {
@@ -51,6 +54,17 @@ class LoweredReceiverLimitsTest {
                                 OtlpData.spanId(1), "x".repeat(bytes), now - 5_000_000, now))))
         .build();
   }
+
+  /**
+   * {@code TraceService/Export} as the client sees it, typed client-streaming so that grpc-java
+   * flushes each message at once (a unary call's headers and message wait for its half-close); the
+   * server sees the same unary method.
+   */
+  private static final MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse>
+      STREAMED_EXPORT =
+          TraceServiceGrpc.getExportMethod().toBuilder()
+              .setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
+              .build();
 
   private static ManagedChannel channel(ServeFixture serve) {
     return NettyChannelBuilder.forAddress("127.0.0.1", serve.server.grpcPort())
@@ -121,13 +135,13 @@ class LoweredReceiverLimitsTest {
       ManagedChannel c = channel(serve);
       try {
         ClientCall<ExportTraceServiceRequest, ExportTraceServiceResponse> held =
-            c.newCall(TraceServiceGrpc.getExportMethod(), CallOptions.DEFAULT);
+            c.newCall(STREAMED_EXPORT, CallOptions.DEFAULT);
         held.start(new ClientCall.Listener<>() {}, new Metadata());
         held.request(1);
         held.sendMessage(OtlpData.withOneInvalidSpan(ServeFixture.now()));
         var stub = TraceServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS);
         StatusRuntimeException e = null;
-        for (int i = 0; i < 50 && e == null; i++) { // until the held call is admitted
+        for (int i = 0; i < 200 && e == null; i++) { // until the held call is admitted
           e =
               catchThrowableOfType(
                   StatusRuntimeException.class,
@@ -140,6 +154,46 @@ class LoweredReceiverLimitsTest {
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(e.getStatus().getDescription()).contains("too many calls");
         held.cancel("done", null);
+      } finally {
+        c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void aGrpcCallNotInWithinALoweredReadTimeoutIsClosedAndFreesItsSlot() throws Exception {
+    ReceiverLimits limits =
+        new ReceiverLimits(1 << 20, 1, Duration.ofMillis(500), Duration.ofSeconds(10));
+    try (ServeFixture serve = new ServeFixture(limits)) {
+      ManagedChannel c = channel(serve);
+      try {
+        CompletableFuture<Status> closed = new CompletableFuture<>();
+        ClientCall<ExportTraceServiceRequest, ExportTraceServiceResponse> slow =
+            c.newCall(STREAMED_EXPORT, CallOptions.DEFAULT);
+        slow.start(
+            new ClientCall.Listener<>() {
+              @Override
+              public void onClose(Status status, Metadata trailers) {
+                closed.complete(status);
+              }
+            },
+            new Metadata());
+        slow.request(1);
+        slow.sendMessage(OtlpData.withOneInvalidSpan(ServeFixture.now())); // never half-closed
+        long t0 = System.nanoTime();
+
+        Status status = closed.get(10, TimeUnit.SECONDS);
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(status.getDescription()).contains("read timeout");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+        var stub = TraceServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS);
+        assertThat(
+                stub.export(OtlpData.withOneInvalidSpan(ServeFixture.now()))
+                    .getPartialSuccess()
+                    .getRejectedSpans())
+            .isEqualTo(1);
+        assertThat(serve.engine.stats().spansReceived()).isEqualTo(2);
       } finally {
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
