@@ -113,8 +113,9 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "The longest an HTTP request body may take to arrive after its request starts (408"
-              + " after), e.g. 5s; up to 1h (default: ${DEFAULT-VALUE}).")
+          "The longest a request may take to arrive after it starts: an HTTP body (408"
+              + " after), a gRPC message and half-close (DEADLINE_EXCEEDED after), e.g. 5s; up to"
+              + " 1h (default: ${DEFAULT-VALUE}).")
   long readTimeoutNanos;
 
   @Option(

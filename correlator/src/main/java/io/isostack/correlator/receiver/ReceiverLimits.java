@@ -13,8 +13,9 @@ import java.time.Duration;
  * @param maxConcurrentRequests request bodies read at once on the HTTP port (429 with {@code
  *     Retry-After} beyond) and calls served at once on the gRPC port ({@code UNAVAILABLE} with
  *     {@code RetryInfo} beyond); {@code --max-concurrent-requests}, default 16
- * @param readTimeout the longest an HTTP request body may take to arrive after its headers (408
- *     after); {@code --read-timeout}, default 20 s
+ * @param readTimeout the longest an HTTP request body may take to arrive after its request's start
+ *     (408 after), and a gRPC call's message and half-close after its headers ({@code
+ *     DEADLINE_EXCEEDED} after); {@code --read-timeout}, default 20 s
  * @param idleTimeout an HTTP connection that sends nothing for this long is closed; {@code
  *     --idle-timeout}, default 10 s
  */
