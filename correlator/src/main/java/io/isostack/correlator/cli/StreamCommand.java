@@ -34,14 +34,14 @@ import picocli.CommandLine.Option;
       "OpenTelemetry Collector's kafka exporter writes (otlp_proto, partition_traces_by_id),",
       "kernel events from OTLP-logs or canonical-JSON topics; findings to a topic as OTLP",
       "logs. Each instance serves /healthz and /metrics on its HTTP port, with --api also",
-      "/api/findings (the findings it published), over TLS and behind a bearer token as",
-      "serve's ports when asked. Instances with the same --application-id",
+      "/api/findings (the findings it published), over TLS and behind a bearer token",
+      "as serve's ports when asked. Instances with the same --application-id",
       "share the partitions. Runs until SIGTERM or SIGINT, then commits, leaves the group",
       "and exits.",
       "",
       "Exit status: 0 stopped by a signal; 1 the application failed or the HTTP port could",
-      "not be bound; 2 usage error (also: a TLS or token file that cannot be read, a token",
-      "over plaintext on a non-loopback address)."
+      "not be bound; 2 usage error (also: a TLS or token file that cannot be read, a",
+      "token over plaintext on a non-loopback address)."
     })
 final class StreamCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
