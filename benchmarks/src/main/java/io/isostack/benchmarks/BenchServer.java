@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * A {@code correlator serve} in its own JVM for {@link OverloadBench}: started with a heap limit on
  * ephemeral loopback ports (findings discarded), watched through {@code GET /metrics} every 200 ms
  * (heap, accounted memory, health), its heap after each collection read from its GC log ({@code
- * -Xlog:gc}), and stopped with SIGTERM. Not thread-safe, apart from its watcher thread.
+ * -Xlog:gc}), its live heap measured every {@code liveEverySeconds} by a full collection ({@link
+ * LiveSet}), and stopped with SIGTERM. Not thread-safe, apart from its watcher threads.
  */
 final class BenchServer implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("OTLP/(gRPC|HTTP) listening on [^:]+:(\\d+)");
@@ -39,7 +40,10 @@ final class BenchServer implements AutoCloseable {
   private volatile double maxHeap;
   private volatile double maxLiveAfterGc;
   private volatile long unhealthy;
+  private volatile long unanswered;
+  private volatile LiveSet.Sample maxLive;
   private Thread watcher;
+  private Thread liveWatcher;
 
   private static final Pattern GC_AFTER = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
@@ -145,7 +149,7 @@ final class BenchServer implements AutoCloseable {
                     unhealthy++;
                   }
                 } catch (IOException e) {
-                  unhealthy++;
+                  unanswered++; // no answer within 5 s: a starved machine, not a 503
                 } catch (InterruptedException e) {
                   return;
                 }
@@ -159,6 +163,38 @@ final class BenchServer implements AutoCloseable {
             "bench-watch");
     watcher.setDaemon(true);
     watcher.start();
+  }
+
+  /**
+   * Measures the live heap every {@code seconds} (a full collection in the server, so it perturbs
+   * the run a little) and keeps the largest; 0 or no {@code jcmd} turns it off.
+   */
+  void watchLiveSet(int seconds) {
+    java.nio.file.Path jcmd = LiveSet.jcmd();
+    if (seconds <= 0 || jcmd == null) {
+      return;
+    }
+    liveWatcher =
+        new Thread(
+            () -> {
+              while (watching) {
+                try {
+                  Thread.sleep(seconds * 1000L);
+                  long accounted = (long) sum(scrape(), "correlator_memory_used_bytes", "");
+                  LiveSet.Sample s = LiveSet.measure(jcmd, process.pid(), accounted);
+                  if (s != null && (maxLive == null || s.liveBytes() > maxLive.liveBytes())) {
+                    maxLive = s;
+                  }
+                } catch (IOException e) {
+                  // the server is stopping
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "bench-live-set");
+    liveWatcher.setDaemon(true);
+    liveWatcher.start();
   }
 
   /**
@@ -181,6 +217,10 @@ final class BenchServer implements AutoCloseable {
     int healthz = health();
     watching = false;
     watcher.join(2_000);
+    if (liveWatcher != null) {
+      liveWatcher.interrupt();
+      liveWatcher.join(60_000);
+    }
     process.destroy(); // SIGTERM: the server evaluates what it still holds and exits 0
     boolean exited = process.waitFor(60, TimeUnit.SECONDS);
     int exit = exited ? process.exitValue() : -1;
@@ -224,7 +264,9 @@ final class BenchServer implements AutoCloseable {
         (long) maxHeap,
         Math.max(maxHeapAfterGc(), (long) maxLiveAfterGc),
         (long) sum(m, "jvm_memory_max_bytes", "area=\"heap\""),
+        maxLive,
         unhealthy,
+        unanswered,
         healthz,
         exit);
   }

@@ -22,16 +22,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The overload bench of {@code correlator serve} (issue 10): a server in its own JVM under {@code
  * -Xmx512m}, fed for a fixed time at 1×, 2× and 10× a base rate by the OpenTelemetry Java SDK's
- * OTLP/gRPC span exporter (retries on), then by kernel events over HTTP (a client that honours
- * {@code Retry-After}), one trace that never ends, and distinct-host churn. Each run prints what
- * was sent, acknowledged, refused (and retried by the client), dropped by the client after its
- * retries (never acknowledged), dropped by the server by reason, the server's accounted memory
- * high-water mark and heap after GC, and whether it passes: every acknowledged record is evaluated
- * or counted by reason, the accounted memory stays within the hard limit and the engine stays up.
+ * OTLP/gRPC span exporter (retries on), then at 1×, 2× and 10× by kernel events over HTTP (a client
+ * that honours {@code Retry-After}), one trace that never ends, and distinct-host churn. Each run
+ * prints what was sent, acknowledged, refused (and retried by the client), dropped by the client
+ * after its retries (never acknowledged), dropped by the server by reason, the server's accounted
+ * memory high-water mark, its heap after GC (young collections included) and its live heap (after a
+ * full collection every {@code --live-every} seconds, with the accounted bytes at that moment and
+ * the largest classes), and whether it passes: every acknowledged record is evaluated or counted by
+ * reason, the accounted memory and the live heap stay within the hard limit and the engine stays
+ * up.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.isostack.benchmarks.OverloadBench
- * [--rate SPANS_PER_S] [--seconds S] [--heap 512m] [--only NAME,...]}. The base rate is the rate
- * the 1× run offers; the figures of the runs say what the machine sustained.
+ * [--rate SPANS_PER_S] [--seconds S] [--heap 512m] [--live-every S] [--only NAME,...]}: 60 s per
+ * run and a live-heap sample every 10 s by default ({@code --live-every 0}: none). The base rate is
+ * the rate the 1× runs offer; the figures of the runs say what the machine sustained.
  */
 public final class OverloadBench {
   private static final int BATCH_SPANS = 500;
@@ -50,22 +54,26 @@ public final class OverloadBench {
     long rate = 20_000;
     int seconds = 60;
     String heap = "512m";
+    int liveEvery = 10;
     List<String> only = List.of();
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--rate" -> rate = Long.parseLong(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--heap" -> heap = args[i + 1];
+        case "--live-every" -> liveEvery = Integer.parseInt(args[i + 1]);
         case "--only" -> only = List.of(args[i + 1].split(","));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     System.out.printf(
         Locale.ROOT,
-        "OverloadBench: base rate %,d spans/s, %d s per run, server -Xmx%s, %d CPUs, %s %s%n",
+        "OverloadBench: base rate %,d spans/s, %d s per run, server -Xmx%s, live heap every %d s,"
+            + " %d CPUs, %s %s%n",
         rate,
         seconds,
         heap,
+        liveEvery,
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"));
@@ -73,17 +81,20 @@ public final class OverloadBench {
     for (int x : new int[] {1, 2, 10}) {
       String name = "spans-" + x + "x";
       if (only.isEmpty() || only.contains(name)) {
-        results.add(spans(name, rate * x, seconds, heap, false));
+        results.add(spans(name, rate * x, seconds, heap, liveEvery, false));
       }
     }
-    if (only.isEmpty() || only.contains("events-10x")) {
-      results.add(events("events-10x", rate * 10, seconds, heap, false));
+    for (int x : new int[] {1, 2, 10}) {
+      String name = "events-" + x + "x";
+      if (only.isEmpty() || only.contains(name)) {
+        results.add(events(name, rate * x, seconds, heap, liveEvery, false));
+      }
     }
     if (only.isEmpty() || only.contains("endless-trace")) {
-      results.add(spans("endless-trace", rate, seconds, heap, true));
+      results.add(spans("endless-trace", rate, seconds, heap, liveEvery, true));
     }
     if (only.isEmpty() || only.contains("host-churn")) {
-      results.add(events("host-churn", rate * 2, seconds, heap, true));
+      results.add(events("host-churn", rate * 2, seconds, heap, liveEvery, true));
     }
     System.out.println();
     System.out.println(Result.HEADER);
@@ -95,12 +106,16 @@ public final class OverloadBench {
     for (Result r : results) {
       System.out.println(r.name() + " server drops: " + r.dropsText());
     }
+    for (Result r : results) {
+      System.out.println(r.name() + " live heap at its largest: " + r.liveText());
+    }
     System.out.println(pass ? "PASS" : "FAIL");
     System.exit(pass ? 0 : 1);
   }
 
   /** Spans through the OTel SDK exporter at {@code rate}; {@code endless}: one rootless trace. */
-  private static Result spans(String name, long rate, int seconds, String heap, boolean endless)
+  private static Result spans(
+      String name, long rate, int seconds, String heap, int liveEvery, boolean endless)
       throws Exception {
     try (BenchServer server = BenchServer.start(heap)) {
       OtlpGrpcSpanExporter exporter =
@@ -120,6 +135,7 @@ public final class OverloadBench {
       Semaphore inFlight = new Semaphore(IN_FLIGHT);
       long t0 = System.nanoTime();
       server.watch();
+      server.watchLiveSet(liveEvery);
       long sent =
           paced(
               t0,
@@ -176,7 +192,8 @@ public final class OverloadBench {
   }
 
   /** Kernel events over HTTP at {@code rate}; {@code churn}: a new host for every 10 events. */
-  private static Result events(String name, long rate, int seconds, String heap, boolean churn)
+  private static Result events(
+      String name, long rate, int seconds, String heap, int liveEvery, boolean churn)
       throws Exception {
     try (BenchServer server = BenchServer.start(heap)) {
       HttpClient http =
@@ -191,6 +208,7 @@ public final class OverloadBench {
       ExecutorService posts = Executors.newFixedThreadPool(8);
       long t0 = System.nanoTime();
       server.watch();
+      server.watchLiveSet(liveEvery);
       long sent =
           paced(
               t0,

@@ -6,13 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The transport-security flags of {@code correlator serve} ({@link TransportSecurity}). */
+/**
+ * The transport-security flags of {@code correlator serve} (both receivers) and {@code correlator
+ * stream} (its HTTP port) ({@link TransportSecurity}).
+ */
 final class SecurityOptions {
   @Option(
       names = "--tls-cert",
       paramLabel = "PEM",
       description =
-          "Serve both receivers over TLS with this PEM certificate chain (with --tls-key);"
+          "Serve the ports (serve: gRPC and HTTP; stream: HTTP) over TLS with this PEM"
+              + " certificate chain (with --tls-key);"
               + " re-read when the file changes.")
   Path tlsCert;
 
@@ -43,8 +47,9 @@ final class SecurityOptions {
       names = "--allowed-host",
       paramLabel = "NAME",
       description =
-          "A Host name the HTTP port answers to besides localhost, loopback addresses and"
-              + " --bind; repeatable. On a wildcard --bind without it, any Host is answered.")
+          "A Host (HTTP) or :authority (gRPC) name the ports answer to besides localhost,"
+              + " loopback addresses and --bind; repeatable. On a wildcard --bind without it, any"
+              + " name is answered.")
   List<String> allowedHosts = new ArrayList<>();
 
   @Option(

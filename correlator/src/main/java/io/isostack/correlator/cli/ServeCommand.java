@@ -11,6 +11,7 @@ import io.isostack.correlator.export.OtlpExportSettings;
 import io.isostack.correlator.export.OtlpFindingExporter;
 import io.isostack.correlator.metrics.ServeMetrics;
 import io.isostack.correlator.receiver.MemoryLimiter;
+import io.isostack.correlator.receiver.ReceiverLimits;
 import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
@@ -23,6 +24,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,14 +91,46 @@ final class ServeCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
-      names = "--max-body",
+      names = {"--max-request-body-size", "--max-body"},
       defaultValue = "64MiB",
       paramLabel = "SIZE",
       converter = SizeConverter.class,
       description =
-          "Largest request accepted, also after decompression, e.g. 16MiB (default:"
-              + " ${DEFAULT-VALUE}).")
+          "Largest request accepted on both receivers, also after decompression, e.g. 16MiB:"
+              + " 413 (HTTP), RESOURCE_EXHAUSTED (gRPC) above it (default: ${DEFAULT-VALUE}).")
   int maxBodyBytes;
+
+  @Option(
+      names = "--max-concurrent-requests",
+      defaultValue = "16",
+      paramLabel = "N",
+      description =
+          "Request bodies read at once on the HTTP port (429 + Retry-After beyond) and calls"
+              + " served at once on the gRPC port (UNAVAILABLE + RetryInfo beyond); 1.."
+              + ReceiverLimits.MAX_CONCURRENT_REQUESTS
+              + " (default: ${DEFAULT-VALUE}).")
+  int maxConcurrentRequests;
+
+  @Option(
+      names = "--read-timeout",
+      defaultValue = "20s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "The longest a request may take to arrive after it starts: an HTTP body (408"
+              + " after), a gRPC message and half-close (DEADLINE_EXCEEDED after), e.g. 5s; up to"
+              + " 1h (default: ${DEFAULT-VALUE}).")
+  long readTimeoutNanos;
+
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "An HTTP connection that sends nothing for this long is closed; up to 1h (default:"
+              + " ${DEFAULT-VALUE}).")
+  long idleTimeoutNanos;
 
   @Option(
       names = "--api",
@@ -204,7 +238,7 @@ final class ServeCommand implements Callable<Integer> {
               bind,
               grpcPort,
               httpPort,
-              maxBodyBytes,
+              receiverLimits(),
               api,
               events,
               producers,
@@ -296,6 +330,19 @@ final class ServeCommand implements Callable<Integer> {
     exitStatus = ENGINE_STOPPED;
     System.exit(ENGINE_STOPPED);
     return ENGINE_STOPPED;
+  }
+
+  /**
+   * The receivers' limits of the flags.
+   *
+   * @throws IllegalArgumentException naming the flag whose value is out of range
+   */
+  ReceiverLimits receiverLimits() {
+    return new ReceiverLimits(
+        maxBodyBytes,
+        maxConcurrentRequests,
+        Duration.ofNanos(readTimeoutNanos),
+        Duration.ofNanos(idleTimeoutNanos));
   }
 
   private LiveLimits limits() {

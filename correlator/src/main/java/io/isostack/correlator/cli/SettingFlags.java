@@ -25,7 +25,7 @@ final class SettingFlags {
           Map.entry("threads", "--threads"),
           Map.entry("grpcPort", "--otlp-grpc-port"),
           Map.entry("httpPort", "--otlp-http-port"),
-          Map.entry("maxBodyBytes", "--max-body"),
+          Map.entry("maxBodyBytes", "--max-request-body-size"),
           Map.entry("maxSpansPerTrace", "--max-spans-per-trace"),
           Map.entry("protocol", "--otlp-protocol"),
           Map.entry("endpoint", "--otlp-endpoint"));

@@ -4,6 +4,7 @@ import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.rules.RuleTable;
 import io.isostack.correlator.server.FindingPrinter;
 import io.isostack.correlator.server.StreamServer;
@@ -33,12 +34,14 @@ import picocli.CommandLine.Option;
       "OpenTelemetry Collector's kafka exporter writes (otlp_proto, partition_traces_by_id),",
       "kernel events from OTLP-logs or canonical-JSON topics; findings to a topic as OTLP",
       "logs. Each instance serves /healthz and /metrics on its HTTP port, with --api also",
-      "/api/findings (the findings it published). Instances with the same --application-id",
+      "/api/findings (the findings it published), over TLS and behind a bearer token",
+      "as serve's ports when asked. Instances with the same --application-id",
       "share the partitions. Runs until SIGTERM or SIGINT, then commits, leaves the group",
       "and exits.",
       "",
       "Exit status: 0 stopped by a signal; 1 the application failed or the HTTP port could",
-      "not be bound; 2 usage error."
+      "not be bound; 2 usage error (also: a TLS or token file that cannot be read, a",
+      "token over plaintext on a non-loopback address)."
     })
 final class StreamCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -135,6 +138,8 @@ final class StreamCommand implements Callable<Integer> {
 
   @CommandLine.Mixin LiveOptions liveOptions = new LiveOptions();
 
+  @CommandLine.Mixin SecurityOptions security = new SecurityOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
@@ -163,9 +168,14 @@ final class StreamCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--http-port must be 0..65535, or -1 for off: " + httpPort);
       }
-      StreamServer.Settings http = new StreamServer.Settings(bind, httpPort, api);
+      StreamServer.Settings http =
+          new StreamServer.Settings(bind, httpPort, api, security.settings());
       Consumer<LiveFinding> printer =
-          new FindingPrinter(spec.commandLine().getOut(), format == ServeCommand.Format.json);
+          new FindingPrinter(
+              format == ServeCommand.Format.json
+                  ? spec.commandLine().getOut()
+                  : new PrintWriter(new TerminalSafeWriter(spec.commandLine().getOut())),
+              format == ServeCommand.Format.json);
       ServeMetrics metrics = new ServeMetrics(); // GET /metrics; the JVM's exit releases it
       CorrelatorStream stream =
           new CorrelatorStream(settings, table, metrics.findingSink().andThen(printer));

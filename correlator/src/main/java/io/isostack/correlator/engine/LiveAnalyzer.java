@@ -477,10 +477,23 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   }
 
   private void accountEvents() {
+    long directories =
+        (long) processes.size() * Footprint.PROCESS_ENTRY_BYTES + (long) hosts.size() * 512;
+    // Events already taken are set, not reserved: the window's oldest second gives way so that the
+    // total stays within the hard limit between two ticks' shedding (OverloadBench host churn).
+    long others =
+        memory.usedBytes()
+            - memory.usedBytes(Buffer.EVENT_WINDOW)
+            - memory.usedBytes(Buffer.DIRECTORIES);
+    while (others + directories + index.bytes() + lostBytes > memory.hardLimitBytes()) {
+      long n = index.evictOldest();
+      if (n == 0) {
+        break;
+      }
+      eventsShed.addAndGet(n);
+    }
     memory.set(Buffer.EVENT_WINDOW, index.bytes() + lostBytes);
-    memory.set(
-        Buffer.DIRECTORIES,
-        (long) processes.size() * Footprint.PROCESS_ENTRY_BYTES + (long) hosts.size() * 512);
+    memory.set(Buffer.DIRECTORIES, directories);
   }
 
   /**

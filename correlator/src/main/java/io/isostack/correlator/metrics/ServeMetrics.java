@@ -6,6 +6,7 @@ import io.isostack.correlator.receiver.EventFollower;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.ReceiveTally;
 import io.isostack.correlator.receiver.RejectTally;
+import io.isostack.correlator.receiver.RequestRefusals;
 import io.isostack.correlator.stream.CorrelatorStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -73,6 +74,7 @@ public final class ServeMetrics implements AutoCloseable {
    * @param engine the live correlator
    * @param received what the network receivers took in
    * @param rejects the rejections of every input
+   * @param refusals the requests refused for who sent them
    * @param followers the followed files
    * @param producers the producer commands
    */
@@ -80,9 +82,11 @@ public final class ServeMetrics implements AutoCloseable {
       LiveAnalyzer engine,
       ReceiveTally received,
       RejectTally rejects,
+      RequestRefusals refusals,
       List<EventFollower> followers,
       List<EventProducer> producers) {
     bind(new LiveAnalyzerMetrics(engine));
+    bind(new RequestRefusalMetrics(refusals));
     bind(new MemoryLimiterMetrics(engine.memory()));
     bind(new IngestMetrics(received, rejects, followers, producers));
   }

@@ -4,12 +4,8 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
-import io.grpc.ForwardingServerCallListener;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -32,11 +28,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +48,18 @@ import org.slf4j.LoggerFactory;
  * per burst), {@code UNAVAILABLE} with a {@code RetryInfo} of 1 s (retryable) when the engine's
  * queue is full or memory is short: above the {@link MemoryLimiter}'s soft limit a call is refused
  * when it starts, before its message is read, and a received payload is reserved ({@link
- * OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is decoded and ingested; at most {@value
- * #MAX_CONCURRENT_CALLS} calls are served at once. A message is bounded by {@code maxMessageBytes}
- * (grpc-java reads it before the limiter learns its size). gzip-compressed requests are accepted
- * (gRPC's built-in decompressor). Thread-safe.
+ * OtlpHttpReceiver#DECODE_FACTOR} times its size) while it is decoded and ingested; at most {@link
+ * ReceiverLimits#maxConcurrentRequests()} calls are served at once, and a call whose request has
+ * not arrived within {@link ReceiverLimits#readTimeout()} is closed {@code DEADLINE_EXCEEDED}
+ * ({@link GrpcAdmission}). A message is bounded by {@link ReceiverLimits#maxRequestBodyBytes()}
+ * after decompression ({@code RESOURCE_EXHAUSTED} above it, from grpc-java, which reads it before
+ * the limiter learns its size). gzip-compressed requests are accepted (gRPC's built-in
+ * decompressor).
+ *
+ * <p>Before anything else a call's {@code :authority} must be an {@link AllowedHosts} name ({@code
+ * PERMISSION_DENIED} otherwise, {@link AuthorityInterceptor}), then it must carry the bearer token
+ * when one is configured ({@code UNAUTHENTICATED}); both refusals are counted in {@link
+ * RequestRefusals}. Thread-safe.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
@@ -64,29 +69,41 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   static final int RETRY_DELAY_SECONDS = 1;
 
   private final Server server;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "otlp-grpc-read-timeout");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * Creates the receiver with TLS and a bearer token; {@link #start()} binds it.
    *
    * @param bind the address to listen on
    * @param port the port; 0 picks a free one
-   * @param maxMessageBytes the largest request accepted (after decompression)
+   * @param limits the largest request accepted (after decompression) and the calls served at once
    * @param ingest where requests go
    * @param memory where received payloads are reserved, and whose soft limit refuses calls
    * @param tls the server's key material (and client CA for mutual TLS: clients without a
    *     certificate it trusts fail the handshake), or null for plaintext
    * @param token the bearer token calls must carry ({@code UNAUTHENTICATED} otherwise), or null
+   * @param hosts the {@code :authority} names served
+   * @param refusals where calls refused for their authority or token are counted
    */
   public OtlpGrpcReceiver(
       String bind,
       int port,
-      int maxMessageBytes,
+      ReceiverLimits limits,
       LiveIngest ingest,
       MemoryLimiter memory,
       TlsFiles tls,
-      BearerToken token) {
+      BearerToken token,
+      AllowedHosts hosts,
+      RequestRefusals refusals) {
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(limits, "limits");
     InetSocketAddress address = new InetSocketAddress(bind, port);
     NettyServerBuilder b;
     if (tls == null) {
@@ -99,80 +116,17 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       }
       b = NettyServerBuilder.forAddress(address, creds.build());
     }
-    b.maxInboundMessageSize(maxMessageBytes);
-    // Interceptors run last-added first: the token is checked before a call is admitted.
-    ServerInterceptor admission = new Admission(memory);
-    if (token == null) {
-      b.addService(ServerInterceptors.intercept(traces(ingest, memory), admission))
-          .addService(ServerInterceptors.intercept(logs(ingest, memory), admission));
-    } else {
-      BearerTokenInterceptor auth = new BearerTokenInterceptor(token);
-      b.addService(ServerInterceptors.intercept(traces(ingest, memory), admission, auth))
-          .addService(ServerInterceptors.intercept(logs(ingest, memory), admission, auth));
+    b.maxInboundMessageSize(limits.maxRequestBodyBytes());
+    // Interceptors run last-added first: authority, then token, then admission.
+    List<ServerInterceptor> chain = new ArrayList<>();
+    chain.add(new GrpcAdmission(memory, limits, timer));
+    if (token != null) {
+      chain.add(new BearerTokenInterceptor(token, refusals));
     }
+    chain.add(new AuthorityInterceptor(hosts, refusals));
+    b.addService(ServerInterceptors.intercept(traces(ingest, memory), chain))
+        .addService(ServerInterceptors.intercept(logs(ingest, memory), chain));
     this.server = b.build();
-  }
-
-  /** Calls served at once; more are refused ({@code UNAVAILABLE} with {@code RetryInfo}). */
-  static final int MAX_CONCURRENT_CALLS = 16;
-
-  /**
-   * Refuses a call before its message is read while memory is above the soft limit or {@value
-   * #MAX_CONCURRENT_CALLS} calls are being served (each may hold a decompressed message).
-   */
-  private static final class Admission implements ServerInterceptor {
-    private final MemoryLimiter memory;
-    private final Semaphore calls = new Semaphore(MAX_CONCURRENT_CALLS);
-
-    Admission(MemoryLimiter memory) {
-      this.memory = memory;
-    }
-
-    @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(
-        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
-      if (!memory.admits()) {
-        memory.refused();
-        return refuse(
-            call, "the correlator is short of memory (above its soft limit); retry later");
-      }
-      if (!calls.tryAcquire()) {
-        return refuse(call, "too many calls in flight; retry later");
-      }
-      AtomicBoolean released = new AtomicBoolean();
-      Runnable release =
-          () -> {
-            if (released.compareAndSet(false, true)) {
-              calls.release();
-            }
-          };
-      ServerCall.Listener<Q> listener;
-      try {
-        listener = next.startCall(call, headers);
-      } catch (RuntimeException e) {
-        release.run();
-        throw e;
-      }
-      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-        @Override
-        public void onComplete() {
-          release.run();
-          super.onComplete();
-        }
-
-        @Override
-        public void onCancel() {
-          release.run();
-          super.onCancel();
-        }
-      };
-    }
-
-    private static <Q, A> ServerCall.Listener<Q> refuse(ServerCall<Q, A> call, String message) {
-      StatusRuntimeException refusal = unavailable(message);
-      call.close(refusal.getStatus(), refusal.getTrailers());
-      return new ServerCall.Listener<>() {};
-    }
   }
 
   /**
@@ -231,6 +185,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      timer.shutdownNow();
     }
   }
 

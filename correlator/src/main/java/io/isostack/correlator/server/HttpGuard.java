@@ -1,13 +1,11 @@
 package io.isostack.correlator.server;
 
+import io.isostack.correlator.receiver.AllowedHosts;
 import io.isostack.correlator.receiver.BearerToken;
 import io.isostack.correlator.receiver.HttpResponses;
-import io.isostack.correlator.receiver.TransportSecurity;
+import io.isostack.correlator.receiver.RequestRefusals;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -20,11 +18,9 @@ import org.eclipse.jetty.util.Callback;
  * server and a network client must authenticate:
  *
  * <ol>
- *   <li>{@code Host}: loopback names ({@code localhost}, {@code 127.0.0.1}, {@code ::1}), the bind
- *       address and {@code --allowed-host} names; any name on a wildcard bind without {@code
- *       --allowed-host}. Others are answered 421 (DNS rebinding: a page on {@code evil.example}
- *       that resolves to 127.0.0.1 sends {@code Host: evil.example}). A request without {@code
- *       Host} (HTTP/1.0) is no browser's and passes.
+ *   <li>{@code Host}: an {@link AllowedHosts} name, else 421 (DNS rebinding: a page on {@code
+ *       evil.example} that resolves to 127.0.0.1 sends {@code Host: evil.example}). A request
+ *       without {@code Host} (HTTP/1.0) is no browser's and passes.
  *   <li>{@code Origin}: when present it must be the request's own origin (scheme, {@code Host}),
  *       and {@code Sec-Fetch-Site} must not be {@code cross-site} or {@code same-site}; otherwise
  *       403. Write endpoints also accept only non-simple content types (see {@code
@@ -36,35 +32,27 @@ import org.eclipse.jetty.util.Callback;
  * </ol>
  *
  * <p>Every response carries {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy:
- * no-referrer}, {@code X-Frame-Options: DENY} and {@code Cache-Control: no-store}. Thread-safe.
+ * no-referrer}, {@code X-Frame-Options: DENY} and {@code Cache-Control: no-store}. Each refusal is
+ * counted by reason ({@link RequestRefusals}). Thread-safe.
  */
 final class HttpGuard extends Handler.Wrapper {
   private static final String HEALTHZ = "/healthz";
 
-  private final Set<String> hosts = new HashSet<>();
-  private final boolean anyHost;
+  private final AllowedHosts hosts;
   private final BearerToken token;
+  private final RequestRefusals refusals;
 
   /**
    * @param next the handlers behind the guard
-   * @param bind the bind address
-   * @param security allowed hosts
+   * @param hosts the {@code Host} names served
    * @param token the bearer token, or null for none
+   * @param refusals where refused requests are counted
    */
-  HttpGuard(Handler next, String bind, TransportSecurity security, BearerToken token) {
+  HttpGuard(Handler next, AllowedHosts hosts, BearerToken token, RequestRefusals refusals) {
     super(next);
+    this.hosts = hosts;
     this.token = token;
-    hosts.add("localhost");
-    hosts.add("127.0.0.1");
-    hosts.add("::1");
-    for (String h : security.allowedHosts()) {
-      hosts.add(normalise(h));
-    }
-    boolean wildcard = bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]");
-    if (!wildcard) {
-      hosts.add(normalise(bind));
-    }
-    anyHost = wildcard && security.allowedHosts().isEmpty();
+    this.refusals = refusals;
   }
 
   @Override
@@ -74,21 +62,24 @@ final class HttpGuard extends Handler.Wrapper {
     response.getHeaders().put("X-Frame-Options", "DENY");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     String host = request.getHeaders().get(HttpHeader.HOST);
-    if (host != null && !anyHost && !hosts.contains(hostName(host))) {
+    if (!hosts.allows(host)) {
+      refusals.refused(RequestRefusals.Reason.WRONG_HOST);
       HttpResponses.text(
           response,
           callback,
           421,
-          "Host " + printable(host) + " is not served here (serve --allowed-host)");
+          "Host " + AllowedHosts.printable(host) + " is not served here (serve --allowed-host)");
       return true;
     }
     if (!sameOrigin(request, host)) {
+      refusals.refused(RequestRefusals.Reason.CROSS_ORIGIN);
       HttpResponses.text(response, callback, 403, "cross-origin requests are refused");
       return true;
     }
     if (token != null
         && !HEALTHZ.equals(Request.getPathInContext(request))
         && !token.matches(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+      refusals.refused(RequestRefusals.Reason.UNAUTHENTICATED);
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"isostack\"");
       HttpResponses.text(response, callback, 401, "missing or wrong bearer token");
       return true;
@@ -130,39 +121,5 @@ final class HttpGuard extends Handler.Wrapper {
       return authority;
     }
     return authority + (scheme.equals("https") ? ":443" : ":80");
-  }
-
-  /** The host of a {@code Host} header, without port or IPv6 brackets, lowercase. */
-  static String hostName(String hostHeader) {
-    String h = hostHeader.strip();
-    if (h.startsWith("[")) {
-      int close = h.indexOf(']');
-      return normalise(close < 0 ? h.substring(1) : h.substring(1, close));
-    }
-    int colon = h.indexOf(':');
-    if (colon >= 0 && h.indexOf(':', colon + 1) < 0) {
-      h = h.substring(0, colon);
-    }
-    return normalise(h);
-  }
-
-  private static String normalise(String host) {
-    String h = host.strip().toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    if (h.endsWith(".")) {
-      h = h.substring(0, h.length() - 1);
-    }
-    return h;
-  }
-
-  private static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 100; i++) {
-      char c = s.charAt(i);
-      b.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    return b.toString();
   }
 }

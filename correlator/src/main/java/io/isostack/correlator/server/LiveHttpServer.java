@@ -3,11 +3,14 @@ package io.isostack.correlator.server;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveView;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.AllowedHosts;
 import io.isostack.correlator.receiver.BearerToken;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.OtlpHttpReceiver;
+import io.isostack.correlator.receiver.ReceiverLimits;
 import io.isostack.correlator.receiver.RejectTally;
+import io.isostack.correlator.receiver.RequestRefusals;
 import io.isostack.correlator.receiver.TlsFiles;
 import io.isostack.correlator.receiver.TransportSecurity;
 import java.io.IOException;
@@ -31,24 +34,18 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * then {@code /metrics} ({@link MetricsHandler}, when given meters); anything else is 404. The
  * read-only variant, for {@code stream}, serves the API and {@code /metrics} only.
  *
- * <p>Slow clients cannot starve the others: request headers are parsed without a thread (Jetty's
- * selector), a connection silent for {@value #IDLE_TIMEOUT_MILLIS} ms is closed, at most {@value
- * #MAX_CONCURRENT_BODIES} request bodies are read at once (of {@value #THREADS} threads, so that
- * {@code /healthz}, {@code /metrics} and the API always find one) and a body must arrive within
- * {@value #READ_TIMEOUT_MILLIS} ms of its request's start. Thread-safe.
+ * <p>Slow clients cannot starve the others ({@link ReceiverLimits}): request headers are parsed
+ * without a thread (Jetty's selector), a connection silent for the idle timeout is closed, at most
+ * {@code maxConcurrentRequests} request bodies are read at once (of {@code maxConcurrentRequests +}
+ * {@value #SPARE_THREADS} threads, so that {@code /healthz}, {@code /metrics} and the API always
+ * find one) and a body must arrive within the read timeout of its request's start. Thread-safe.
  */
 public final class LiveHttpServer implements AutoCloseable {
-  /** Threads serving requests (Jetty's pool, including its acceptor and selector). */
-  static final int THREADS = 32;
-
-  /** Request bodies read at once; more are answered 429 with {@code Retry-After}. */
-  static final int MAX_CONCURRENT_BODIES = 16;
-
-  /** A connection that sends nothing for this long is closed, milliseconds. */
-  static final long IDLE_TIMEOUT_MILLIS = 10_000;
-
-  /** The longest a request body may take to arrive, milliseconds (408 after). */
-  static final long READ_TIMEOUT_MILLIS = 20_000;
+  /**
+   * Threads beyond those reading bodies (Jetty's acceptor and selector, {@code /healthz}, {@code
+   * /metrics}, the API).
+   */
+  static final int SPARE_THREADS = 16;
 
   private final Server server;
   private final ServerConnector connector;
@@ -58,7 +55,8 @@ public final class LiveHttpServer implements AutoCloseable {
    *
    * @param bind the address to listen on
    * @param port the port; 0 picks a free one
-   * @param maxBodyBytes the largest request body accepted, before and after decompression
+   * @param limits the largest request body accepted (before and after decompression), the bodies
+   *     read at once and the read and idle timeouts
    * @param ingest where received data goes
    * @param engine read by the API
    * @param rejects read by {@code /api/stats}
@@ -68,11 +66,12 @@ public final class LiveHttpServer implements AutoCloseable {
    * @param security the allowed {@code Host} names ({@link HttpGuard})
    * @param tls the key material for HTTPS (client CA: mutual TLS), or null for plain HTTP
    * @param token the bearer token requests must carry, or null
+   * @param refusals where requests refused for their {@code Host}, origin or token are counted
    */
   public LiveHttpServer(
       String bind,
       int port,
-      long maxBodyBytes,
+      ReceiverLimits limits,
       LiveIngest ingest,
       LiveAnalyzer engine,
       RejectTally rejects,
@@ -81,21 +80,24 @@ public final class LiveHttpServer implements AutoCloseable {
       ServeMetrics metrics,
       TransportSecurity security,
       TlsFiles tls,
-      BearerToken token) {
+      BearerToken token,
+      RequestRefusals refusals) {
     this(
         bind,
         port,
         "otlp-http",
+        limits,
         metrics,
-        security,
+        new AllowedHosts(bind, security),
         tls,
         token,
+        refusals,
         new OtlpHttpReceiver(
             ingest,
-            maxBodyBytes,
+            limits.maxRequestBodyBytes(),
             engine.memory(),
-            MAX_CONCURRENT_BODIES,
-            READ_TIMEOUT_MILLIS * 1_000_000L),
+            limits.maxConcurrentRequests(),
+            limits.readTimeout().toNanos()),
         new ApiHandler(engine, rejects, producers, api),
         new ReportPageHandler(engine, api));
   }
@@ -103,7 +105,7 @@ public final class LiveHttpServer implements AutoCloseable {
   /**
    * Creates the read-only server of a live driver that takes no data over HTTP ({@code stream}):
    * {@code /healthz}, the API ({@code /api/findings}, {@code /api/stats}) and {@code /metrics},
-   * behind the same {@code Host}/{@code Origin} checks as {@code serve}'s.
+   * behind the same {@code Host}/{@code Origin} checks, TLS and bearer token as {@code serve}'s.
    *
    * @param bind the address to listen on
    * @param port the port; 0 picks a free one
@@ -111,30 +113,52 @@ public final class LiveHttpServer implements AutoCloseable {
    * @param stats the body of {@code /api/stats}, serialized by Jackson at each request
    * @param api whether {@code /api/*} is served
    * @param metrics served at {@code /metrics}, or null for none
+   * @param security the allowed {@code Host} names ({@link HttpGuard})
+   * @param tls the key material for HTTPS (client CA: mutual TLS), or null for plain HTTP
+   * @param token the bearer token requests must carry, or null
    */
   public LiveHttpServer(
-      String bind, int port, LiveView view, Supplier<?> stats, boolean api, ServeMetrics metrics) {
+      String bind,
+      int port,
+      LiveView view,
+      Supplier<?> stats,
+      boolean api,
+      ServeMetrics metrics,
+      TransportSecurity security,
+      TlsFiles tls,
+      BearerToken token) {
     this(
         bind,
         port,
         "http",
+        ReceiverLimits.DEFAULTS,
         metrics,
-        TransportSecurity.NONE,
-        null,
-        null,
+        new AllowedHosts(bind, security),
+        tls,
+        token,
+        new RequestRefusals(),
         new ApiHandler(view, stats, api));
+  }
+
+  /** The read-only server without TLS or token ({@link TransportSecurity#NONE}). */
+  public LiveHttpServer(
+      String bind, int port, LiveView view, Supplier<?> stats, boolean api, ServeMetrics metrics) {
+    this(bind, port, view, stats, api, metrics, TransportSecurity.NONE, null, null);
   }
 
   private LiveHttpServer(
       String bind,
       int port,
       String threadName,
+      ReceiverLimits limits,
       ServeMetrics metrics,
-      TransportSecurity security,
+      AllowedHosts hosts,
       TlsFiles tls,
       BearerToken token,
+      RequestRefusals refusals,
       Handler... first) {
-    QueuedThreadPool threads = new QueuedThreadPool(THREADS, 2);
+    QueuedThreadPool threads =
+        new QueuedThreadPool(limits.maxConcurrentRequests() + SPARE_THREADS, 2);
     threads.setName(threadName);
     threads.setDaemon(true);
     server = new Server(threads);
@@ -160,13 +184,13 @@ public final class LiveHttpServer implements AutoCloseable {
     }
     connector.setHost(bind);
     connector.setPort(port);
-    connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
     server.addConnector(connector);
     Handler.Sequence handlers = new Handler.Sequence(first);
     if (metrics != null) {
       handlers.addHandler(new MetricsHandler(metrics));
     }
-    server.setHandler(new HttpGuard(handlers, bind, security, token));
+    server.setHandler(new HttpGuard(handlers, hosts, token, refusals));
     ErrorHandler errors = new ErrorHandler();
     errors.setShowStacks(false);
     errors.setShowCauses(false);

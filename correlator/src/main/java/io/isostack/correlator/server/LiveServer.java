@@ -5,13 +5,16 @@ import io.isostack.codec.LibbpfToolsReader;
 import io.isostack.codec.ReadContext;
 import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.AllowedHosts;
 import io.isostack.correlator.receiver.BearerToken;
 import io.isostack.correlator.receiver.EventFollower;
 import io.isostack.correlator.receiver.EventInput;
 import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.OtlpGrpcReceiver;
+import io.isostack.correlator.receiver.ReceiverLimits;
 import io.isostack.correlator.receiver.RejectTally;
+import io.isostack.correlator.receiver.RequestRefusals;
 import io.isostack.correlator.receiver.TlsFiles;
 import io.isostack.correlator.receiver.TransportSecurity;
 import io.isostack.correlator.storage.StoredReplay;
@@ -42,7 +45,8 @@ public final class LiveServer implements AutoCloseable {
    * @param bind the address the receivers listen on
    * @param grpcPort the OTLP/gRPC port; 0 picks a free one, -1 turns it off
    * @param httpPort the OTLP/HTTP (and API) port; 0 picks a free one, -1 turns it off
-   * @param maxBodyBytes the largest request accepted, after decompression
+   * @param limits the largest request accepted (also after decompression), the requests served at
+   *     once and the HTTP read and idle timeouts, on both receivers
    * @param api whether {@code /api/*} is served on the HTTP port
    * @param events kernel-event files or FIFOs to follow, as {@code [FORMAT:]PATH} ({@link
    *     EventInput#parse}); {@code -} is standard input; a directory or glob is followed by its
@@ -58,7 +62,7 @@ public final class LiveServer implements AutoCloseable {
       String bind,
       int grpcPort,
       int httpPort,
-      int maxBodyBytes,
+      ReceiverLimits limits,
       boolean api,
       List<String> events,
       List<String> producers,
@@ -76,15 +80,38 @@ public final class LiveServer implements AutoCloseable {
       Objects.requireNonNull(bind, "bind");
       checkPort(grpcPort, "grpcPort");
       checkPort(httpPort, "httpPort");
-      if (maxBodyBytes <= 0) {
-        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
-      }
+      Objects.requireNonNull(limits, "limits");
       events = List.copyOf(events);
       producers = List.copyOf(producers);
       Objects.requireNonNull(defaultHost, "defaultHost");
       Objects.requireNonNull(libbpf, "libbpf");
       Objects.requireNonNull(security, "security");
       security.validate(bind);
+    }
+
+    /** Settings with the default {@link ReceiverLimits} but {@code maxBodyBytes}. */
+    public Settings(
+        String bind,
+        int grpcPort,
+        int httpPort,
+        int maxBodyBytes,
+        boolean api,
+        List<String> events,
+        List<String> producers,
+        String defaultHost,
+        LibbpfToolsReader.Options libbpf,
+        TransportSecurity security) {
+      this(
+          bind,
+          grpcPort,
+          httpPort,
+          ReceiverLimits.DEFAULTS.withMaxRequestBodyBytes(maxBodyBytes),
+          api,
+          events,
+          producers,
+          defaultHost,
+          libbpf,
+          security);
     }
 
     /** Settings without TLS or token ({@link TransportSecurity#NONE}). */
@@ -151,6 +178,7 @@ public final class LiveServer implements AutoCloseable {
             return t;
           });
   private final RejectTally rejects = new RejectTally(System::nanoTime);
+  private final RequestRefusals refusals = new RequestRefusals();
   private final OtlpGrpcReceiver grpc;
   private final LiveHttpServer http;
   private final List<EventFollower> followers = new ArrayList<>();
@@ -215,18 +243,20 @@ public final class LiveServer implements AutoCloseable {
             : new OtlpGrpcReceiver(
                 settings.bind(),
                 settings.grpcPort(),
-                settings.maxBodyBytes(),
+                settings.limits(),
                 ingest,
                 engine.memory(),
                 tls,
-                token);
+                token,
+                new AllowedHosts(settings.bind(), security),
+                refusals);
     http =
         settings.httpPort() < 0
             ? null
             : new LiveHttpServer(
                 settings.bind(),
                 settings.httpPort(),
-                settings.maxBodyBytes(),
+                settings.limits(),
                 ingest,
                 engine,
                 rejects,
@@ -235,9 +265,10 @@ public final class LiveServer implements AutoCloseable {
                 metrics,
                 security,
                 tls,
-                token);
+                token,
+                refusals);
     if (metrics != null) {
-      metrics.bindLive(engine, ingest.received(), rejects, followers, producers);
+      metrics.bindLive(engine, ingest.received(), rejects, refusals, followers, producers);
     }
   }
 
@@ -335,6 +366,11 @@ public final class LiveServer implements AutoCloseable {
   /** The bound OTLP/HTTP port, or -1 when off. */
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** The requests refused for their {@code Host}/{@code :authority}, origin or token so far. */
+  public RequestRefusals refusals() {
+    return refusals;
   }
 
   /** The rejections of every input so far. */

@@ -1,6 +1,9 @@
 package io.isostack.correlator.server;
 
 import io.isostack.correlator.metrics.ServeMetrics;
+import io.isostack.correlator.receiver.BearerToken;
+import io.isostack.correlator.receiver.TlsFiles;
+import io.isostack.correlator.receiver.TransportSecurity;
 import io.isostack.correlator.stream.CorrelatorStream;
 import io.isostack.correlator.stream.StreamStats;
 import java.io.IOException;
@@ -15,9 +18,11 @@ import java.util.Objects;
  * why), with {@code --api} {@code GET /api/findings} (the findings this instance published, newest
  * first, as {@code serve} gives them) and {@code GET /api/stats} (its counters and state), and
  * {@code GET /metrics} (its Kafka Streams metrics and the correlator's counters, {@link
- * io.isostack.correlator.metrics.StreamMetrics}). Started HTTP first, so that a port in use fails
- * before the instance joins its group; stopped HTTP first. Not thread-safe: start and close from
- * one thread.
+ * io.isostack.correlator.metrics.StreamMetrics}). The HTTP face has {@code serve}'s transport
+ * security ({@link TransportSecurity}: TLS with PEM files reloaded on change, mutual TLS, the
+ * bearer token on every path but {@code /healthz}, the {@code Host}/{@code Origin} checks). Started
+ * HTTP first, so that a port in use fails before the instance joins its group; stopped HTTP first.
+ * Not thread-safe: start and close from one thread.
  */
 public final class StreamServer implements AutoCloseable {
   /**
@@ -26,23 +31,33 @@ public final class StreamServer implements AutoCloseable {
    * @param bind the address the HTTP server listens on
    * @param port its port; 0 picks a free one, -1 turns it off
    * @param api whether {@code /api/*} is served
+   * @param security TLS, mutual TLS, the bearer token and the allowed {@code Host} names
    */
-  public record Settings(String bind, int port, boolean api) {
+  public record Settings(String bind, int port, boolean api, TransportSecurity security) {
     /**
      * Validates.
      *
-     * @throws IllegalArgumentException naming {@code port} when it is out of range
+     * @throws IllegalArgumentException naming {@code port} when it is out of range, or the security
+     *     option that does not fit the bind address ({@link TransportSecurity#validate})
      */
     public Settings {
       Objects.requireNonNull(bind, "bind");
       if (port < -1 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535, or -1 for off: " + port);
       }
+      Objects.requireNonNull(security, "security");
+      security.validate(bind);
+    }
+
+    /** Settings without TLS or token ({@link TransportSecurity#NONE}). */
+    public Settings(String bind, int port, boolean api) {
+      this(bind, port, api, TransportSecurity.NONE);
     }
   }
 
   private final CorrelatorStream stream;
   private final LiveHttpServer http;
+  private final TlsFiles tls;
 
   /**
    * Wires the instance; nothing runs before {@link #start()}.
@@ -51,22 +66,33 @@ public final class StreamServer implements AutoCloseable {
    * @param settings what to serve
    * @param metrics served at {@code /metrics}, the stream's meters bound into it here; or null for
    *     none. The caller closes it.
+   * @throws IllegalArgumentException if a TLS or token file cannot be read
    */
   public StreamServer(CorrelatorStream stream, Settings settings, ServeMetrics metrics) {
     this.stream = Objects.requireNonNull(stream, "stream");
     if (metrics != null) {
       metrics.bindStream(stream);
     }
+    TransportSecurity security = settings.security();
+    boolean on = settings.port() >= 0;
+    BearerToken token =
+        on && security.tokenFile() != null
+            ? new BearerToken(security.tokenFile(), System::nanoTime)
+            : null;
+    tls = on && security.tls() ? new TlsFiles(security, TlsFiles.RELOAD_SECONDS * 1000L) : null;
     http =
-        settings.port() < 0
-            ? null
-            : new LiveHttpServer(
+        on
+            ? new LiveHttpServer(
                 settings.bind(),
                 settings.port(),
                 stream,
                 () -> stats(stream),
                 settings.api(),
-                metrics);
+                metrics,
+                security,
+                tls,
+                token)
+            : null;
   }
 
   /**
@@ -75,6 +101,12 @@ public final class StreamServer implements AutoCloseable {
    * @throws LiveServer.ReceiverBindException if the port cannot be bound (nothing is started)
    */
   public void start() throws IOException {
+    startHttp();
+    stream.start();
+  }
+
+  /** Binds the HTTP port only, not the stream (package-private for tests). */
+  void startHttp() throws IOException {
     if (http != null) {
       try {
         http.start();
@@ -82,7 +114,6 @@ public final class StreamServer implements AutoCloseable {
         throw new LiveServer.ReceiverBindException("HTTP", e);
       }
     }
-    stream.start();
   }
 
   /** The bound HTTP port, or -1 when off. */
@@ -100,6 +131,9 @@ public final class StreamServer implements AutoCloseable {
   public void close() {
     if (http != null) {
       http.close();
+    }
+    if (tls != null) {
+      tls.close();
     }
     stream.close();
   }

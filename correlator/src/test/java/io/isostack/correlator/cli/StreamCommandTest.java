@@ -52,6 +52,36 @@ class StreamCommandTest {
   }
 
   @Test
+  void aTokenOverPlaintextOffLoopbackIsAUsageErrorNamingTheFlags() {
+    int code =
+        run(
+            "stream",
+            "--bootstrap-servers",
+            "127.0.0.1:9",
+            "--bind",
+            "0.0.0.0",
+            "--token-file",
+            "/nonexistent/token");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--token-file").contains("--tls-cert");
+  }
+
+  @Test
+  void anUnreadableTlsFileIsAUsageErrorNamingTheFlag() {
+    int code =
+        run(
+            "stream",
+            "--bootstrap-servers",
+            "127.0.0.1:9",
+            "--tls-cert",
+            "/nonexistent/cert.pem",
+            "--tls-key",
+            "/nonexistent/key.pem");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--tls-");
+  }
+
+  @Test
   void theCommandIsListedInTheHelp() {
     CommandLine cli = CorrelatorCommand.commandLine();
     assertThat(cli.getSubcommands()).containsKey("stream");

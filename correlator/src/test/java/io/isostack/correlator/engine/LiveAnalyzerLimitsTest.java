@@ -116,6 +116,24 @@ class LiveAnalyzerLimitsTest {
   }
 
   @Test
+  void theWindowGivesWayWhenTheTotalWouldPassTheHardLimit() {
+    MemoryLimiter memory = new MemoryLimiter(1_000_000, 1_000_000);
+    LiveAnalyzer l = live(memory, 100, 1000);
+    for (int s = 0; s < 10; s++) {
+      feed(l, runq("node-1", 7, s * 1000.0), ms(s * 1000.0));
+    }
+    assertThat(l.stats().eventsShed()).isZero(); // far below half the soft limit
+    // What the other buffers hold takes the total one byte past the hard limit.
+    memory.reserve(Buffer.REQUEST_BODIES, memory.hardLimitBytes() - memory.usedBytes() + 1);
+
+    l.tick(ms(10_000));
+
+    assertThat(l.stats().eventsShed()).isPositive();
+    assertThat(memory.usedBytes()).isLessThanOrEqualTo(memory.hardLimitBytes());
+    assertThat(l.stats().eventsHeld() + l.stats().eventsShed()).isEqualTo(10);
+  }
+
+  @Test
   void hostChurnForgetsTheLeastRecentlySeenHostsBeyondTheProcessCap() {
     MemoryLimiter memory = new MemoryLimiter(100_000_000, 200_000_000);
     LiveAnalyzer l = live(memory, 100, 10);

@@ -9,6 +9,7 @@ import io.isostack.correlator.engine.LiveAnalyzer;
 import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.engine.LiveStats;
+import io.isostack.correlator.receiver.ReceiverLimits;
 import io.isostack.correlator.receiver.TransportSecurity;
 import io.isostack.correlator.rules.RuleTable;
 import java.io.IOException;
@@ -66,6 +67,18 @@ final class ServeFixture implements AutoCloseable {
         security);
   }
 
+  /** A started server with these receiver limits on loopback. */
+  ServeFixture(ReceiverLimits limits) throws IOException {
+    this(
+        10_000,
+        true,
+        List.of(),
+        List.of(),
+        LibbpfToolsReader.Options.defaults(Clock.systemUTC()),
+        TransportSecurity.NONE,
+        limits);
+  }
+
   ServeFixture(
       int queueCapacity,
       boolean startEngine,
@@ -73,6 +86,25 @@ final class ServeFixture implements AutoCloseable {
       List<String> producers,
       LibbpfToolsReader.Options libbpf,
       TransportSecurity security)
+      throws IOException {
+    this(
+        queueCapacity,
+        startEngine,
+        events,
+        producers,
+        libbpf,
+        security,
+        ReceiverLimits.DEFAULTS.withMaxRequestBodyBytes(1024 * 1024));
+  }
+
+  ServeFixture(
+      int queueCapacity,
+      boolean startEngine,
+      List<String> events,
+      List<String> producers,
+      LibbpfToolsReader.Options libbpf,
+      TransportSecurity security,
+      ReceiverLimits limits)
       throws IOException {
     AnalyzerSettings analysis = AnalyzerSettings.defaults().withDefaultHost(HOST);
     LiveSettings options =
@@ -91,7 +123,7 @@ final class ServeFixture implements AutoCloseable {
             engine,
             new ClockConverter(),
             new LiveServer.Settings(
-                "127.0.0.1", 0, 0, 1024 * 1024, true, events, producers, HOST, libbpf, security));
+                "127.0.0.1", 0, 0, limits, true, events, producers, HOST, libbpf, security));
     if (startEngine) {
       server.start();
     } else {

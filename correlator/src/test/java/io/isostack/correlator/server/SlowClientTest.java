@@ -3,6 +3,7 @@ package io.isostack.correlator.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isostack.correlator.receiver.MemoryLimiter;
+import io.isostack.correlator.receiver.ReceiverLimits;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -80,7 +81,8 @@ class SlowClientTest {
             // one of the bodies being read
           }
         }
-        assertThat(refused).isEqualTo(SLOW_CLIENTS - LiveHttpServer.MAX_CONCURRENT_BODIES);
+        assertThat(refused)
+            .isEqualTo(SLOW_CLIENTS - ReceiverLimits.DEFAULTS.maxConcurrentRequests());
       } finally {
         for (Socket s : slow) {
           s.close();
