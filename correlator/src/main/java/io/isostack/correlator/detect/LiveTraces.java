@@ -208,7 +208,7 @@ public final class LiveTraces {
     take(capped, Long.MAX_VALUE, due);
     take(withRoot, now - idleNanos, due);
     take(rootless, now - timeoutNanos, due);
-    if (due.size() > 1) {
+    if (!inFirstArrivalOrder(due)) {
       due.sort(BY_SEQ);
     }
     List<Completed> done = new ArrayList<>(due.size());
@@ -223,6 +223,16 @@ public final class LiveTraces {
   }
 
   private static final Comparator<Pending> BY_SEQ = Comparator.comparingLong(p -> p.seq);
+
+  /** Whether {@code due} is in the order its traces first arrived (usually: no sort needed). */
+  private static boolean inFirstArrivalOrder(List<Pending> due) {
+    for (int i = 1; i < due.size(); i++) {
+      if (due.get(i - 1).seq > due.get(i).seq) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** Unlinks the heads of {@code queue} that last arrived at or before {@code arrivedBy}. */
   private static void take(Due queue, long arrivedBy, List<Pending> into) {
