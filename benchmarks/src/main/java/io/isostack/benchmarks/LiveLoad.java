@@ -138,7 +138,10 @@ final class LiveLoad implements AutoCloseable {
         trace(epoch0 + System.nanoTime() - t0);
       }
       long dueEvents = (long) ((traces - traces0) * TRACE_SPANS * eventsPerSpan);
-      while (events != null && eventsSent - events0 + EVENT_BATCH <= dueEvents) {
+      // A slow event endpoint must not hold up the spans: a batch waits for a free slot.
+      while (events != null
+          && eventsSent - events0 + EVENT_BATCH <= dueEvents
+          && eventsInFlight.tryAcquire()) {
         postEvents(epoch0 + System.nanoTime() - t0);
       }
       TimeUnit.MILLISECONDS.sleep(1);
@@ -198,7 +201,8 @@ final class LiveLoad implements AutoCloseable {
     made += TRACE_SPANS;
   }
 
-  private void postEvents(long nowEpochNanos) throws InterruptedException {
+  /** Posts one batch of events; the caller holds one of {@link #eventsInFlight}'s permits. */
+  private void postEvents(long nowEpochNanos) {
     StringBuilder b = new StringBuilder(EVENT_BATCH * 170);
     for (int i = 0; i < EVENT_BATCH; i++) {
       int pid = i % 100 == 0 ? 4242 : 1000 + i % 100;
@@ -213,7 +217,6 @@ final class LiveLoad implements AutoCloseable {
           .append("\",\"dur_ns\":50000}\n");
     }
     eventsSent += EVENT_BATCH;
-    eventsInFlight.acquire();
     http.sendAsync(
             HttpRequest.newBuilder(events)
                 .timeout(Duration.ofSeconds(30))
