@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -71,14 +73,22 @@ final class BenchServer implements AutoCloseable {
   }
 
   static BenchServer start(String heap) throws IOException, InterruptedException {
+    return start(heap, List.of(), List.of());
+  }
+
+  /**
+   * Starts {@code serve} with {@code jvmArgs} before its main class and {@code serveArgs} after the
+   * default ones (ephemeral ports, {@code --host node-1}).
+   */
+  static BenchServer start(String heap, List<String> jvmArgs, List<String> serveArgs)
+      throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
     Path gcLog = Files.createTempFile("overload-bench-gc", ".log");
     gcLog.toFile().deleteOnExit();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            "-Xmx" + heap,
-            "-Xlog:gc:file=" + gcLog,
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
+    command.addAll(jvmArgs);
+    command.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             "io.isostack.correlator.cli.CorrelatorCommand",
@@ -88,7 +98,9 @@ final class BenchServer implements AutoCloseable {
             "--otlp-http-port",
             "0",
             "--host",
-            "node-1");
+            "node-1"));
+    command.addAll(serveArgs);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     BenchServer s = new BenchServer(pb.start(), gcLog);
     CountDownLatch ports = new CountDownLatch(2);
@@ -123,6 +135,16 @@ final class BenchServer implements AutoCloseable {
       throw new IOException("the server did not start: " + s.log);
     }
     return s;
+  }
+
+  /** The server's process id (for its CPU time, {@link ProcessCpu}). */
+  long pid() {
+    return process.pid();
+  }
+
+  /** The sum of a metric's series whose labels contain {@code labelPart}, as scraped now. */
+  double metric(String name, String labelPart) throws IOException, InterruptedException {
+    return sum(scrape(), name, labelPart);
   }
 
   int grpcPort() {

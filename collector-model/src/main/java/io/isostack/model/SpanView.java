@@ -1,7 +1,6 @@
 package io.isostack.model;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A lean view of one OTLP span: what the correlator needs to place it on the horizontal axis and to
@@ -49,22 +48,18 @@ public record SpanView(
     SocketAttributes socket,
     String threadName) {
 
-  private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
-  private static final Pattern SPAN_ID = Pattern.compile("[0-9a-f]{16}");
-
   /**
    * Validates every field; the {@link IllegalArgumentException} message names the bad field so that
    * readers can report it.
    */
   public SpanView {
-    if (traceId == null || !TRACE_ID.matcher(traceId).matches() || isZero(traceId)) {
+    if (traceId == null || !isLowerHex(traceId, 32) || isZero(traceId)) {
       throw new IllegalArgumentException("traceId is not 32 hex characters: " + traceId);
     }
-    if (spanId == null || !SPAN_ID.matcher(spanId).matches() || isZero(spanId)) {
+    if (spanId == null || !isLowerHex(spanId, 16) || isZero(spanId)) {
       throw new IllegalArgumentException("spanId is not 16 hex characters: " + spanId);
     }
-    if (parentSpanId != null
-        && (parentSpanId.isEmpty() || !SPAN_ID.matcher(parentSpanId).matches())) {
+    if (parentSpanId != null && (parentSpanId.isEmpty() || !isLowerHex(parentSpanId, 16))) {
       throw new IllegalArgumentException("parentSpanId is not 16 hex characters: " + parentSpanId);
     }
     Objects.requireNonNull(name, "name");
@@ -79,6 +74,23 @@ public record SpanView(
       throw new IllegalArgumentException(
           "endTimeUnixNano " + endEpochNanos + " before startTimeUnixNano " + startEpochNanos);
     }
+  }
+
+  /**
+   * Whether {@code s} is {@code length} lower-case hex digits: {@code [0-9a-f]{length}} without a
+   * regular expression, which was a tenth of {@code serve}'s CPU at 30 k spans/s (issue 11).
+   */
+  private static boolean isLowerHex(String s, int length) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isZero(String hex) {

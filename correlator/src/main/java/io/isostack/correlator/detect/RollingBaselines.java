@@ -2,51 +2,80 @@ package io.isostack.correlator.detect;
 
 import io.isostack.model.SpanView;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Baselines for live mode: the median of the last {@value #SAMPLES} self times of each operation,
  * and of the last durations of each request's root operation ({@link #record(Trace)}), for at most
- * {@code maxOperations} keys (the least recently updated is forgotten first). A median is sorted
- * once and kept until its operation records again (issue 11: the live engine re-sorted every
- * baseline on every call). Not thread-safe: used by the engine thread only.
+ * {@code maxOperations} keys (the least recently updated is forgotten first).
+ *
+ * <p>The median is exact, as README "How a verdict is made" and docs/METHOD.md §4 step 1 define it
+ * (the middle of the last samples, the upper one of an even count): each operation keeps its last
+ * samples twice, in arrival order (a ring) and sorted, and a new sample replaces the oldest in the
+ * sorted copy by two binary searches and one array shift ({@code O(SAMPLES)} moves, no sort). An
+ * approximate sketch (t-digest, DataSketches KLL) would change which spans the baseline rule flags
+ * near the 3× boundary, so it was not used (issue 11: the engine re-sorted every baseline on every
+ * call). Not thread-safe: used by the engine thread only.
  */
 public final class RollingBaselines implements Baselines {
   static final int SAMPLES = 101;
 
-  private final Map<String, long[]> rings;
-  private final Map<String, Integer> counts = new HashMap<>();
-  private final Map<String, Long> medians = new HashMap<>();
+  /** The last samples of one operation: {@code ring} in arrival order, {@code sorted} ascending. */
+  private static final class Window {
+    final long[] ring = new long[SAMPLES];
+    final long[] sorted = new long[SAMPLES];
+    int count; // samples ever recorded
+
+    void add(long nanos) {
+      int held = Math.min(count, SAMPLES);
+      int slot = count % SAMPLES;
+      if (count >= SAMPLES) {
+        int gone = Arrays.binarySearch(sorted, 0, held, ring[slot]);
+        System.arraycopy(sorted, gone + 1, sorted, gone, held - gone - 1);
+        held--;
+      }
+      ring[slot] = nanos;
+      int at = Arrays.binarySearch(sorted, 0, held, nanos);
+      if (at < 0) {
+        at = -at - 1;
+      }
+      System.arraycopy(sorted, at, sorted, at + 1, held - at);
+      sorted[at] = nanos;
+      count++;
+    }
+
+    long median() {
+      return sorted[Math.min(count, SAMPLES) / 2];
+    }
+  }
+
+  private final Map<String, Window> windows;
 
   /**
    * Creates the baselines, keeping at most {@code maxOperations} operations (the least recently
    * seen is forgotten first).
    */
   public RollingBaselines(int maxOperations) {
-    this.rings =
-        new LinkedHashMap<>(16, 0.75f, true) {
+    this.windows =
+        new LinkedHashMap<>() {
           private static final long serialVersionUID = 1L;
 
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
-            boolean evict = size() > maxOperations;
-            if (evict) {
-              counts.remove(eldest.getKey());
-              medians.remove(eldest.getKey());
-            }
-            return evict;
+          protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+            return size() > maxOperations;
           }
         };
   }
 
   /** Records one self time of an operation, in nanoseconds. */
   public void record(String operation, long selfNanos) {
-    long[] ring = rings.computeIfAbsent(operation, k -> new long[SAMPLES]);
-    int n = counts.merge(operation, 1, Integer::sum);
-    ring[(n - 1) % SAMPLES] = selfNanos;
-    medians.remove(operation);
+    Window w = windows.remove(operation);
+    if (w == null) {
+      w = new Window();
+    }
+    w.add(selfNanos);
+    windows.put(operation, w); // the most recently used last; may forget the eldest
   }
 
   /**
@@ -65,19 +94,12 @@ public final class RollingBaselines implements Baselines {
   @Override
   /** The median self time of {@code operation}, nanoseconds, or -1 when too few were seen. */
   public long median(String operation) {
-    Integer n = counts.get(operation);
-    if (n == null || n < SlowSpanDetector.BASELINE_MIN_SAMPLES) {
+    Window w = windows.get(operation);
+    if (w == null || w.count < SlowSpanDetector.BASELINE_MIN_SAMPLES) {
       return -1;
     }
-    long[] ring = rings.get(operation); // also marks the operation as used, for eviction
-    Long cached = medians.get(operation);
-    if (cached != null) {
-      return cached;
-    }
-    long[] sorted = Arrays.copyOf(ring, Math.min(n, SAMPLES));
-    Arrays.sort(sorted);
-    long median = sorted[sorted.length / 2];
-    medians.put(operation, median);
-    return median;
+    windows.remove(operation); // marks the operation as used, for eviction
+    windows.put(operation, w);
+    return w.median();
   }
 }

@@ -67,6 +67,7 @@ import org.slf4j.LoggerFactory;
 public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveAnalyzer.class);
   private static final long TICK_NANOS = 50_000_000L;
+  private static final long DUE_NANOS = 5_000_000L;
   private static final long SLICE_NANOS = 1_000_000_000L;
   private static final long ERROR_LOG_INTERVAL_NANOS = 10_000_000_000L;
   private static final long LOST_EVENT_BYTES = 400;
@@ -75,6 +76,9 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private record SpanBatch(Collection<SpanView> spans, long bytes, long seq) {}
 
   private record EventBatch(Collection<KernelEvent> events, long bytes, long seq) {}
+
+  /** A complete trace waiting for late kernel events, with the end of its last span. */
+  private record Waiting(LiveTraces.Completed completed, long endEpochNanos) {}
 
   private final RuleTable rules;
   private final LiveSettings options;
@@ -97,7 +101,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private final SlowSpanDetector detector;
   private final ArrayDeque<SlowSpan> recentHops = new ArrayDeque<>();
   private final Map<String, List<KernelEvent>> lostByHost = new HashMap<>();
-  private final List<LiveTraces.Completed> waiting = new ArrayList<>();
+  private final List<Waiting> waiting = new ArrayList<>();
   private long waitingBytes;
   private long lostBytes;
   private long watermark = Long.MIN_VALUE;
@@ -106,6 +110,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private final Map<String, Long> firstSeqOfTrace = new LinkedHashMap<>();
   private long appliedSeq;
   private long evictionsSeen;
+  private long lastTick = Long.MIN_VALUE;
 
   // Shared with readers of stats and findings.
   private final ArrayDeque<LiveFinding> recent = new ArrayDeque<>();
@@ -405,17 +410,23 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
   private void loop() {
     while (running) {
       try {
-        Object first = queue.poll(TICK_NANOS, TimeUnit.NANOSECONDS);
+        Object first = queue.poll(DUE_NANOS, TimeUnit.NANOSECONDS);
         long now = clock.getAsLong();
         if (first != null) {
           process(first, now);
-          // Drain for at most one tick, so that a steady stream never holds up completion.
+          // Drain for at most 5 ms, so that a steady stream never holds up completion.
           for (Object more;
-              clock.getAsLong() - now < TICK_NANOS && (more = queue.poll()) != null; ) {
+              clock.getAsLong() - now < DUE_NANOS && (more = queue.poll()) != null; ) {
             process(more, now);
           }
         }
-        tick(clock.getAsLong());
+        now = clock.getAsLong();
+        if (lastTick == Long.MIN_VALUE || now - lastTick >= TICK_NANOS) {
+          tick(now);
+          lastTick = now;
+        } else {
+          evaluateDue(now);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -540,7 +551,20 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
     }
   }
 
-  /** Completes, evaluates and evicts (engine thread; package-private so tests can drive it). */
+  /**
+   * Completes and evaluates what is due (engine thread, every 5 ms; the deadline queues of {@link
+   * LiveTraces} make it cost nothing when nothing is due).
+   */
+  private void evaluateDue(long now) {
+    addWaiting(traces.complete(now, options.traceIdleNanos(), options.traceTimeoutNanos()));
+    evaluateReady(now);
+    accountTraces();
+  }
+
+  /**
+   * Completes, evaluates and evicts (engine thread, every 50 ms; package-private so tests can drive
+   * it).
+   */
   void tick(long now) {
     addWaiting(traces.complete(now, options.traceIdleNanos(), options.traceTimeoutNanos()));
     evaluateReady(now);
@@ -599,21 +623,25 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
    */
   private void evaluateReady(long now) {
     List<LiveTraces.Completed> ready = new ArrayList<>();
-    for (Iterator<LiveTraces.Completed> it = waiting.iterator(); it.hasNext(); ) {
-      LiveTraces.Completed c = it.next();
-      long traceEnd = end(c.trace());
+    int kept = 0;
+    for (int i = 0; i < waiting.size(); i++) {
+      Waiting w = waiting.get(i);
+      LiveTraces.Completed c = w.completed();
       boolean eventsIn =
           watermark != Long.MIN_VALUE
-              && watermark - options.eventLatenessNanos() >= traceEnd + analysis.skewNanos();
+              && watermark - options.eventLatenessNanos()
+                  >= w.endEpochNanos() + analysis.skewNanos();
       if (eventsIn || now >= c.completedEpochNanos() + options.eventLatenessNanos()) {
         ready.add(c);
         waitingBytes -= c.bytes();
-        it.remove();
+      } else {
+        waiting.set(kept++, w);
       }
     }
     if (ready.isEmpty()) {
       return;
     }
+    waiting.subList(kept, waiting.size()).clear();
     List<SlowSpan> hops = new ArrayList<>();
     List<Long> completedAt = new ArrayList<>();
     for (LiveTraces.Completed c : ready) {
@@ -625,6 +653,9 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
       firstSeqOfTrace.remove(c.trace().traceId());
       tracesEvaluated.incrementAndGet();
       spansEvaluated.addAndGet(c.trace().size());
+    }
+    if (hops.isEmpty()) {
+      return;
     }
     recentHops.addAll(hops);
     HostActivity activity = new HostActivity(List.copyOf(recentHops), analysis.defaultHost());
@@ -651,7 +682,7 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
 
   private void addWaiting(List<LiveTraces.Completed> done) {
     for (LiveTraces.Completed c : done) {
-      waiting.add(c);
+      waiting.add(new Waiting(c, end(c.trace())));
       waitingBytes += c.bytes();
     }
   }
