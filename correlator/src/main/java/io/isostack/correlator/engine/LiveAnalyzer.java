@@ -606,8 +606,8 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
     long n = evicted - evictionsSeen;
     evictionsSeen = evicted;
     Set<String> waitingIds = new HashSet<>();
-    for (LiveTraces.Completed c : waiting) {
-      waitingIds.add(c.trace().traceId());
+    for (Waiting w : waiting) {
+      waitingIds.add(w.completed().trace().traceId());
     }
     for (Iterator<String> it = firstSeqOfTrace.keySet().iterator(); it.hasNext() && n > 0; ) {
       if (!waitingIds.contains(it.next())) {
