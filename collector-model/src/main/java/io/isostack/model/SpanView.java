@@ -1,7 +1,6 @@
 package io.isostack.model;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A lean view of one OTLP span: what the correlator needs to place it on the horizontal axis and to
@@ -49,22 +48,18 @@ public record SpanView(
     SocketAttributes socket,
     String threadName) {
 
-  private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
-  private static final Pattern SPAN_ID = Pattern.compile("[0-9a-f]{16}");
-
   /**
    * Validates every field; the {@link IllegalArgumentException} message names the bad field so that
    * readers can report it.
    */
   public SpanView {
-    if (traceId == null || !TRACE_ID.matcher(traceId).matches() || isZero(traceId)) {
+    if (hexId(traceId, 32) != HEX) {
       throw new IllegalArgumentException("traceId is not 32 hex characters: " + traceId);
     }
-    if (spanId == null || !SPAN_ID.matcher(spanId).matches() || isZero(spanId)) {
+    if (hexId(spanId, 16) != HEX) {
       throw new IllegalArgumentException("spanId is not 16 hex characters: " + spanId);
     }
-    if (parentSpanId != null
-        && (parentSpanId.isEmpty() || !SPAN_ID.matcher(parentSpanId).matches())) {
+    if (parentSpanId != null && hexId(parentSpanId, 16) == NOT_HEX) {
       throw new IllegalArgumentException("parentSpanId is not 16 hex characters: " + parentSpanId);
     }
     Objects.requireNonNull(name, "name");
@@ -81,13 +76,27 @@ public record SpanView(
     }
   }
 
-  private static boolean isZero(String hex) {
-    for (int i = 0; i < hex.length(); i++) {
-      if (hex.charAt(i) != '0') {
-        return false;
-      }
+  private static final int NOT_HEX = 0;
+  private static final int ZERO = 1;
+  private static final int HEX = 2;
+
+  /**
+   * Whether {@code s} is {@code chars} lower-case hex digits ({@link #HEX}), the same but all zero
+   * ({@link #ZERO}), or not ({@link #NOT_HEX}); one pass, as this runs for every span read.
+   */
+  private static int hexId(String s, int chars) {
+    if (s == null || s.length() != chars) {
+      return NOT_HEX;
     }
-    return true;
+    boolean zero = true;
+    for (int i = 0; i < chars; i++) {
+      char c = s.charAt(i);
+      if (c > '9' ? c < 'a' || c > 'f' : c < '0') {
+        return NOT_HEX;
+      }
+      zero &= c == '0';
+    }
+    return zero ? ZERO : HEX;
   }
 
   /** The span's duration in nanoseconds. */
