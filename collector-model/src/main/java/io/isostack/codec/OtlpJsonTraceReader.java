@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  * with none of its spans emitted, and reading goes on; in document mode a syntax error ends the
  * document, keeping the spans already emitted.
  *
+ * <p>NDJSON lines are decoded straight from Jackson's tokens ({@link OtlpJsonSpanDecoder}); a line
+ * in an unusual shape (a repeated field, a kind given by name, {@code scope_spans}...) and document
+ * mode are read from a tree per {@code resourceSpans} element, with the same result.
+ *
  * <p>Thread-safe: holds no per-read state.
  */
 public final class OtlpJsonTraceReader {

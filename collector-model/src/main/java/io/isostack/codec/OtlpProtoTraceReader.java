@@ -34,6 +34,10 @@ import java.util.function.Consumer;
  * rejected one by one ({@code invalid-id}, {@code invalid-value}, {@code missing-field}) naming the
  * OTLP/JSON field name.
  *
+ * <p>Framed input is decoded straight into span views ({@link OtlpProtoSpanDecoder}, no message
+ * objects); a bare request and {@link #convert}'s in-memory requests go through the generated
+ * messages. Both give the same spans and rejections for the same bytes.
+ *
  * <p>Thread-safe: holds no per-read state.
  */
 public final class OtlpProtoTraceReader {
