@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * Decodes one OTLP/JSON {@code resourceSpans} element straight from Jackson's token stream into
  * span views, without building a tree: field names are Jackson's interned names matched by a
- * switch, repeated keys, values and span names come from a {@link StringCache}, and the views are
- * assembled when the element has ended (so the resource may come after its spans).
+ * switch, attribute keys and span names come from a {@link StringCache}, the values of span
+ * attributes no view holds are skipped undecoded, and the views are assembled when the element has
+ * ended (so the resource may come after its spans).
  *
  * <p>It takes only the shape that OTLP/JSON exporters write (each known field at most once, with
  * the type the encoding gives it); on anything else (a repeated field, a number where a string
