@@ -17,7 +17,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * figures and their ratio, then the ratios' min/median/max over the rounds.
  *
  * <p>Usage: {@code java -Xms1g -Xmx2g -cp benchmarks/target/benchmarks.jar
- * io.isostack.benchmarks.ReaderRatios [ROUNDS]} (default 5). Prints to standard output: it is a
+ * io.isostack.benchmarks.ReaderRatios [ROUNDS [READER]]} (default 5 rounds; READER, e.g. {@code
+ * OTLP}, keeps only the pairs whose reader's name contains it). Prints to standard output: it is a
  * measuring tool.
  */
 public final class ReaderRatios {
@@ -42,7 +43,8 @@ public final class ReaderRatios {
   /**
    * Runs the pairs.
    *
-   * @param args optional: rounds (default 5)
+   * @param args optional: rounds (default 5), then a part of the reader's name to run only its
+   *     pairs
    * @throws Exception if a benchmark fails
    */
   public static void main(String[] args) throws Exception {
@@ -85,6 +87,8 @@ public final class ReaderRatios {
     System.out.printf(
         "ReaderRatios: %d rounds of %d invocations each, thread CPU time, %s %s%n",
         rounds, PER_ROUND, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    String only = args.length > 1 ? args[1] : "";
+    pairs.removeIf(pair -> !pair[0].name.contains(only));
     List<String> summary = new ArrayList<>();
     for (Op[] pair : pairs) {
       for (int i = 0; i < WARMUP; i++) {

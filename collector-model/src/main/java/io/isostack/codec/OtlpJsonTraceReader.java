@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  * with none of its spans emitted, and reading goes on; in document mode a syntax error ends the
  * document, keeping the spans already emitted.
  *
+ * <p>NDJSON lines are decoded straight from Jackson's tokens ({@link OtlpJsonSpanDecoder}); a line
+ * in an unusual shape (a repeated field, a kind given by name, {@code scope_spans}...) and document
+ * mode are read from a tree per {@code resourceSpans} element, with the same result.
+ *
  * <p>Thread-safe: holds no per-read state.
  */
 public final class OtlpJsonTraceReader {
@@ -112,10 +116,11 @@ public final class OtlpJsonTraceReader {
     if (looksLikeLine(head, lineStart, lineEnd - lineStart)) {
       long firstLineNo = newlines + 1L;
       counts.units = firstLineNo;
-      readLine(head, lineStart, lineEnd - lineStart, firstLineNo, counts);
+      Lines lines = new Lines(counts);
+      lines.read(head, lineStart, lineEnd - lineStart, firstLineNo);
       if (firstEnd >= 0) {
         InputStream rest = new ByteArrayInputStream(head, firstEnd + 1, headLen - firstEnd - 1);
-        readLines(new SequenceInputStream(rest, in), firstLineNo, counts);
+        readLines(new SequenceInputStream(rest, in), firstLineNo, lines);
       }
     } else {
       InputStream all = new ByteArrayInputStream(head, 0, headLen);
@@ -147,17 +152,31 @@ public final class OtlpJsonTraceReader {
     }
   }
 
-  private void readLines(InputStream rest, long lineOffset, SpanCounts counts) throws IOException {
+  private void readLines(InputStream rest, long lineOffset, Lines lines) throws IOException {
+    SpanCounts counts = lines.counts;
     new LineSplitter(64 * 1024, MAX_LINE_BYTES)
-        .split(
+        .splitBlocks(
             rest,
-            new LineSplitter.LineHandler() {
+            new LineSplitter.BlockHandler() {
               @Override
-              public void line(byte[] buf, int off, int len, long lineNo) {
-                counts.units = lineOffset + lineNo;
-                if (!LineSplitter.isBlank(buf, off, len)) {
-                  readLine(buf, off, len, lineOffset + lineNo, counts);
+              public long lines(byte[] buf, int off, int len, long lineNo) {
+                int end = off + len;
+                long n = 0;
+                for (int start = off; start < end; ) {
+                  int nl = NewlineScan.indexOf(buf, start, end);
+                  int lineEnd = nl < 0 ? end : nl;
+                  int l = lineEnd - start;
+                  if (l > 0 && buf[start + l - 1] == '\r') {
+                    l--;
+                  }
+                  long no = lineOffset + lineNo + ++n;
+                  counts.units = no;
+                  if (!LineSplitter.isBlank(buf, start, l)) {
+                    lines.read(buf, start, l, no);
+                  }
+                  start = lineEnd + 1;
                 }
+                return n;
               }
 
               @Override
@@ -172,8 +191,73 @@ public final class OtlpJsonTraceReader {
             });
   }
 
-  /** One NDJSON line: spans and rejections are held until the whole line has parsed. */
-  private void readLine(byte[] buf, int off, int len, long lineNo, SpanCounts counts) {
+  /**
+   * The NDJSON lines of one read: each decoded straight from Jackson's tokens by an {@link
+   * OtlpJsonSpanDecoder}, or, when it is not in the usual shape or not valid JSON, from a tree by
+   * {@link #readLineTree}, whose result is the reference. Not thread-safe: one per read.
+   */
+  static final class Lines {
+    final SpanCounts counts;
+    final OtlpJsonSpanDecoder decoder = new OtlpJsonSpanDecoder();
+    final List<Object> decoded = new ArrayList<>();
+
+    Lines(SpanCounts counts) {
+      this.counts = counts;
+    }
+
+    void read(byte[] buf, int off, int len, long lineNo) {
+      decoded.clear();
+      if (!decode(buf, off, len)) {
+        readLineTree(buf, off, len, lineNo, counts);
+        return;
+      }
+      for (Object o : decoded) { // spans first, then rejections, as the tree reading gives them
+        if (o instanceof SpanView span) {
+          counts.emit(span);
+        }
+      }
+      for (Object o : decoded) {
+        if (o instanceof BadRecord bad) {
+          counts.reject(lineNo, bad);
+        }
+      }
+    }
+
+    /** Decodes a line into {@link #decoded}; false if the tree reading must decide. */
+    boolean decode(byte[] buf, int off, int len) {
+      try (JsonParser p = MAPPER.getFactory().createParser(buf, off, len)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return false;
+        }
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+          String field = p.currentName();
+          JsonToken v = p.nextToken();
+          if ((field.equals("resourceSpans") || field.equals("resource_spans"))
+              && v == JsonToken.START_ARRAY) {
+            for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+              if (e == null) {
+                return false;
+              }
+              if (e == JsonToken.START_OBJECT) {
+                decoder.resourceSpans(p, decoded);
+              } else {
+                p.skipChildren();
+              }
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+        return p.currentToken() == JsonToken.END_OBJECT && p.nextToken() == null;
+      } catch (IOException | OtlpJsonSpanDecoder.Unusual e) {
+        decoded.clear();
+        return false;
+      }
+    }
+  }
+
+  /** One NDJSON line read from a tree: spans and rejections are held until it has parsed. */
+  static void readLineTree(byte[] buf, int off, int len, long lineNo, SpanCounts counts) {
     List<SpanView> spans = new ArrayList<>();
     List<Rejection> bad = new ArrayList<>(0);
     SpanCounts lineCounts = new SpanCounts(counts.source, spans::add, bad::add);
@@ -227,7 +311,7 @@ public final class OtlpJsonTraceReader {
   }
 
   /** Reads one ExportTraceServiceRequest object whose START_OBJECT is current. */
-  private void request(JsonParser p, long lineNo, SpanCounts counts) throws IOException {
+  private static void request(JsonParser p, long lineNo, SpanCounts counts) throws IOException {
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
@@ -251,7 +335,7 @@ public final class OtlpJsonTraceReader {
     }
   }
 
-  private void resourceSpans(JsonNode rs, long line, SpanCounts counts) {
+  private static void resourceSpans(JsonNode rs, long line, SpanCounts counts) {
     OtlpResource resource = new OtlpResource();
     for (JsonNode kv : rs.path("resource").path("attributes")) {
       resource.attribute(kv.path("key").asText(), anyValueText(kv.path("value")));

@@ -14,6 +14,8 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -31,6 +33,10 @@ import java.util.function.Consumer;
  * {@code invalid-protobuf} (for framed input, reading goes on with the next frame). Bad spans are
  * rejected one by one ({@code invalid-id}, {@code invalid-value}, {@code missing-field}) naming the
  * OTLP/JSON field name.
+ *
+ * <p>Framed input is decoded straight into span views ({@link OtlpProtoSpanDecoder}, no message
+ * objects); a bare request and {@link #convert}'s in-memory requests go through the generated
+ * messages. Both give the same spans and rejections for the same bytes.
  *
  * <p>Thread-safe: holds no per-read state.
  */
@@ -127,8 +133,15 @@ public final class OtlpProtoTraceReader {
     }
   }
 
+  /**
+   * Reads the file exporter's frames, each decoded by an {@link OtlpProtoSpanDecoder} straight from
+   * the frame's bytes (which gives what {@code parseFrom} and {@link #convert} give).
+   */
   private void readFramed(InputStream in, SpanCounts c) throws IOException {
     byte[] len = new byte[4];
+    byte[] body = new byte[64 * 1024];
+    OtlpProtoSpanDecoder decoder = new OtlpProtoSpanDecoder();
+    List<Object> decoded = new ArrayList<>();
     while (true) {
       int n = in.readNBytes(len, 0, 4);
       if (n == 0) {
@@ -158,29 +171,42 @@ public final class OtlpProtoTraceReader {
                     + "-byte frame limit (SizeLimits); the rest is not read"));
         return;
       }
-      byte[] body = in.readNBytes((int) size);
-      if (body.length < size) {
+      int got;
+      if (size <= body.length) {
+        got = in.readNBytes(body, 0, (int) size);
+      } else {
+        // A larger frame: read as it comes (a length prefix alone allocates nothing), then keep
+        // the array for the frames after it.
+        byte[] bigger = in.readNBytes((int) size);
+        got = bigger.length;
+        body = got == size ? bigger : body;
+      }
+      if (got < size) {
         c.reject(
             messageNo,
             new BadRecord(
-                RejectReason.TRUNCATED,
-                "message has " + body.length + " of its " + size + " bytes"));
+                RejectReason.TRUNCATED, "message has " + got + " of its " + size + " bytes"));
         return;
       }
-      ExportTraceServiceRequest request;
       try {
-        request = ExportTraceServiceRequest.parseFrom(body);
+        decoder.request(body, 0, (int) size, decoded);
       } catch (InvalidProtocolBufferException e) {
         c.reject(messageNo, failure(e, "message"));
         continue;
       }
-      for (ResourceSpans rs : request.getResourceSpansList()) {
-        resourceSpans(rs, messageNo, c);
+      for (Object o : decoded) {
+        if (o instanceof SpanView span) {
+          c.emit(span);
+        } else {
+          c.reject(messageNo, (BadRecord) o);
+        }
       }
+      decoded.clear();
     }
   }
 
-  private static BadRecord failure(InvalidProtocolBufferException e, String where) {
+  /** The rejection of a message that does not parse; package-private for the equality test. */
+  static BadRecord failure(InvalidProtocolBufferException e, String where) {
     String m = String.valueOf(e.getMessage());
     boolean truncated = m.contains("ended unexpectedly") || m.contains("truncated");
     if (m.contains("too large")) {

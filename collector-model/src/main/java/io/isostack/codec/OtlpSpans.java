@@ -5,13 +5,14 @@ import io.isostack.model.SocketAttributes;
 import io.isostack.model.SpanKind;
 import io.isostack.model.SpanStatus;
 import io.isostack.model.SpanView;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Validation and assembly shared by the OTLP trace readers: ids as lower-case hex, times, and the
  * final {@link SpanView}, each failure a {@link BadRecord} naming the OTLP/JSON field.
  */
 final class OtlpSpans {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private OtlpSpans() {}
 
@@ -66,25 +67,31 @@ final class OtlpSpans {
 
   /** Converts a binary id from protobuf to lower-case hex. */
   static String hexId(byte[] bytes, int hexChars, String field, boolean optional) throws BadRecord {
-    if (bytes.length == 0) {
+    return hexId(bytes, 0, bytes.length, hexChars, field, optional);
+  }
+
+  /** Converts the binary id in {@code bytes[off, off+len)} to lower-case hex. */
+  static String hexId(byte[] bytes, int off, int len, int hexChars, String field, boolean optional)
+      throws BadRecord {
+    if (len == 0) {
       if (optional) {
         return null;
       }
       throw new BadRecord(RejectReason.MISSING_FIELD, field + " is missing");
     }
-    if (bytes.length * 2 != hexChars) {
+    if (len * 2 != hexChars) {
       throw new BadRecord(
-          RejectReason.INVALID_ID,
-          field + " has " + bytes.length + " bytes, expected " + hexChars / 2);
+          RejectReason.INVALID_ID, field + " has " + len + " bytes, expected " + hexChars / 2);
     }
-    char[] out = new char[hexChars];
-    boolean zero = true;
-    for (int i = 0; i < bytes.length; i++) {
-      zero &= bytes[i] == 0;
-      out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-      out[2 * i + 1] = HEX[bytes[i] & 0xf];
+    byte[] out = new byte[hexChars];
+    int any = 0;
+    for (int i = 0; i < len; i++) {
+      int b = bytes[off + i];
+      any |= b;
+      out[2 * i] = HEX[(b >> 4) & 0xf];
+      out[2 * i + 1] = HEX[b & 0xf];
     }
-    return zeroCheck(new String(out), zero, field, optional);
+    return zeroCheck(new String(out, StandardCharsets.ISO_8859_1), any == 0, field, optional);
   }
 
   private static String zeroCheck(String hex, boolean zero, String field, boolean optional)
