@@ -496,12 +496,9 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
         memory.usedBytes()
             - memory.usedBytes(Buffer.EVENT_WINDOW)
             - memory.usedBytes(Buffer.DIRECTORIES);
-    while (others + directories + index.bytes() + lostBytes > memory.hardLimitBytes()) {
-      long n = index.evictOldest();
-      if (n == 0) {
-        break;
-      }
-      eventsShed.addAndGet(n);
+    while (others + directories + index.bytes() + lostBytes > memory.hardLimitBytes()
+        && shedOldest()) {
+      // the window's oldest second went
     }
     memory.set(Buffer.EVENT_WINDOW, index.bytes() + lostBytes);
     memory.set(Buffer.DIRECTORIES, directories);
@@ -513,12 +510,8 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
    */
   private void shed() {
     long windowShare = memory.softLimitBytes() / 2;
-    while (index.bytes() > windowShare) {
-      long n = index.evictOldest();
-      if (n == 0) {
-        break;
-      }
-      eventsShed.addAndGet(n);
+    while (index.bytes() + lostBytes > windowShare && shedOldest()) {
+      // the window's oldest second went
     }
     long horizon =
         watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - options.retentionNanos();
@@ -529,6 +522,48 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
       }
     }
     accountEvents();
+  }
+
+  /**
+   * Sheds the window's oldest second before its retention (memory is short), counted and marked.
+   *
+   * @return false when the window was empty
+   */
+  private boolean shedOldest() {
+    long from = index.oldestSliceStartNanos();
+    long n = index.evictOldest();
+    if (n == 0) {
+      return false;
+    }
+    eventsShed.addAndGet(n);
+    markShed(from, from + index.sliceNanos(), n);
+    return true;
+  }
+
+  /**
+   * Records events shed from the window as lost on every host over their slice's time, so that a
+   * span of that time says its evidence may be missing (lower confidence, a note) instead of
+   * reading the missing events as "nothing happened" (absence of evidence is not evidence of
+   * absence).
+   */
+  private void markShed(long fromEpochNanos, long toEpochNanos, long events) {
+    List<KernelEvent> shed =
+        lostByHost.computeIfAbsent(VerticalStep.EVERY_HOST, k -> new ArrayList<>());
+    long from = fromEpochNanos;
+    long count = events;
+    if (!shed.isEmpty()) { // one marker: the oldest slices go first, so it grows at its end
+      KernelEvent last = shed.remove(shed.size() - 1);
+      from = Math.min(from, last.startEpochNanos());
+      count += (long) last.value();
+      lostBytes -= LOST_EVENT_BYTES;
+    }
+    shed.add(
+        KernelEvent.builder(EventName.PRODUCER_LOST, VerticalStep.EVERY_HOST)
+            .interval(from, Math.max(toEpochNanos, from))
+            .value(count, "events")
+            .attrs(Map.of("reason", "shed"))
+            .build());
+    lostBytes += LOST_EVENT_BYTES;
   }
 
   private void addEvent(KernelEvent e, long now) {

@@ -74,6 +74,19 @@ public final class SlicedEventIndex implements EventSource {
   }
 
   /**
+   * The start of the oldest slice held (nanoseconds since the Unix epoch): its events end in {@code
+   * [start, start + sliceNanos)}; {@link Long#MIN_VALUE} when the index is empty.
+   */
+  public long oldestSliceStartNanos() {
+    return slices.isEmpty() ? Long.MIN_VALUE : slices.firstKey() * sliceNanos;
+  }
+
+  /** The event time each slice covers, nanoseconds. */
+  public long sliceNanos() {
+    return sliceNanos;
+  }
+
+  /**
    * Drops the oldest slice, whatever its time (memory is short).
    *
    * @return how many events were dropped; 0 when the index is empty

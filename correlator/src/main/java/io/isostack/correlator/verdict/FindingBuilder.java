@@ -62,9 +62,9 @@ final class FindingBuilder {
     }
     if (lostEvents > 0) {
       notes.add(
-          "producers lost "
-              + lostEvents
-              + " events near this span: evidence may be missing, confidence lowered");
+          lostEvents
+              + " events near this span were lost (by producers, or shed from the live window"
+              + " when memory was short): evidence may be missing, confidence lowered");
     }
     double lostFactor = lostEvents > 0 ? LOST_EVENTS_FACTOR : 1.0;
     boolean kernel = top != null && top.explainedNanos >= options.minExplainedFraction() * self;

@@ -58,6 +58,12 @@ public final class VerticalStep {
 
   private static final long LOST_MARGIN_NANOS = 1_000_000_000L;
 
+  /**
+   * The {@code lostByHost} key of losses that concern every host: events the live window shed
+   * before their retention because memory was short (issue 10), whatever host sent them.
+   */
+  public static final String EVERY_HOST = "*";
+
   private final RuleTable rules;
   private final VerticalStepSettings options;
   private final EventSource index;
@@ -78,7 +84,8 @@ public final class VerticalStep {
    * @param interfaces network devices and their kinds
    * @param coverage what was watched on each host, and which cgroups have a CPU limit
    * @param activity the slow spans by host, for host-wide evidence
-   * @param lostByHost {@code producer.lost} events by host
+   * @param lostByHost {@code producer.lost} events by host; those under {@link #EVERY_HOST} stand
+   *     for events lost on every host (the live window shed them when memory was short)
    */
   public VerticalStep(
       RuleTable rules,
@@ -474,8 +481,13 @@ public final class VerticalStep {
   }
 
   private long lost(SpanJoinKeys entity, long from, long to) {
+    return lost(lostByHost.getOrDefault(entity.host(), List.of()), from, to)
+        + lost(lostByHost.getOrDefault(EVERY_HOST, List.of()), from, to);
+  }
+
+  private static long lost(List<KernelEvent> losses, long from, long to) {
     long lost = 0;
-    for (KernelEvent e : lostByHost.getOrDefault(entity.host(), List.of())) {
+    for (KernelEvent e : losses) {
       if (e.endEpochNanos() >= from - LOST_MARGIN_NANOS
           && e.startEpochNanos() <= to + LOST_MARGIN_NANOS) {
         lost += Double.isNaN(e.value()) ? 1 : (long) e.value();

@@ -116,6 +116,41 @@ class LiveAnalyzerLimitsTest {
   }
 
   @Test
+  void aSpanOverShedEventsSaysItsEvidenceMayBeMissing() {
+    MemoryLimiter memory = new MemoryLimiter(4_000, 1_000_000);
+    LiveAnalyzer l = live(memory, 100, 1000);
+    for (int s = 0; s < 20; s++) {
+      feed(l, runq("node-1", 7, s * 1000.0 + 500), ms(s * 1000.0 + 500));
+    }
+    assertThat(l.stats().eventsShed()).isPositive();
+    SpanView root =
+        span(1)
+            .trace(traceId(9))
+            .op("frontend", "GET /checkout", SpanKind.SERVER)
+            .at(1000, 1600)
+            .build();
+    SpanView hop =
+        span(2)
+            .trace(traceId(9))
+            .parent(1)
+            .op("backend", "GET /pay", SpanKind.SERVER)
+            .at(1050, 1550)
+            .build();
+
+    assertThat(l.offerSpans(List.of(root, hop))).isTrue();
+    l.drainForTest(ms(20_000));
+    l.tick(ms(80_000));
+    l.tick(ms(81_000));
+
+    assertThat(published)
+        .isNotEmpty()
+        .allSatisfy(
+            f ->
+                assertThat(f.finding().notes())
+                    .anyMatch(n -> n.contains("shed from the live window")));
+  }
+
+  @Test
   void theWindowGivesWayWhenTheTotalWouldPassTheHardLimit() {
     MemoryLimiter memory = new MemoryLimiter(1_000_000, 1_000_000);
     LiveAnalyzer l = live(memory, 100, 1000);

@@ -333,7 +333,8 @@ class FindingBuilderTest {
     assertThat(f.confidence()).isCloseTo(0.5 * 0.7, within(1e-9));
     assertThat(f.notes())
         .containsExactly(
-            "producers lost 42 events near this span: evidence may be missing, confidence lowered");
+            "42 events near this span were lost (by producers, or shed from the live window"
+                + " when memory was short): evidence may be missing, confidence lowered");
   }
 
   @Test

@@ -392,7 +392,8 @@ class VerticalStepTest {
     assertThat(f.confidence()).isCloseTo(0.8 * 0.7, within(1e-9));
     assertThat(f.notes())
         .containsExactly(
-            "producers lost 5 events near this span: evidence may be missing, confidence lowered");
+            "5 events near this span were lost (by producers, or shed from the live window"
+                + " when memory was short): evidence may be missing, confidence lowered");
   }
 
   @Test
