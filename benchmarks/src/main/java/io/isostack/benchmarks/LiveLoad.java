@@ -206,15 +206,7 @@ final class LiveLoad implements AutoCloseable {
     StringBuilder b = new StringBuilder(EVENT_BATCH * 170);
     for (int i = 0; i < EVENT_BATCH; i++) {
       int pid = i % 100 == 0 ? 4242 : 1000 + i % 100;
-      b.append("{\"event.name\":\"sched.runq_latency\",\"host.name\":\"node-1\",\"time_ns\":")
-          .append(nowEpochNanos - (EVENT_BATCH - i) * 1000L)
-          .append(",\"pid\":")
-          .append(pid)
-          .append(",\"tid\":")
-          .append(pid)
-          .append(",\"comm\":\"java\",\"cgroup.path\":\"/kubepods/pod")
-          .append(pid)
-          .append("\",\"dur_ns\":50000}\n");
+      BenchEvents.runqLatency(b, "node-1", nowEpochNanos - (EVENT_BATCH - i) * 1000L, pid);
     }
     eventsSent += EVENT_BATCH;
     http.sendAsync(

@@ -283,17 +283,7 @@ public final class OverloadBench {
     for (int i = 0; i < BATCH_EVENTS; i++) {
       String host = churn ? "churn-" + batch + "-" + (i / 10) : "node-" + (i % 4);
       int pid = churn ? 1000 + i % 10 : 1000 + i % 200;
-      b.append("{\"event.name\":\"sched.runq_latency\",\"host.name\":\"")
-          .append(host)
-          .append("\",\"time_ns\":")
-          .append(now - (BATCH_EVENTS - i) * 1000L)
-          .append(",\"pid\":")
-          .append(pid)
-          .append(",\"tid\":")
-          .append(pid)
-          .append(",\"comm\":\"java\",\"cgroup.path\":\"/kubepods/pod")
-          .append(pid)
-          .append("\",\"dur_ns\":50000}\n");
+      BenchEvents.runqLatency(b, host, now - (BATCH_EVENTS - i) * 1000L, pid);
     }
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -8,7 +8,6 @@ import io.isostack.model.SpanView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -388,21 +387,13 @@ final class OtlpJsonSpanDecoder {
     }
   }
 
-  /** One span's fields as read, assembled into a view once its resource is known. */
-  private static final class RawSpan {
+  /** One span's fields as read, the ids as {@link #id} gives them. */
+  private static final class RawSpan extends OtlpRawSpan {
     /** Each id: its hex (a String), null, or the BadRecord that rejects the span. */
     Object traceId;
 
     Object spanId;
     Object parentSpanId;
-    String name;
-    int kind;
-    long startNanos;
-    long endNanos;
-    int statusCode;
-    int attributes;
-    String[] keys = new String[16];
-    String[] texts = new String[16];
 
     private static String hex(Object id) throws BadRecord {
       if (id instanceof BadRecord e) {
@@ -411,59 +402,16 @@ final class OtlpJsonSpanDecoder {
       return (String) id;
     }
 
+    @Override
     void reset() {
       traceId = MISSING_TRACE;
       spanId = MISSING_SPAN;
       parentSpanId = null;
-      name = "";
-      kind = 0;
-      startNanos = 0;
-      endNanos = 0;
-      statusCode = 0;
-      Arrays.fill(keys, 0, attributes, null);
-      Arrays.fill(texts, 0, attributes, null);
-      attributes = 0;
-    }
-
-    void attribute(String key, String text) {
-      if (text == null) {
-        return;
-      }
-      if (attributes == keys.length) {
-        keys = Arrays.copyOf(keys, attributes * 2);
-        texts = Arrays.copyOf(texts, attributes * 2);
-      }
-      keys[attributes] = key;
-      texts[attributes] = text;
-      attributes++;
+      super.reset();
     }
 
     SpanView view(OtlpResource resource) throws BadRecord {
-      String trace = hex(traceId);
-      String span = hex(spanId);
-      String parent = hex(parentSpanId);
-      SpanKind k = SpanKind.fromOtlp(kind);
-      var socket = resource.socketBuilder(k);
-      String threadName = null;
-      for (int i = 0; i < attributes; i++) {
-        if ("thread.name".equals(keys[i])) {
-          threadName = texts[i];
-        } else {
-          socket.set(keys[i], texts[i]);
-        }
-      }
-      return OtlpSpans.view(
-          resource,
-          trace,
-          span,
-          parent,
-          name,
-          k,
-          startNanos,
-          endNanos,
-          statusCode,
-          socket,
-          threadName);
+      return view(resource, hex(traceId), hex(spanId), hex(parentSpanId));
     }
   }
 }

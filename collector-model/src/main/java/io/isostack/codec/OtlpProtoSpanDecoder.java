@@ -7,7 +7,6 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.WireFormat;
-import io.isostack.model.SpanKind;
 import io.isostack.model.SpanView;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.EntityRef;
@@ -16,7 +15,6 @@ import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -371,49 +369,21 @@ final class OtlpProtoSpanDecoder {
     }
   }
 
-  /** One span's fields as read, assembled into a view once its resource is known. */
-  private static final class RawSpan {
+  /** One span's fields as read, the ids as where they are in the request's bytes. */
+  private static final class RawSpan extends OtlpRawSpan {
     int traceIdAt;
     int traceIdLen;
     int spanIdAt;
     int spanIdLen;
     int parentIdAt;
     int parentIdLen;
-    String name;
-    int kind;
-    long startNanos;
-    long endNanos;
-    int statusCode;
-    int attributes;
-    String[] keys = new String[16];
-    String[] texts = new String[16];
 
+    @Override
     void reset() {
       traceIdLen = 0;
       spanIdLen = 0;
       parentIdLen = 0;
-      name = "";
-      kind = 0;
-      startNanos = 0;
-      endNanos = 0;
-      statusCode = 0;
-      Arrays.fill(keys, 0, attributes, null);
-      Arrays.fill(texts, 0, attributes, null);
-      attributes = 0;
-    }
-
-    /** Keeps an attribute with a scalar value; the others are of no use to a span view. */
-    void attribute(String key, String text) {
-      if (text == null) {
-        return;
-      }
-      if (attributes == keys.length) {
-        keys = Arrays.copyOf(keys, attributes * 2);
-        texts = Arrays.copyOf(texts, attributes * 2);
-      }
-      keys[attributes] = key;
-      texts[attributes] = text;
-      attributes++;
+      super.reset();
     }
 
     /** The view; the ids are read from {@code buf}, the request's bytes. */
@@ -421,28 +391,7 @@ final class OtlpProtoSpanDecoder {
       String trace = OtlpSpans.hexId(buf, traceIdAt, traceIdLen, 32, "traceId", false);
       String span = OtlpSpans.hexId(buf, spanIdAt, spanIdLen, 16, "spanId", false);
       String parent = OtlpSpans.hexId(buf, parentIdAt, parentIdLen, 16, "parentSpanId", true);
-      SpanKind k = SpanKind.fromOtlp(kind);
-      var socket = resource.socketBuilder(k);
-      String threadName = null;
-      for (int i = 0; i < attributes; i++) {
-        if ("thread.name".equals(keys[i])) {
-          threadName = texts[i];
-        } else {
-          socket.set(keys[i], texts[i]);
-        }
-      }
-      return OtlpSpans.view(
-          resource,
-          trace,
-          span,
-          parent,
-          name,
-          k,
-          startNanos,
-          endNanos,
-          statusCode,
-          socket,
-          threadName);
+      return view(resource, trace, span, parent);
     }
   }
 }

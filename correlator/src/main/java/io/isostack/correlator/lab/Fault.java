@@ -216,39 +216,8 @@ public enum Fault {
     }
   },
 
-  /**
-   * The backend started under a seccomp filter (libseccomp) denying {@code mkdir}, which it calls
-   * on every request and retries 3 times 100 ms apart: L-3, seccomp denial.
-   */
-  SECCOMP("L-3 container, seccomp denial") {
-    @Override
-    public void prepare(FaultLab lab, FaultSetup s) throws IOException {
-      Path audit = Files.createDirectories(s.work.resolve("audit"));
-      s.producers.add(s.bpftrace("syscalls.bt"));
-      s.producers.add(s.bpftrace("sched.bt", "1000"));
-      s.backendPrefix.addAll(
-          List.of(
-              "/usr/bin/python3",
-              s.ebpf.resolveSibling("faults").resolve("seccomp-exec.py").toString(),
-              "mkdir,mkdirat"));
-      s.backendArgs.addAll(List.of("--audit-dir", audit.toString()));
-    }
-
-    @Override
-    public void induce(FaultLab lab, FaultSetup s, Process backend, int level) {
-      // The filter is in place from the backend's start.
-    }
-
-    @Override
-    public boolean presentFromStart() {
-      return true;
-    }
-
-    @Override
-    public String strength(int level) {
-      return "mkdir and mkdirat denied";
-    }
-  },
+  /** The backend under a seccomp filter denying {@code mkdir}: L-3 ({@link SeccompDenial}). */
+  SECCOMP(new SeccompDenial()),
 
   /**
    * The backend as a docker-style container (its own pid namespace, cgroup {@code

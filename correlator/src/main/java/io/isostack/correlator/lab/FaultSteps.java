@@ -4,8 +4,9 @@ import java.io.IOException;
 
 /**
  * The steps of a {@link Fault} kept in a class of its own (the OCI runtimes' faults, {@link
- * CrunThrottle}, {@link GvisorSyscalls}): what {@link Fault}'s methods of the same names do, for a
- * constant registered with one line ({@code CRUN_THROTTLE(new CrunThrottle())}).
+ * CrunThrottle}, {@link GvisorSyscalls}; {@link SeccompDenial}): what {@link Fault}'s methods of
+ * the same names do, for a constant registered with one line ({@code CRUN_THROTTLE(new
+ * CrunThrottle())}).
  */
 interface FaultSteps {
   /** The verdict the fault should get, in words. */
@@ -39,5 +40,19 @@ interface FaultSteps {
   /** What this machine lacks for the fault besides the lab's basics, or null. */
   default String missing() {
     return null;
+  }
+
+  /**
+   * The steps of a fault in place from the backend's start ({@link #presentFromStart()}): what
+   * {@link #prepare} sets up is the fault, and there is nothing to induce on the running backend.
+   */
+  interface FromStart extends FaultSteps {
+    @Override
+    default void induce(FaultLab lab, FaultSetup s, Process backend, int level) {}
+
+    @Override
+    default boolean presentFromStart() {
+      return true;
+    }
   }
 }

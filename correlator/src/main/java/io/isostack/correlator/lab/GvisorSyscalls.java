@@ -15,7 +15,7 @@ import java.util.List;
  * directory live ({@code --events runsc:DIR/}), also across sandbox restarts. In place from the
  * backend's start (one level). Stateless.
  */
-final class GvisorSyscalls implements FaultSteps {
+final class GvisorSyscalls implements FaultSteps.FromStart {
   /**
    * Added to the sandbox's nice value: on the ptrace platform the Sentry spends host CPU on every
    * syscall it serves (that is the fault), and at the lab's priority it would take the CPU from the
@@ -59,16 +59,6 @@ final class GvisorSyscalls implements FaultSteps {
     s.events.add("runsc:" + logs + "/");
     // The host's view: the Sentry's threads off CPU (they stop at every syscall on ptrace).
     s.producers.add(s.bpftrace("sched.bt", "1000"));
-  }
-
-  @Override
-  public void induce(FaultLab lab, FaultSetup s, Process backend, int level) {
-    // The handler is syscall-heavy from the sandbox's start.
-  }
-
-  @Override
-  public boolean presentFromStart() {
-    return true;
   }
 
   @Override

@@ -114,31 +114,10 @@ public final class LiveServer implements AutoCloseable {
           security);
     }
 
-    /** Settings without TLS or token ({@link TransportSecurity#NONE}). */
-    public Settings(
-        String bind,
-        int grpcPort,
-        int httpPort,
-        int maxBodyBytes,
-        boolean api,
-        List<String> events,
-        List<String> producers,
-        String defaultHost,
-        LibbpfToolsReader.Options libbpf) {
-      this(
-          bind,
-          grpcPort,
-          httpPort,
-          maxBodyBytes,
-          api,
-          events,
-          producers,
-          defaultHost,
-          libbpf,
-          TransportSecurity.NONE);
-    }
-
-    /** Settings with libbpf-tools times on today's date in UTC and no start anchor. */
+    /**
+     * Settings without TLS or token ({@link TransportSecurity#NONE}), with libbpf-tools times on
+     * today's date in UTC and no start anchor.
+     */
     public Settings(
         String bind,
         int grpcPort,
@@ -157,7 +136,8 @@ public final class LiveServer implements AutoCloseable {
           events,
           producers,
           defaultHost,
-          LibbpfToolsReader.Options.defaults(Clock.systemUTC()));
+          LibbpfToolsReader.Options.defaults(Clock.systemUTC()),
+          TransportSecurity.NONE);
     }
 
     private static void checkPort(int port, String setting) {
