@@ -193,6 +193,11 @@ class LoweredReceiverLimitsTest {
                     .getPartialSuccess()
                     .getRejectedSpans())
             .isEqualTo(1);
+        // The engine's stats are a snapshot taken every tick (50 ms): wait for the one after both.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (serve.engine.stats().spansReceived() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
         assertThat(serve.engine.stats().spansReceived()).isEqualTo(2);
       } finally {
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
