@@ -462,7 +462,8 @@ class AnalyzerTest {
             f -> {
               assertThat(f.cause()).isEqualTo("cpu-throttle");
               assertThat(f.confidence()).isLessThan(reference.confidence());
-              assertThat(f.notes()).anySatisfy(n -> assertThat(n).contains("lost 12 events"));
+              assertThat(f.notes())
+                  .anySatisfy(n -> assertThat(n).contains("12 events near this span were lost"));
             });
     assertThat(reference.notes()).isEmpty();
     assertThat(analyzer.lostEventsByHost()).containsEntry("node-1", 12L);

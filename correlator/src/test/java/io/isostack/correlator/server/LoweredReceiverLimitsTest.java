@@ -134,21 +134,24 @@ class LoweredReceiverLimitsTest {
       // gRPC: a call whose message came and that is not half-closed holds the one slot.
       ManagedChannel c = channel(serve);
       try {
-        ClientCall<ExportTraceServiceRequest, ExportTraceServiceResponse> held =
-            c.newCall(STREAMED_EXPORT, CallOptions.DEFAULT);
-        held.start(new ClientCall.Listener<>() {}, new Metadata());
-        held.request(1);
-        held.sendMessage(OtlpData.withOneInvalidSpan(ServeFixture.now()));
-        var stub = TraceServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS);
+        ClientCall<ExportTraceServiceRequest, ExportTraceServiceResponse> held = null;
         StatusRuntimeException e = null;
-        for (int i = 0; i < 200 && e == null; i++) { // until the held call is admitted
+        // Until a held call is admitted before the export: an export that reaches the server
+        // first takes the slot and the held call is refused, so hold again with a new one.
+        for (int i = 0; i < 100 && e == null; i++) {
+          if (held != null) {
+            held.cancel("the export came first", null);
+          }
+          held = c.newCall(STREAMED_EXPORT, CallOptions.DEFAULT);
+          held.start(new ClientCall.Listener<>() {}, new Metadata());
+          held.request(1);
+          held.sendMessage(OtlpData.withOneInvalidSpan(ServeFixture.now()));
+          Thread.sleep(50);
+          var stub = TraceServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS);
           e =
               catchThrowableOfType(
                   StatusRuntimeException.class,
                   () -> stub.export(OtlpData.withOneInvalidSpan(ServeFixture.now())));
-          if (e == null) {
-            Thread.sleep(50);
-          }
         }
         assertThat(e).isNotNull();
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
