@@ -14,6 +14,7 @@ import io.isostack.correlator.receiver.MemoryLimiter;
 import io.isostack.correlator.receiver.ReceiverLimits;
 import io.isostack.correlator.report.TerminalSafeWriter;
 import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.server.FindingJson;
 import io.isostack.correlator.server.FindingPrinter;
 import io.isostack.correlator.server.LiveServer;
 import io.isostack.correlator.storage.FindingsOnce;
@@ -260,7 +261,7 @@ final class ServeCommand implements Callable<Integer> {
       if (storage != null) {
         store = WriteAheadStore.open(storage, storageLimitBytes);
         StorageCounts.bindTo(store, metrics.registry());
-        sink = new FindingsOnce(store, sink);
+        sink = new FindingsOnce(store, FindingJson::of, sink);
       }
       LiveLimits limits = limits();
       engine = new LiveAnalyzer(table, options, limits, ServeCommand::epochNanos, sink);

@@ -1,6 +1,7 @@
 package io.isostack.correlator.receiver;
 
 import io.isostack.codec.ReadSummary;
+import io.isostack.model.KernelEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Events go to the {@link EventBatchSink} in batches, flushed whenever the input has nothing
  * more to read. Runs on its own daemon thread ({@link #start()}); {@link #close()} stops it, also
  * while it waits for a FIFO's next writer. With {@link FollowOffsets} ({@code serve --storage}), a
- * regular file is resumed where the last run left it, when it is still the same file.
+ * regular file is resumed where the last run left it, when it is still the same file: at a
+ * checkpoint (a line's start, saved whenever the input has nothing more to read and, while it
+ * reads, once per second of event time) before which every event has left the engine's window, so
+ * that the events still in the window are read again.
  */
 public final class EventFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
@@ -41,6 +45,7 @@ public final class EventFollower implements AutoCloseable {
   private static final int MAX_BATCH = 512;
 
   private static final long LIST_EVERY_NANOS = 200_000_000L;
+  private static final long CHECKPOINT_NANOS = 1_000_000_000L;
 
   private final FollowedPath path;
   private final String source;
@@ -56,6 +61,8 @@ public final class EventFollower implements AutoCloseable {
   private volatile FileChannel channel;
   private volatile FollowOffsets offsets;
   private long savedOffset = -1;
+  private long savedSecond = Long.MIN_VALUE;
+  private long maxEventEnd = Long.MIN_VALUE; // of the events handed on from this file (its thread)
 
   /**
    * Creates a follower; {@link #start()} starts it.
@@ -93,8 +100,14 @@ public final class EventFollower implements AutoCloseable {
     this.source = path == null ? "stdin" : path.toString();
     this.input = Objects.requireNonNull(input, "input");
     this.rejects = rejects;
-    this.sink = sink;
-    this.decoder = new EventStreamDecoder(input, source, rejects, rejects, sink, MAX_BATCH);
+    this.sink =
+        events -> {
+          for (KernelEvent e : events) {
+            maxEventEnd = Math.max(maxEventEnd, e.endEpochNanos());
+          }
+          sink.put(events);
+        };
+    this.decoder = new EventStreamDecoder(input, source, rejects, rejects, this.sink, MAX_BATCH);
     this.thread = new Thread(this::run, "events " + source);
     thread.setDaemon(true);
   }
@@ -222,6 +235,7 @@ public final class EventFollower implements AutoCloseable {
       }
       channel = ch;
       reading = file;
+      maxEventEnd = Long.MIN_VALUE;
       FollowOffsets saved = offsets;
       if (regular && saved != null) {
         long at = saved.resumeAt(source, String.valueOf(key), ch.size());
@@ -230,6 +244,7 @@ public final class EventFollower implements AutoCloseable {
           ch.position(at);
         }
         savedOffset = at;
+        savedSecond = Long.MIN_VALUE;
       }
       try (ch) {
         LOG.debug("following {} ({})", file, regular ? "file" : "stream");
@@ -256,6 +271,10 @@ public final class EventFollower implements AutoCloseable {
       int n = ch.read(buf);
       if (n > 0) {
         decoder.feed(buf.array(), 0, n);
+        if (regular && offsets != null) {
+          decoder.flush(); // a checkpoint covers only events handed on
+          save(key, ch.position() - decoder.partialLineBytes(), false);
+        }
         continue;
       }
       if (n < 0 && !regular) {
@@ -263,10 +282,12 @@ public final class EventFollower implements AutoCloseable {
       }
       decoder.flush();
       if (regular) {
-        save(key, ch.position() - decoder.partialLineBytes());
+        save(key, ch.position() - decoder.partialLineBytes(), true);
         if (ch.size() < ch.position()) {
           LOG.info("{} was truncated; reading it again from its start", source);
           ch.position(0);
+          maxEventEnd = Long.MIN_VALUE;
+          save(key, 0, true); // the checkpoints past the start are another content's
           continue;
         }
         if (path.newest() ? newerFile(file) : replaced(key)) {
@@ -281,12 +302,21 @@ public final class EventFollower implements AutoCloseable {
     }
   }
 
-  /** Saves the offset of the first line not handed on, when it moved (follower thread). */
-  private void save(Object key, long offset) {
+  /**
+   * Saves a checkpoint at the first line not handed on (follower thread): when the input has
+   * nothing more ({@code idle}) and the offset moved, or while reading when the newest event time
+   * entered another second.
+   */
+  private void save(Object key, long offset, boolean idle) {
     FollowOffsets saved = offsets;
-    if (saved != null && offset != savedOffset && offset >= 0) {
-      saved.consumed(source, String.valueOf(key), offset);
+    if (saved == null || offset < 0 || offset == savedOffset) {
+      return;
+    }
+    long second = Math.floorDiv(maxEventEnd, CHECKPOINT_NANOS);
+    if (idle || second != savedSecond) {
+      saved.consumed(source, String.valueOf(key), offset, maxEventEnd);
       savedOffset = offset;
+      savedSecond = second;
     }
   }
 

@@ -10,10 +10,14 @@ import io.isostack.correlator.receiver.EventProducer;
 import io.isostack.correlator.receiver.HttpResponses;
 import io.isostack.correlator.receiver.RejectTally;
 import io.isostack.correlator.report.JsonReportRenderer;
+import io.isostack.correlator.storage.StoredFinding;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -38,6 +42,7 @@ final class ApiHandler extends Handler.Abstract {
   private final LiveView view;
   private final Supplier<?> stats;
   private final boolean api;
+  private volatile List<StoredFinding> restored = List.of();
 
   /**
    * The API of {@code serve}: {@code /api/stats} is the engine's counters, the inputs' rejections
@@ -93,24 +98,58 @@ final class ApiHandler extends Handler.Abstract {
           HttpResponses.text(response, callback, 400, "limit must be a non-negative integer");
           return true;
         }
-        json(response, callback, findings(view.recentFindings(max)));
+        json(response, callback, findings(view.recentFindings(max), max));
       }
     }
     return true;
   }
 
-  private static ArrayNode findings(List<LiveFinding> findings) throws IOException {
+  /**
+   * Shows, after the findings of this run, the findings published before a restart ({@code serve
+   * --storage}), newest first; one published again by this run is shown once, as this run's.
+   */
+  void restoredFindings(List<StoredFinding> before) {
+    restored = List.copyOf(before);
+  }
+
+  private ArrayNode findings(List<LiveFinding> findings, int max) throws IOException {
     ArrayNode out = MAPPER.createArrayNode();
-    JsonReportRenderer renderer = new JsonReportRenderer();
+    Set<String> keys = new HashSet<>();
     for (LiveFinding f : findings) {
-      StringWriter w = new StringWriter();
-      renderer.renderLine(f.finding(), w);
-      ObjectNode o = (ObjectNode) MAPPER.readTree(w.toString());
-      o.put("traceCompletedUnixNano", f.traceCompletedEpochNanos());
-      o.put("publishedUnixNano", f.publishedEpochNanos());
-      out.add(o);
+      out.add(json(f));
+      keys.add(f.finding().span().traceId() + "/" + f.finding().span().spanId());
+    }
+    for (StoredFinding f : restored) {
+      if (out.size() >= max) {
+        break;
+      }
+      if (!keys.contains(f.traceId() + "/" + f.spanId())) {
+        out.add(MAPPER.readTree(f.json()));
+      }
     }
     return out;
+  }
+
+  /**
+   * A finding as {@code /api/findings} serves it: the object {@code analyze --format json} writes
+   * plus {@code traceCompletedUnixNano} and {@code publishedUnixNano}.
+   */
+  static ObjectNode json(LiveFinding f) throws IOException {
+    StringWriter w = new StringWriter();
+    new JsonReportRenderer().renderLine(f.finding(), w);
+    ObjectNode o = (ObjectNode) MAPPER.readTree(w.toString());
+    o.put("traceCompletedUnixNano", f.traceCompletedEpochNanos());
+    o.put("publishedUnixNano", f.publishedEpochNanos());
+    return o;
+  }
+
+  /** {@link #json(LiveFinding)} as text ({@code serve --storage} keeps it). */
+  static String jsonText(LiveFinding f) {
+    try {
+      return MAPPER.writeValueAsString(json(f));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Supplier<ObjectNode> serveStats(

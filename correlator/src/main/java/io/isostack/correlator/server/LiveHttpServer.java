@@ -13,6 +13,7 @@ import io.isostack.correlator.receiver.RejectTally;
 import io.isostack.correlator.receiver.RequestRefusals;
 import io.isostack.correlator.receiver.TlsFiles;
 import io.isostack.correlator.receiver.TransportSecurity;
+import io.isostack.correlator.storage.StoredFinding;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -49,6 +50,7 @@ public final class LiveHttpServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private ApiHandler apiHandler;
 
   /**
    * Creates the server of {@code serve}, with its transport security; {@link #start()} binds it.
@@ -157,6 +159,11 @@ public final class LiveHttpServer implements AutoCloseable {
       BearerToken token,
       RequestRefusals refusals,
       Handler... first) {
+    for (Handler h : first) {
+      if (h instanceof ApiHandler a) {
+        apiHandler = a;
+      }
+    }
     QueuedThreadPool threads =
         new QueuedThreadPool(limits.maxConcurrentRequests() + SPARE_THREADS, 2);
     threads.setName(threadName);
@@ -213,6 +220,16 @@ public final class LiveHttpServer implements AutoCloseable {
     } catch (Exception e) {
       stopQuietly();
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Shows at {@code /api/findings}, after this run's findings, those published before a restart
+   * ({@code serve --storage}).
+   */
+  void restoredFindings(List<StoredFinding> before) {
+    if (apiHandler != null) {
+      apiHandler.restoredFindings(before);
     }
   }
 

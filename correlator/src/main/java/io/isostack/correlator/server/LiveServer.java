@@ -285,15 +285,19 @@ public final class LiveServer implements AutoCloseable {
   }
 
   /**
-   * Keeps every accepted request in {@code store} before answering OK, resumes followed files at
-   * their saved offsets, replays what the store holds at {@link #start()} (before the receivers
-   * open), deletes what the engine has settled every second, and closes the store after the engine.
-   * Call before {@link #start()}.
+   * Keeps every accepted request in {@code store} before answering OK, shows the findings published
+   * before a restart at {@code /api/findings}, resumes followed files at their saved checkpoints,
+   * replays what the store holds at {@link #start()} (before the receivers open), deletes what the
+   * engine has settled every second, and closes the store after the engine. Call before {@link
+   * #start()}.
    */
   public void useStorage(WriteAheadStore store) {
     this.storage = Objects.requireNonNull(store, "store");
     ingest.writeAhead(store);
     followers.forEach(f -> f.resumeWith(store));
+    if (http != null) {
+      http.restoredFindings(store.findingsBeforeStart());
+    }
     closeAfterEngine(
         () -> {
           truncation.shutdownNow();

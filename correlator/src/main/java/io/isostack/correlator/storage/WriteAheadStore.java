@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,7 +22,11 @@ import org.slf4j.LoggerFactory;
  * The write-ahead buffer of {@code serve --storage DIR}: one SQLite database ({@code
  * DIR/correlator.db}) in WAL mode with {@code synchronous=NORMAL}, holding the accepted requests
  * not yet settled (their bytes as received, in sequence order), the keys of the findings published,
- * and the offsets of the followed files.
+ * the last {@value #FINDINGS_KEPT} published findings as {@code /api/findings} serves them (shown
+ * again after a restart, {@link #findingsBeforeStart()}), and per followed file a few checkpoints
+ * (a line start's offset and the newest event time before it, at most one per second of event time)
+ * with the engine's last window horizon, so that a restart resumes a file where its events enter
+ * the window again ({@link #resumeAt}).
  *
  * <p>Durability: a transaction is in the database file or its WAL (the operating system's page
  * cache) when its commit returns, so it survives the process being killed ({@code kill -9}); it
@@ -35,12 +41,22 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadStore.class);
   private static final String FILE = "correlator.db";
 
+  /** Published findings kept for {@code /api/findings} after a restart, as the engine keeps. */
+  public static final int FINDINGS_KEPT = 1000;
+
+  private static final long CHECKPOINT_NANOS = 1_000_000_000L;
+
   private final Connection db;
   private final long maxBytes;
   private final PreparedStatement insert;
   private final PreparedStatement publish;
   private final PreparedStatement offsetGet;
   private final PreparedStatement offsetPut;
+  private final PreparedStatement offsetsAhead;
+  private final PreparedStatement findingPut;
+  private final PreparedStatement findingsOld;
+  private final List<StoredFinding> findingsBeforeStart;
+  private long findingSeq;
   private final StorageCounts counts = new StorageCounts();
   private long nextSeq;
   private long bytes;
@@ -61,8 +77,25 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
           "CREATE TABLE IF NOT EXISTS published (trace_id TEXT NOT NULL, span_id TEXT NOT NULL,"
               + " seq INTEGER NOT NULL, PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID");
       s.execute(
-          "CREATE TABLE IF NOT EXISTS follow_offset (source TEXT PRIMARY KEY,"
-              + " file_key TEXT NOT NULL, offset INTEGER NOT NULL)");
+          "CREATE TABLE IF NOT EXISTS follow_checkpoint (source TEXT NOT NULL,"
+              + " second INTEGER NOT NULL, file_key TEXT NOT NULL, offset INTEGER NOT NULL,"
+              + " max_end INTEGER NOT NULL, PRIMARY KEY (source, second)) WITHOUT ROWID");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS finding (n INTEGER PRIMARY KEY, trace_id TEXT NOT NULL,"
+              + " span_id TEXT NOT NULL, json TEXT NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      List<StoredFinding> found = new ArrayList<>();
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT n, trace_id, span_id, json FROM finding ORDER BY n DESC LIMIT "
+                  + FINDINGS_KEPT)) {
+        while (r.next()) {
+          findingSeq = Math.max(findingSeq, r.getLong(1));
+          found.add(new StoredFinding(r.getString(2), r.getString(3), r.getString(4)));
+        }
+      }
+      findingsBeforeStart = List.copyOf(found);
       try (ResultSet r =
           s.executeQuery(
               "SELECT coalesce(max(seq), 0), count(*), total(length(body)) FROM entry")) {
@@ -79,10 +112,22 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
     publish =
         db.prepareStatement(
             "INSERT OR IGNORE INTO published (trace_id, span_id, seq) VALUES (?, ?, ?)");
-    offsetGet = db.prepareStatement("SELECT file_key, offset FROM follow_offset WHERE source = ?");
+    offsetGet =
+        db.prepareStatement(
+            "SELECT offset FROM follow_checkpoint WHERE source = ? AND file_key = ? AND offset <= ?"
+                + " AND max_end < coalesce((SELECT value FROM setting WHERE name = 'horizon'), ?)"
+                + " ORDER BY offset DESC LIMIT 1");
+    offsetsAhead =
+        db.prepareStatement(
+            "DELETE FROM follow_checkpoint WHERE source = ? AND (file_key <> ? OR offset > ?)");
     offsetPut =
         db.prepareStatement(
-            "INSERT OR REPLACE INTO follow_offset (source, file_key, offset) VALUES (?, ?, ?)");
+            "INSERT OR REPLACE INTO follow_checkpoint (source, second, file_key, offset, max_end)"
+                + " VALUES (?, ?, ?, ?, max(?, coalesce((SELECT max(max_end) FROM follow_checkpoint"
+                + " WHERE source = ? AND file_key = ? AND offset <= ?), ?)))");
+    findingPut =
+        db.prepareStatement("INSERT INTO finding (n, trace_id, span_id, json) VALUES (?, ?, ?, ?)");
+    findingsOld = db.prepareStatement("DELETE FROM finding WHERE n <= ?");
     db.commit();
   }
 
@@ -167,6 +212,18 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
    *     publish it again; true on a store failure too (counted), as a lost finding is worse
    */
   public synchronized boolean firstPublication(String traceId, String spanId) {
+    return firstPublication(traceId, spanId, null);
+  }
+
+  /**
+   * As {@link #firstPublication(String, String)}, and when it is the first publication, keeps the
+   * finding's JSON ({@code json}, called then) among the last {@value #FINDINGS_KEPT}, in the same
+   * transaction: shown by {@code /api/findings} after a restart.
+   *
+   * @param json the finding as {@code /api/findings} serves it, or null to keep only the key
+   */
+  public synchronized boolean firstPublication(
+      String traceId, String spanId, Supplier<String> json) {
     if (closed) {
       return true;
     }
@@ -175,6 +232,19 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
       publish.setString(2, spanId);
       publish.setLong(3, nextSeq - 1);
       int n = publish.executeUpdate();
+      if (n == 1 && json != null) {
+        long at = findingSeq + 1;
+        findingPut.setLong(1, at);
+        findingPut.setString(2, traceId);
+        findingPut.setString(3, spanId);
+        findingPut.setString(4, json.get());
+        findingPut.executeUpdate();
+        findingsOld.setLong(1, at - FINDINGS_KEPT);
+        findingsOld.executeUpdate();
+        db.commit();
+        findingSeq = at;
+        return true;
+      }
       db.commit();
       return n == 1;
     } catch (SQLException e) {
@@ -184,6 +254,22 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
     }
   }
 
+  /**
+   * The findings published before this store was opened (by the runs before a restart), newest
+   * first, at most {@value #FINDINGS_KEPT}.
+   */
+  public List<StoredFinding> findingsBeforeStart() {
+    return findingsBeforeStart;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: the newest checkpoint of this file identity, at most {@code size}, whose events all
+   * ended before the window horizon last given to {@link #truncate} (the events after it may be in
+   * the engine's window: they are read again, so that the window is rebuilt); 0 when there is none
+   * or no horizon was ever given.
+   */
   @Override
   public synchronized long resumeAt(String source, String fileKey, long size) {
     if (closed) {
@@ -191,12 +277,18 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
     }
     try {
       offsetGet.setString(1, source);
+      offsetGet.setString(2, fileKey);
+      offsetGet.setLong(3, size);
+      offsetGet.setLong(4, Long.MIN_VALUE);
       try (ResultSet r = offsetGet.executeQuery()) {
-        if (r.next() && r.getString(1).equals(fileKey) && r.getLong(2) <= size) {
+        if (r.next() && r.getLong(1) > 0) {
           counts.resumed();
-          return r.getLong(2);
+          long at = r.getLong(1);
+          db.commit();
+          return at;
         }
       }
+      db.commit();
       return 0;
     } catch (SQLException e) {
       failed("read a follower's offset", e);
@@ -205,14 +297,25 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
   }
 
   @Override
-  public synchronized void consumed(String source, String fileKey, long offset) {
+  public synchronized void consumed(
+      String source, String fileKey, long offset, long maxEventEndNanos) {
     if (closed) {
       return;
     }
     try {
+      offsetsAhead.setString(1, source);
+      offsetsAhead.setString(2, fileKey);
+      offsetsAhead.setLong(3, offset);
+      offsetsAhead.executeUpdate(); // another file now, or read again from before them
       offsetPut.setString(1, source);
-      offsetPut.setString(2, fileKey);
-      offsetPut.setLong(3, offset);
+      offsetPut.setLong(2, Math.floorDiv(maxEventEndNanos, CHECKPOINT_NANOS));
+      offsetPut.setString(3, fileKey);
+      offsetPut.setLong(4, offset);
+      offsetPut.setLong(5, maxEventEndNanos);
+      offsetPut.setString(6, source);
+      offsetPut.setString(7, fileKey);
+      offsetPut.setLong(8, offset);
+      offsetPut.setLong(9, maxEventEndNanos);
       offsetPut.executeUpdate();
       db.commit();
     } catch (SQLException e) {
@@ -223,8 +326,10 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
 
   /**
    * Deletes what the engine no longer needs: span entries up to {@code settledSeq}, kernel-event
-   * entries whose events all ended before {@code windowHorizonNanos}, and the published-finding
-   * keys recorded up to {@code settledSeq} (their traces cannot be replayed any more).
+   * entries whose events all ended before {@code windowHorizonNanos}, the published-finding keys
+   * recorded up to {@code settledSeq} (their traces cannot be replayed any more), and the
+   * followers' checkpoints below the horizon but the newest; keeps the horizon for {@link
+   * #resumeAt} after a restart.
    */
   public synchronized void truncate(long settledSeq, long windowHorizonNanos) {
     if (closed) {
@@ -234,7 +339,15 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
     try (PreparedStatement size =
             db.prepareStatement("SELECT count(*), total(length(body)) FROM entry WHERE " + where);
         PreparedStatement delete = db.prepareStatement("DELETE FROM entry WHERE " + where);
-        PreparedStatement keys = db.prepareStatement("DELETE FROM published WHERE seq <= ?")) {
+        PreparedStatement keys = db.prepareStatement("DELETE FROM published WHERE seq <= ?");
+        PreparedStatement horizon =
+            db.prepareStatement(
+                "INSERT OR REPLACE INTO setting (name, value) VALUES ('horizon', ?)");
+        PreparedStatement checkpoints =
+            db.prepareStatement(
+                "DELETE FROM follow_checkpoint WHERE max_end < ? AND offset < (SELECT"
+                    + " max(d.offset) FROM follow_checkpoint AS d WHERE d.source ="
+                    + " follow_checkpoint.source AND d.max_end < ?)")) {
       for (PreparedStatement p : new PreparedStatement[] {size, delete}) {
         p.setLong(1, settledSeq);
         p.setLong(2, windowHorizonNanos);
@@ -251,6 +364,13 @@ public final class WriteAheadStore implements WriteAheadLog, FollowOffsets, Auto
       }
       keys.setLong(1, settledSeq);
       keys.executeUpdate();
+      if (windowHorizonNanos != Long.MIN_VALUE) {
+        horizon.setLong(1, windowHorizonNanos);
+        horizon.executeUpdate();
+        checkpoints.setLong(1, windowHorizonNanos);
+        checkpoints.setLong(2, windowHorizonNanos);
+        checkpoints.executeUpdate();
+      }
       db.commit();
       entries -= n;
       bytes -= b;

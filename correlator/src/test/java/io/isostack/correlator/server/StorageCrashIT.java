@@ -45,8 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The crash test of {@code serve --storage}: the shaded jar in its own JVM, loaded with the
  * OpenTelemetry SDK's OTLP/HTTP exporter and kernel events over HTTP while it follows an events
  * file, killed with {@code kill -9} mid-load, restarted on the same directory; then every trace
- * answered OK has its finding, no finding is published twice across both runs, every event answered
- * OK is in the restarted window and the followed file resumed where it was left.
+ * answered OK has its finding, no finding is published twice across both runs, the findings
+ * published before the kill are still served by {@code /api/findings}, every event answered OK is
+ * in the restarted window and the followed file's lines still inside the window are read again.
  */
 @Timeout(60)
 class StorageCrashIT {
@@ -105,12 +106,17 @@ class StorageCrashIT {
     int port2 = port(second, tmp.resolve("err2"));
     String base2 = "http://127.0.0.1:" + port2;
     Set<String> acked = new HashSet<>(load.ackedTraces);
+    Set<String> publishedBeforeKill = keys(tmp.resolve("out1"));
+    assertThat(publishedBeforeKill).as("findings published before the kill").isNotEmpty();
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!published(tmp).keySet().containsAll(acked) && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    awaitFileRecords(base2, events, FILE_LINES_AFTER);
+    awaitFileRecords(base2, events, FILE_LINES_BEFORE + FILE_LINES_AFTER);
     String metrics = get(base2 + "/metrics");
+    Set<String> served = new HashSet<>();
+    JSON.readTree(get(base2 + "/api/findings?limit=100000"))
+        .forEach(f -> served.add(f.get("traceId").asText() + "/" + f.get("spanId").asText()));
     long eventsReceived = JSON.readTree(get(base2 + "/api/stats")).get("eventsReceived").asLong();
     second.destroy(); // SIGTERM
     assertThat(second.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -126,11 +132,18 @@ class StorageCrashIT {
     assertThat(metric(metrics, "correlator_storage_replayed_total"))
         .as("entries replayed after the kill")
         .isPositive();
-    // The followed file resumed at its saved offset: only the lines appended after the kill.
-    assertThat(fileRecords(metrics, events)).isEqualTo(FILE_LINES_AFTER);
+    // The findings published before the kill are still listed (the store keeps the last 1000).
+    Set<String> listed = new HashSet<>(publishedBeforeKill);
+    listed.retainAll(served);
+    assertThat(listed.size())
+        .as("findings published before the kill at /api/findings after the restart")
+        .isGreaterThanOrEqualTo(Math.min(publishedBeforeKill.size(), 1000));
+    // The followed file's lines before the kill are all inside the window (--retention 120s): the
+    // restart reads them again, from the file's start, so that the window is rebuilt.
+    assertThat(fileRecords(metrics, events)).isEqualTo(FILE_LINES_BEFORE + FILE_LINES_AFTER);
     // Every kernel event answered OK is back in the window (one post may have been stored but
-    // not answered when the process died), and the file's first lines are not read again.
-    assertThat(eventsReceived - FILE_LINES_AFTER)
+    // not answered when the process died).
+    assertThat(eventsReceived - FILE_LINES_BEFORE - FILE_LINES_AFTER)
         .isBetween(load.ackedEvents, load.ackedEvents + EVENTS_PER_POST);
   }
 
@@ -212,6 +225,18 @@ class StorageCrashIT {
     Map<String, Integer> byTrace = new HashMap<>();
     keys.forEach((k, n) -> byTrace.merge(k.substring(0, k.indexOf('/')), n, Integer::sum));
     return byTrace;
+  }
+
+  /** The keys (trace id / span id) of the findings in one run's standard output. */
+  private static Set<String> keys(Path out) throws Exception {
+    Set<String> keys = new HashSet<>();
+    for (String line : Files.readAllLines(out)) {
+      if (line.startsWith("{") && line.endsWith("}")) { // a kill may cut the last line
+        var f = JSON.readTree(line);
+        keys.add(f.get("traceId").asText() + "/" + f.get("spanId").asText());
+      }
+    }
+    return keys;
   }
 
   private void awaitFileRecords(String base, Path events, long n) throws Exception {

@@ -12,6 +12,7 @@ import io.isostack.correlator.receiver.IngestResult;
 import io.isostack.correlator.receiver.LiveIngest;
 import io.isostack.correlator.receiver.RejectTally;
 import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.server.FindingJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,7 +98,7 @@ class StoredReplayTest {
 
     List<LiveFinding> out = new CopyOnWriteArrayList<>();
     try (WriteAheadStore store = WriteAheadStore.open(dir, 1 << 20)) {
-      LiveAnalyzer second = engine(new FindingsOnce(store, out::add));
+      LiveAnalyzer second = engine(new FindingsOnce(store, FindingJson::of, out::add));
       second.start();
       new StoredReplay(store, 5_000_000_000L).into(ingest(second));
       assertThat(store.counts().replayedEntries()).isEqualTo(2);
@@ -118,6 +119,13 @@ class StoredReplayTest {
       store.truncate(second.settledSeq(), second.windowHorizonNanos());
       assertThat(store.entries()).isZero();
       second.close();
+    }
+    try (WriteAheadStore store = WriteAheadStore.open(dir, 1 << 20)) {
+      // The finding published by the second run is kept, as /api/findings served it.
+      assertThat(store.findingsBeforeStart()).hasSize(1);
+      StoredFinding kept = store.findingsBeforeStart().get(0);
+      assertThat(kept.traceId()).isEqualTo(pending);
+      assertThat(kept.json()).contains("\"traceId\":\"" + pending + "\"", "publishedUnixNano");
     }
   }
 }

@@ -129,7 +129,8 @@ class WriteAheadStoreTest {
   @Test
   void anOffsetResumesOnlyTheSameFileAtLeastAsLong() throws Exception {
     try (WriteAheadStore store = WriteAheadStore.open(dir, CAP)) {
-      store.consumed("events.jsonl", "(dev=1,ino=7)", 120);
+      store.consumed("events.jsonl", "(dev=1,ino=7)", 120, 5_000);
+      store.truncate(0, 10_000); // the window starts after those events
     }
     try (WriteAheadStore store = WriteAheadStore.open(dir, CAP)) {
       assertThat(store.resumeAt("events.jsonl", "(dev=1,ino=7)", 500)).isEqualTo(120);
@@ -137,6 +138,56 @@ class WriteAheadStoreTest {
       assertThat(store.resumeAt("events.jsonl", "(dev=1,ino=7)", 100)).as("truncated").isZero();
       assertThat(store.resumeAt("other.jsonl", "(dev=1,ino=7)", 500)).isZero();
       assertThat(store.counts().followersResumed()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void resumesAtTheNewestCheckpointWhoseEventsLeftTheWindow() throws Exception {
+    String key = "(dev=1,ino=7)";
+    try (WriteAheadStore store = WriteAheadStore.open(dir, CAP)) {
+      store.consumed("f", key, 100, 1_000_000_000L); // second 1
+      store.consumed("f", key, 200, 2_500_000_000L); // second 2
+      store.consumed("f", key, 250, 2_900_000_000L); // second 2 again: moves that checkpoint on
+      store.consumed("f", key, 300, 3_100_000_000L); // second 3
+      store.consumed("f", key, 400, 1_000L); // older events after: the time before stays 3.1 s
+      assertThat(store.resumeAt("f", key, 1000)).as("no horizon yet: from the start").isZero();
+      store.truncate(0, 3_000_000_000L);
+    }
+    try (WriteAheadStore store = WriteAheadStore.open(dir, CAP)) {
+      assertThat(store.resumeAt("f", key, 1000)).isEqualTo(250);
+      store.truncate(0, 3_200_000_000L);
+      assertThat(store.resumeAt("f", key, 1000)).isEqualTo(400);
+      assertThat(store.resumeAt("f", key, 399))
+          .as("below the horizon only the newest checkpoint is kept")
+          .isZero();
+      // Read again from its start (truncated): the checkpoints past the new offset are dropped.
+      store.consumed("f", key, 0, Long.MIN_VALUE);
+      assertThat(store.resumeAt("f", key, 1000)).isZero();
+    }
+  }
+
+  @Test
+  void keepsTheLastThousandPublishedFindingsForAfterARestart() throws Exception {
+    try (WriteAheadStore store = WriteAheadStore.open(dir, CAP)) {
+      assertThat(store.findingsBeforeStart()).isEmpty();
+      for (int i = 0; i < WriteAheadStore.FINDINGS_KEPT + 5; i++) {
+        int n = i;
+        assertThat(store.firstPublication("t" + i, "s", () -> "{\"n\":" + n + "}")).isTrue();
+      }
+      assertThat(store.firstPublication("t3", "s", () -> "{}")).isFalse();
+    }
+    try (WriteAheadStore store = WriteAheadStore.open(dir, CAP)) {
+      List<StoredFinding> kept = store.findingsBeforeStart();
+      assertThat(kept).hasSize(WriteAheadStore.FINDINGS_KEPT);
+      assertThat(kept.get(0))
+          .isEqualTo(
+              new StoredFinding(
+                  "t" + (WriteAheadStore.FINDINGS_KEPT + 4),
+                  "s",
+                  "{\"n\":" + (WriteAheadStore.FINDINGS_KEPT + 4) + "}"));
+      assertThat(kept.get(kept.size() - 1).traceId()).isEqualTo("t5");
+      store.firstPublication("next", "s", () -> "{}");
+      assertThat(store.findingsBeforeStart()).as("this run's are not 'before'").hasSize(1000);
     }
   }
 }
