@@ -400,11 +400,16 @@ public final class VerticalStep {
       }
       case INSTANT, LOG ->
           self.near(e.endEpochNanos(), options.skewNanos()) ? rule.instantNanos() : -1;
-      case NONE ->
-          self.near(e.endEpochNanos(), options.skewNanos())
-                  || self.overlap(e.startEpochNanos(), e.endEpochNanos()) > 0
-              ? 0
-              : -1;
+      case NONE -> {
+        // A sampler's event stands for its whole window, as in the rule context (e.g. the
+        // virtqueue windows of VirtqueueEvidence): the event that made a context true is evidence.
+        long interval = samplingIntervalNanos(e);
+        long from = interval > 0 ? e.endEpochNanos() - interval : e.startEpochNanos();
+        yield self.near(e.endEpochNanos(), options.skewNanos())
+                || self.overlap(from, e.endEpochNanos()) > 0
+            ? 0
+            : -1;
+      }
     };
   }
 
