@@ -19,8 +19,31 @@ public final class QueueFullWindows {
   /** Per device name, the windows as {@code [start0, end0, start1, end1...]}, epoch ns. */
   private final Map<String, long[]> windows;
 
+  /** The span whose waits are judged ({@link #coversAny}), epoch ns; unbounded by default. */
+  private final long spanFrom;
+
+  private final long spanTo;
+
   private QueueFullWindows(Map<String, long[]> windows) {
+    this(windows, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  private QueueFullWindows(Map<String, long[]> windows, long spanFrom, long spanTo) {
     this.windows = windows;
+    this.spanFrom = spanFrom;
+    this.spanTo = spanTo;
+  }
+
+  /**
+   * The same windows, judging a device-less wait ({@link #coversAny}) only by its part inside a
+   * span: a wait begun before the span, while a queue was full, is not L-2 for the span unless the
+   * queue was full during the span too.
+   *
+   * @param fromEpochNanos the span's start
+   * @param toEpochNanos the span's end
+   */
+  public QueueFullWindows during(long fromEpochNanos, long toEpochNanos) {
+    return windows.isEmpty() ? this : new QueueFullWindows(windows, fromEpochNanos, toEpochNanos);
   }
 
   /**
@@ -64,11 +87,17 @@ public final class QueueFullWindows {
 
   /**
    * Whether the queue of any virtio-blk disk was at its depth at some time in an interval: for a
-   * wait that names no device (a thread in uninterruptible sleep).
+   * wait that names no device (a thread in uninterruptible sleep); only the interval's part inside
+   * the span ({@link #during}) counts.
    */
   public boolean coversAny(long startEpochNanos, long endEpochNanos) {
+    long start = Math.max(startEpochNanos, spanFrom);
+    long end = Math.min(endEpochNanos, spanTo);
+    if (start > end) {
+      return false;
+    }
     for (long[] w : windows.values()) {
-      if (overlaps(w, startEpochNanos, endEpochNanos)) {
+      if (overlaps(w, start, end)) {
         return true;
       }
     }

@@ -120,10 +120,10 @@ public final class VerticalStep {
     Map<KernelEvent, String> joined = gather(entity, from, to);
 
     List<String> notes = new ArrayList<>();
-    RuleContext context = context(entity, joined, false, to);
+    RuleContext context = context(entity, joined, false, span, to);
     // The peer's sandbox and CPU quota are not the span's own: each side's events are classified
     // in the context of their own side.
-    RuleContext peerContext = context(entity, joined, true, to);
+    RuleContext peerContext = context(entity, joined, true, span, to);
     boolean hostWide =
         activity.count(
                 entity.host(),
@@ -308,7 +308,7 @@ public final class VerticalStep {
    * both.
    */
   private RuleContext context(
-      SpanJoinKeys entity, Map<KernelEvent, String> joined, boolean peer, long to) {
+      SpanJoinKeys entity, Map<KernelEvent, String> joined, boolean peer, SpanView span, long to) {
     boolean sandbox = !peer && entity.sandbox();
     boolean cpuQuota = false;
     Map<DeviceKind, Integer> dropDevices = new HashMap<>();
@@ -356,7 +356,11 @@ public final class VerticalStep {
                     : sandbox ? DeviceKind.SANDBOX_NETSTACK : DeviceKind.UNKNOWN);
     boolean cpuLimit = coverage.cpuLimited(peer ? entity.peerKeys() : entity.keys(), to);
     return new RuleContext(
-        sandbox, cpuQuota, cpuLimit, device, VirtqueueEvidence.of(joined.keySet()));
+        sandbox,
+        cpuQuota,
+        cpuLimit,
+        device,
+        VirtqueueEvidence.of(joined.keySet()).during(span.startEpochNanos(), span.endEpochNanos()));
   }
 
   private boolean admissible(Rule rule, String join, SpanJoinKeys entity, boolean hostWide) {
