@@ -496,9 +496,10 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
         memory.usedBytes()
             - memory.usedBytes(Buffer.EVENT_WINDOW)
             - memory.usedBytes(Buffer.DIRECTORIES);
-    while (others + directories + index.bytes() + lostBytes > memory.hardLimitBytes()
-        && shedOldest()) {
-      // the window's oldest second went
+    while (others + directories + index.bytes() + lostBytes > memory.hardLimitBytes()) {
+      if (!shedOldest()) {
+        break;
+      }
     }
     memory.set(Buffer.EVENT_WINDOW, index.bytes() + lostBytes);
     memory.set(Buffer.DIRECTORIES, directories);
@@ -510,8 +511,10 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
    */
   private void shed() {
     long windowShare = memory.softLimitBytes() / 2;
-    while (index.bytes() + lostBytes > windowShare && shedOldest()) {
-      // the window's oldest second went
+    while (index.bytes() + lostBytes > windowShare) {
+      if (!shedOldest()) {
+        break;
+      }
     }
     long horizon =
         watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - options.retentionNanos();
