@@ -273,7 +273,8 @@ public final class LiveBench {
       LiveLoad.Counts c = load.run(rate, measureSeconds).minus(c0);
       double wall = (System.nanoTime() - w0) / 1e9;
       double cpu = (ProcessCpu.nanos(server.pid()) - cpu0) / 1e9;
-      Thread.sleep(1_500); // the findings of the last traces: idle time, lateness, a poll
+      // The findings of the last traces (idle time, a poll), the kernel events still flowing.
+      load.eventsOnly(rate, 1.5);
       long[] d = delays.between(t0, System.currentTimeMillis() * 1_000_000L);
       return new Measured(wall, c.spansAcked(), c.eventsAcked(), cpu, d);
     }

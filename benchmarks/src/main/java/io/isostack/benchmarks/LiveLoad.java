@@ -127,6 +127,26 @@ final class LiveLoad implements AutoCloseable {
 
   /** Offers {@code spansPerSecond} for {@code seconds}, then flushes the processors. */
   Counts run(long spansPerSecond, double seconds) throws InterruptedException {
+    pace(spansPerSecond, seconds, true);
+    flush();
+    return counts();
+  }
+
+  /**
+   * Keeps the kernel events flowing at {@code eventsPerSpan} times {@code spansPerSecond} for
+   * {@code seconds} without making traces, as an eBPF producer keeps running when requests stop,
+   * then waits for the posts in flight. The last traces of a {@link #run} then complete as in the
+   * steady state; a stopped stream would hold each of them for the server's whole event lateness,
+   * since nothing could tell it their events are in. Just waits when there is no event endpoint.
+   */
+  void eventsOnly(long spansPerSecond, double seconds) throws InterruptedException {
+    pace(spansPerSecond, seconds, false);
+    eventsInFlight.acquire(4);
+    eventsInFlight.release(4);
+  }
+
+  private void pace(long spansPerSecond, double seconds, boolean spans)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     long epoch0 = System.currentTimeMillis() * MS;
     long length = (long) (seconds * 1e9);
@@ -134,10 +154,11 @@ final class LiveLoad implements AutoCloseable {
     long events0 = eventsSent;
     for (long elapsed; (elapsed = System.nanoTime() - t0) < length; ) {
       long dueTraces = elapsed * spansPerSecond / TRACE_SPANS / 1_000_000_000L;
-      while (traces - traces0 < dueTraces) {
+      while (spans && traces - traces0 < dueTraces) {
         trace(epoch0 + System.nanoTime() - t0);
       }
-      long dueEvents = (long) ((traces - traces0) * TRACE_SPANS * eventsPerSpan);
+      long dueSpans = spans ? (traces - traces0) * TRACE_SPANS : dueTraces * TRACE_SPANS;
+      long dueEvents = (long) (dueSpans * eventsPerSpan);
       // A slow event endpoint must not hold up the spans: a batch waits for a free slot.
       while (events != null
           && eventsSent - events0 + EVENT_BATCH <= dueEvents
@@ -146,8 +167,6 @@ final class LiveLoad implements AutoCloseable {
       }
       TimeUnit.MILLISECONDS.sleep(1);
     }
-    flush();
-    return counts();
   }
 
   /** Exports what the processors hold and waits for the event posts in flight. */
