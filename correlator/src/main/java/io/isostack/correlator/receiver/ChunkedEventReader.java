@@ -49,7 +49,7 @@ final class ChunkedEventReader {
   private static final int SCAN_BYTES = 64 * 1024;
 
   /** Chunks handed to the threads by {@link #start}, per thread. */
-  private static final int STARTED_PER_THREAD = 4;
+  private static final int STARTED_PER_THREAD = 8;
 
   /** Chunks kept in flight by {@link Decoding#finish}, per thread. */
   private static final int IN_FLIGHT_PER_THREAD = 2;

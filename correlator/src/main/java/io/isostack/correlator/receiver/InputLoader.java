@@ -36,8 +36,12 @@ import java.util.zip.GZIPInputStream;
 public final class InputLoader {
   private static final int HEAD_BYTES = InputHead.MAX_BYTES;
 
-  /** The chunk size of {@link ChunkedEventReader} unless {@link #decodeThreads} says otherwise. */
-  public static final long DEFAULT_CHUNK_BYTES = 8L * 1024 * 1024;
+  /**
+   * The chunk size of {@link ChunkedEventReader} unless {@link #decodeThreads} says otherwise:
+   * small enough that the decoded chunks waiting their turn add little to what each young
+   * collection copies (at 8 MiB a 10 M-event analyze spent 1.1 s in collections, at 2 MiB 0.7 s).
+   */
+  public static final long DEFAULT_CHUNK_BYTES = 2L * 1024 * 1024;
 
   /** The format name of the canonical kernel-event stream, which may be read in chunks. */
   private static final String CANONICAL = "events";
