@@ -40,16 +40,23 @@ import java.util.function.LongConsumer;
  * that line (a {@code clock.sync} in an earlier chunk changed an offset; the caller's default host
  * was not yet known at {@link #start} and a record carries no {@code host.name}) is decoded again,
  * on the calling thread, from the true state: the result never depends on the threads. At most
- * {@code 2 × threads} decoded chunks are held in memory, {@code 8 × threads} while {@link #start}'s
- * chunks are still waiting for {@link Decoding#finish}.
+ * {@code 2 × threads} decoded chunks are held in memory, 32 MiB of chunks (at most {@code 16 ×
+ * threads}, at least {@code 2 × threads}) while {@link #start}'s chunks wait for {@link
+ * Decoding#finish}.
  *
  * <p>Not thread-safe: one read at a time.
  */
 final class ChunkedEventReader {
   private static final int SCAN_BYTES = 64 * 1024;
 
-  /** Chunks handed to the threads by {@link #start}, per thread. */
-  private static final int STARTED_PER_THREAD = 8;
+  /**
+   * The bytes of chunks {@link #start} hands to the threads: what two threads decode while the
+   * spans of a 1 M-event input are read, and no more, as the decoded events wait in memory.
+   */
+  private static final long STARTED_BYTES = 32L * 1024 * 1024;
+
+  /** The most chunks {@link #start} hands to the threads, per thread. */
+  private static final int STARTED_PER_THREAD = 16;
 
   /** Chunks kept in flight by {@link Decoding#finish}, per thread. */
   private static final int IN_FLIGHT_PER_THREAD = 2;
@@ -136,7 +143,11 @@ final class ChunkedEventReader {
           pool.submit(() -> decode(ch, d.size, 0, headEnd, before, source, guessedHost));
       d.inFlight.add(head);
       d.next = headEnd;
-      while (d.next < d.size && d.inFlight.size() < STARTED_PER_THREAD * threads) {
+      long started =
+          Math.max(
+              IN_FLIGHT_PER_THREAD * threads,
+              Math.min(STARTED_BYTES / chunkBytes, (long) STARTED_PER_THREAD * threads));
+      while (d.next < d.size && d.inFlight.size() < started) {
         long from = d.next;
         long to = Math.min(d.size, from + chunkBytes);
         d.inFlight.add(
