@@ -62,6 +62,7 @@ final class CanonicalEventDecoder {
   private ClockDomain offsetDomain;
   private long offsetVersion = -1;
   private long offsetValue;
+  private boolean usedDefaultHost;
 
   CanonicalEventDecoder(ClockConverter clocks) {
     this.clocks = clocks;
@@ -80,6 +81,11 @@ final class CanonicalEventDecoder {
       throws IOException, BadRecord {
     readFields(p);
     return build(defaultHost, stream);
+  }
+
+  /** Whether any record built so far took the default host (it had no {@code host.name}). */
+  boolean usedDefaultHost() {
+    return usedDefaultHost;
   }
 
   /**
@@ -218,6 +224,9 @@ final class CanonicalEventDecoder {
       throw new BadRecord(
           RejectReason.INVALID_VALUE,
           "clock '" + clock + "' is not one of realtime, boottime, monotonic");
+    }
+    if (host == null) {
+      usedDefaultHost = true;
     }
     String h = host != null ? host : defaultHost;
     if (eventName == EventName.CLOCK_SYNC) {

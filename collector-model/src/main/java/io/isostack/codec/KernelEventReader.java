@@ -63,6 +63,7 @@ public final class KernelEventReader {
   private int dataLen;
   private String bpfType;
   private long bpfLostEvents;
+  private boolean lostUsedDefaultHost;
 
   /**
    * Creates a reader.
@@ -74,6 +75,15 @@ public final class KernelEventReader {
   public KernelEventReader(ClockConverter clocks, String defaultHost) {
     this.decoder = new CanonicalEventDecoder(Objects.requireNonNull(clocks, "clocks"));
     this.defaultHost = Objects.requireNonNull(defaultHost, "defaultHost");
+  }
+
+  /**
+   * Whether anything this reader gave so far depends on its default host: an event, a {@code
+   * clock.sync} or a rejection of a record without {@code host.name}, or a {@code producer.lost}
+   * event. When false, a reader with another default host would have given the same.
+   */
+  public boolean usedDefaultHost() {
+    return lostUsedDefaultHost || decoder.usedDefaultHost();
   }
 
   /**
@@ -572,6 +582,7 @@ public final class KernelEventReader {
   }
 
   private KernelEvent lostEvent(long n, long epochNanos, StreamState stream) {
+    lostUsedDefaultHost = true;
     return KernelEvent.builder(EventName.PRODUCER_LOST, defaultHost)
         .at(epochNanos)
         .value(n, "1")

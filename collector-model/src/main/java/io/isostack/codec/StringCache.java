@@ -1,5 +1,7 @@
 package io.isostack.codec;
 
+import java.util.Arrays;
+
 /**
  * A small direct-mapped cache that turns repeated character runs (host names, comms, sources,
  * devices, cgroup paths, units) into one shared {@link String} without allocating on a hit.
@@ -10,6 +12,7 @@ final class StringCache {
   private static final int MAX_CACHED_LENGTH = 256;
 
   private final String[] slots;
+  private final char[][] texts;
   private final int mask;
 
   /**
@@ -22,6 +25,7 @@ final class StringCache {
       throw new IllegalArgumentException("sizePowerOfTwo: not a power of two: " + sizePowerOfTwo);
     }
     this.slots = new String[sizePowerOfTwo];
+    this.texts = new char[sizePowerOfTwo][];
     this.mask = sizePowerOfTwo - 1;
   }
 
@@ -35,21 +39,15 @@ final class StringCache {
       h = 31 * h + chars[i];
     }
     int slot = (h ^ (h >>> 16)) & mask;
-    String s = slots[slot];
-    if (s != null && s.length() == len && s.hashCode() == h && matches(s, chars, off, len)) {
-      return s;
+    // The slot's characters compared as arrays: String.charAt per character costs a call each
+    // under C1, which the launcher runs analyze with.
+    char[] t = texts[slot];
+    if (t != null && t.length == len && Arrays.equals(t, 0, len, chars, off, off + len)) {
+      return slots[slot];
     }
-    s = new String(chars, off, len);
+    String s = new String(chars, off, len);
     slots[slot] = s;
+    texts[slot] = Arrays.copyOfRange(chars, off, off + len);
     return s;
-  }
-
-  private static boolean matches(String s, char[] chars, int off, int len) {
-    for (int i = 0; i < len; i++) {
-      if (s.charAt(i) != chars[off + i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

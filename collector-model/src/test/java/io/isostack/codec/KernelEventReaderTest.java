@@ -62,6 +62,29 @@ class KernelEventReaderTest {
   }
 
   @Test
+  void saysWhetherARecordTookTheDefaultHost() throws IOException {
+    read(SYNC);
+    read(
+        "{\"event.name\":\"sched.offcpu\",\"host.name\":\"vm\",\"time_ns\":1795265544053193000,"
+            + "\"pid\":5,\"dur_ns\":10}\n");
+    assertThat(reader.usedDefaultHost()).isFalse();
+    read(
+        "{\"event.name\":\"sched.offcpu\",\"clock\":\"boottime\",\"time_ns\":5,"
+            + "\"pid\":5,\"dur_ns\":1}\n");
+    assertThat(rejects).hasSize(1);
+    assertThat(reader.usedDefaultHost()).isTrue();
+  }
+
+  @Test
+  void aLostEventsRecordTakesTheDefaultHost() throws IOException {
+    read(
+        "{\"event.name\":\"sched.offcpu\",\"host.name\":\"vm\",\"time_ns\":1795265544053193000,"
+            + "\"pid\":5,\"dur_ns\":10}\n{\"type\": \"lost_events\", \"data\": {\"events\": 3}}\n");
+    assertThat(events).last().extracting(KernelEvent::host).isEqualTo("default-host");
+    assertThat(reader.usedDefaultHost()).isTrue();
+  }
+
+  @Test
   void keepsALoneLocalAddressInAttrs() throws IOException {
     read(
         "{\"event.name\":\"net.interface\",\"time_ns\":1795265544053193000,\"dev\":\"eth0\","

@@ -51,6 +51,9 @@ final class AnalyzeCommand implements Callable<Integer> {
   /** The exit status when the analysis ran but findings were not delivered to --otlp-endpoint. */
   static final int EXPORT_FAILED = 3;
 
+  /** The default host when the spans name none or several. */
+  private static final String UNKNOWN_HOST = "unknown";
+
   enum Format {
     text,
     json,
@@ -223,6 +226,11 @@ final class AnalyzeCommand implements Callable<Integer> {
                         ? String.format(" of %s (%d %%)", Progress.bytes(total), read * 100 / total)
                         : "")));
 
+    if (!eventSpecs.isEmpty()) {
+      // The first event file decodes while the spans are read; its chunks of events without
+      // host.name are decoded again if the spans give another default host than the guess.
+      loader.startEvents(eventSpecs.get(0), analysis.host != null ? analysis.host : UNKNOWN_HOST);
+    }
     List<SpanView> spans = new ArrayList<>();
     for (InputSpec t : traceSpecs) {
       loader.readTraces(t, spans::add);
@@ -293,6 +301,6 @@ final class AnalyzeCommand implements Callable<Integer> {
         hosts.add(s.host());
       }
     }
-    return hosts.size() == 1 ? hosts.first() : "unknown";
+    return hosts.size() == 1 ? hosts.first() : UNKNOWN_HOST;
   }
 }

@@ -71,9 +71,16 @@ public final class SlowSpanDetector {
   public List<SlowSpan> detect(Iterable<Trace> traces) {
     Map<String, long[]> selfByOperation = new HashMap<>();
     Map<String, Integer> counts = new HashMap<>();
+    // Each span's self time and operation, in trace and span order, for the second pass.
+    List<Intervals> selfTimes = new ArrayList<>();
+    List<String> operations = new ArrayList<>();
     for (Trace trace : traces) {
       for (SpanView span : trace.spans()) {
-        sample(selfByOperation, counts, operation(span), trace.selfTime(span).totalNanos());
+        Intervals self = trace.selfTime(span);
+        String op = operation(span);
+        selfTimes.add(self);
+        operations.add(op);
+        sample(selfByOperation, counts, op, self.totalNanos());
         if (span.isRoot()) {
           sample(selfByOperation, counts, SlowRequests.operation(span), span.durationNanos());
         }
@@ -88,9 +95,12 @@ public final class SlowSpanDetector {
         medians.put(e.getKey(), sorted[n / 2]);
       }
     }
+    Baselines baselines = op -> medians.getOrDefault(op, -1L);
     List<SlowSpan> hops = new ArrayList<>();
+    int first = 0;
     for (Trace trace : traces) {
-      hops.addAll(detect(trace, op -> medians.getOrDefault(op, -1L)));
+      hops.addAll(detect(trace, baselines, selfTimes, operations, first));
+      first += trace.size();
     }
     return hops;
   }
@@ -116,11 +126,27 @@ public final class SlowSpanDetector {
    *     request
    */
   public List<SlowSpan> detect(Trace trace, Baselines baselines) {
+    return detect(trace, baselines, null, null, 0);
+  }
+
+  /**
+   * {@link #detect(Trace, Baselines)} with the trace's self times and operations taken from {@code
+   * selfTimes} and {@code operations} from index {@code first} on, or computed when they are null.
+   */
+  private List<SlowSpan> detect(
+      Trace trace,
+      Baselines baselines,
+      List<Intervals> selfTimes,
+      List<String> operations,
+      int first) {
     List<SlowSpan> hops = new ArrayList<>();
+    int i = first;
     for (SpanView span : trace.spans()) {
-      Intervals self = trace.selfTime(span);
+      Intervals self = selfTimes != null ? selfTimes.get(i) : trace.selfTime(span);
+      String op = operations != null ? operations.get(i) : operation(span);
+      i++;
       long selfNanos = self.totalNanos();
-      long median = baselines.median(operation(span));
+      long median = baselines.median(op);
       if (selfNanos >= thresholdNanos) {
         hops.add(new SlowSpan(trace, span, self, "threshold", median));
       } else if (median >= 0

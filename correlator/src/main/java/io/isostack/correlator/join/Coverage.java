@@ -28,21 +28,35 @@ public final class Coverage {
    */
   static final long TOLERANCE_NANOS = 1_000_000_000L;
 
-  private final Map<String, EnumMap<EvidenceFamily, Long>> since = new HashMap<>();
-  private final Map<String, Long> until = new HashMap<>();
+  private final Map<String, HostCoverage> hosts = new HashMap<>();
+
+  /** The host of the last event learnt and its coverage: events come in runs of one host. */
+  private String lastHost;
+
+  private HostCoverage last;
 
   /** Per cgroup, the start of the first sample that showed its CPU limit, epoch ns. */
   private final Map<EntityKey, Long> cpuLimitedSince = new HashMap<>();
 
-  private final long[] eventsByFamily = new long[EvidenceFamily.values().length];
+  private static final EvidenceFamily[] FAMILIES = EvidenceFamily.values();
+
+  private final long[] eventsByFamily = new long[FAMILIES.length];
 
   /** Learns from one event (any event, evidence or not). */
   public void learn(KernelEvent e) {
     String host = e.host();
-    until.merge(host, e.endEpochNanos(), Math::max);
+    HostCoverage c = host.equals(lastHost) ? last : hosts.get(host);
+    if (c == null) {
+      c = new HostCoverage(e.endEpochNanos());
+      hosts.put(host, c);
+    } else {
+      c.until = Math.max(c.until, e.endEpochNanos());
+    }
+    lastHost = host;
+    last = c;
     EvidenceFamily family = EvidenceFamily.of(e.name());
     if (family != null) {
-      observedFrom(host, family, e.startEpochNanos());
+      c.observedFrom(family, e.startEpochNanos());
       eventsByFamily[family.ordinal()]++;
     }
     String covers = e.attr("covers");
@@ -50,7 +64,7 @@ public final class Coverage {
       for (String name : covers.split(",")) {
         EvidenceFamily f = EvidenceFamily.fromWire(name.trim());
         if (f != null) {
-          observedFrom(host, f, e.endEpochNanos());
+          c.observedFrom(f, e.endEpochNanos());
         }
       }
     }
@@ -59,10 +73,21 @@ public final class Coverage {
     }
   }
 
-  private void observedFrom(String host, EvidenceFamily family, long epochNanos) {
-    since
-        .computeIfAbsent(host, h -> new EnumMap<>(EvidenceFamily.class))
-        .merge(family, epochNanos, Math::min);
+  /** One host's coverage: the latest event end, and per family the earliest observation. */
+  private static final class HostCoverage {
+    private long until;
+    private final long[] since = new long[FAMILIES.length];
+    private final boolean[] observed = new boolean[FAMILIES.length];
+
+    HostCoverage(long until) {
+      this.until = until;
+    }
+
+    void observedFrom(EvidenceFamily family, long epochNanos) {
+      int f = family.ordinal();
+      since[f] = observed[f] ? Math.min(since[f], epochNanos) : epochNanos;
+      observed[f] = true;
+    }
   }
 
   private static long quota(KernelEvent e) {
@@ -81,11 +106,12 @@ public final class Coverage {
    * @param to the window's end, nanoseconds since the Unix epoch
    */
   public Observation observation(String host, EvidenceFamily family, long from, long to) {
-    Long start = since.getOrDefault(host, new EnumMap<>(EvidenceFamily.class)).get(family);
-    Long end = until.get(host);
-    if (start == null || end == null) {
+    HostCoverage c = hosts.get(host);
+    if (c == null || !c.observed[family.ordinal()]) {
       return Observation.NOT_OBSERVED;
     }
+    long start = c.since[family.ordinal()];
+    long end = c.until;
     if (start <= from + TOLERANCE_NANOS && end >= to - TOLERANCE_NANOS) {
       return Observation.OBSERVED;
     }
@@ -108,7 +134,7 @@ public final class Coverage {
   public Map<EvidenceFamily, FamilyTotal> totals() {
     Map<EvidenceFamily, FamilyTotal> out = new EnumMap<>(EvidenceFamily.class);
     for (EvidenceFamily f : EvidenceFamily.values()) {
-      boolean watched = since.values().stream().anyMatch(m -> m.containsKey(f));
+      boolean watched = hosts.values().stream().anyMatch(c -> c.observed[f.ordinal()]);
       out.put(f, new FamilyTotal(eventsByFamily[f.ordinal()], watched));
     }
     return out;
@@ -124,8 +150,9 @@ public final class Coverage {
 
   /** Forgets what {@code host}'s events taught (live correlation, when the host is evicted). */
   public void forgetHost(String host) {
-    since.remove(host);
-    until.remove(host);
+    hosts.remove(host);
+    lastHost = null;
+    last = null;
     if (!cpuLimitedSince.isEmpty()) {
       cpuLimitedSince.keySet().removeIf(k -> host.equals(k.host()));
     }

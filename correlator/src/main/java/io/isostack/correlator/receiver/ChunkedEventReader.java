@@ -31,18 +31,35 @@ import java.util.function.LongConsumer;
  * the chunks' events and rejections are handed on in file order on the calling thread, so that the
  * consumer sees exactly what one reader reading the whole file would have given it.
  *
- * <p>The head of the file (where {@code clock.sync} records come first) is read on the calling
- * thread before any chunk starts; each chunk then starts from a {@link ClockConverter#copy} of the
- * offsets known when it was handed to a thread. When its turn comes, a chunk whose starting offsets
- * or {@code lost_events} dating turn out not to be those one reader would have had at that line (a
- * {@code clock.sync} in an earlier chunk changed an offset) is decoded again, on the calling
- * thread, from the true state: the result never depends on the threads. At most {@code 2 × threads}
- * decoded chunks are held in memory.
+ * <p>{@link #start} hands the head of the file (where {@code clock.sync} records come first) and
+ * the chunks after it to the threads at once, so that decoding may run while the caller does other
+ * work (reading the spans); the chunks after the head start from a {@link ClockConverter#copy} of
+ * the head's offsets, later ones from the offsets known when they are handed to a thread. {@link
+ * Decoding#finish} then hands the results on. When its turn comes, a chunk whose starting offsets,
+ * {@code lost_events} dating or default host turn out not to be those one reader would have had at
+ * that line (a {@code clock.sync} in an earlier chunk changed an offset; the caller's default host
+ * was not yet known at {@link #start} and a record carries no {@code host.name}) is decoded again,
+ * on the calling thread, from the true state: the result never depends on the threads. At most
+ * {@code 2 × threads} decoded chunks are held in memory, 32 MiB of chunks (at most {@code 16 ×
+ * threads}, at least {@code 2 × threads}) while {@link #start}'s chunks wait for {@link
+ * Decoding#finish}.
  *
  * <p>Not thread-safe: one read at a time.
  */
 final class ChunkedEventReader {
   private static final int SCAN_BYTES = 64 * 1024;
+
+  /**
+   * The bytes of chunks {@link #start} hands to the threads: what two threads decode while the
+   * spans of a 1 M-event input are read, and no more, as the decoded events wait in memory.
+   */
+  private static final long STARTED_BYTES = 32L * 1024 * 1024;
+
+  /** The most chunks {@link #start} hands to the threads, per thread. */
+  private static final int STARTED_PER_THREAD = 16;
+
+  /** Chunks kept in flight by {@link Decoding#finish}, per thread. */
+  private static final int IN_FLIGHT_PER_THREAD = 2;
 
   private final int threads;
   private final long chunkBytes;
@@ -51,8 +68,7 @@ final class ChunkedEventReader {
    * Creates a reader.
    *
    * @param threads decoding threads, at least 1
-   * @param chunkBytes the nominal size of a chunk, in bytes, at least 1; the head read first is as
-   *     long
+   * @param chunkBytes the nominal size of a chunk, in bytes, at least 1; the head is as long
    * @throws IllegalArgumentException if an argument is out of range
    */
   ChunkedEventReader(int threads, long chunkBytes) {
@@ -67,7 +83,7 @@ final class ChunkedEventReader {
   }
 
   /**
-   * Reads the whole file.
+   * Reads the whole file: {@link #start} and {@link Decoding#finish}.
    *
    * @param file the file
    * @param source its name in rejections
@@ -89,8 +105,28 @@ final class ChunkedEventReader {
       RejectListener rejects,
       LongConsumer progress)
       throws IOException {
-    Objects.requireNonNull(clocks, "clocks");
-    KernelEventReader.StreamState state = new KernelEventReader.StreamState(source);
+    try (Decoding d = start(file, source, clocks, defaultHost)) {
+      return d.finish(clocks, defaultHost, out, rejects, progress);
+    }
+  }
+
+  /**
+   * Starts decoding the head of the file and the chunks after it on the threads; nothing is handed
+   * on until {@link Decoding#finish}.
+   *
+   * @param file the file
+   * @param source its name in rejections
+   * @param clocks the clock offsets as they are now (copied; not changed)
+   * @param guessedHost the default host to decode with; {@link Decoding#finish} decodes again the
+   *     chunks that turn out to need another one
+   * @return the decoding, to be finished or closed
+   * @throws IOException if the file cannot be opened or read
+   */
+  Decoding start(Path file, String source, ClockConverter clocks, String guessedHost)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(guessedHost, "guessedHost");
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -99,16 +135,72 @@ final class ChunkedEventReader {
               t.setDaemon(true);
               return t;
             });
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      long headEnd = lineStart(ch, Math.min(chunkBytes, size), size);
-      new KernelEventReader(clocks, defaultHost)
-          .read(new RangeStream(ch, 0, headEnd), state, out, rejects);
-      progress.accept(headEnd);
-      ArrayDeque<Future<Chunk>> inFlight = new ArrayDeque<>();
-      long next = headEnd;
+    Decoding d = new Decoding(ch, pool, source);
+    try {
+      long headEnd = lineStart(ch, Math.min(chunkBytes, d.size), d.size);
+      ClockConverter before = clocks.copy();
+      Future<Chunk> head =
+          pool.submit(() -> decode(ch, d.size, 0, headEnd, before, source, guessedHost));
+      d.inFlight.add(head);
+      d.next = headEnd;
+      long started =
+          Math.max(
+              IN_FLIGHT_PER_THREAD * threads,
+              Math.min(STARTED_BYTES / chunkBytes, (long) STARTED_PER_THREAD * threads));
+      while (d.next < d.size && d.inFlight.size() < started) {
+        long from = d.next;
+        long to = Math.min(d.size, from + chunkBytes);
+        d.inFlight.add(
+            pool.submit(
+                () -> decode(ch, d.size, from, to, await(head).endClocks, source, guessedHost)));
+        d.next = to;
+      }
+    } catch (IOException | RuntimeException e) {
+      d.close();
+      throw e;
+    }
+    return d;
+  }
+
+  /** A file being decoded, from {@link #start}: finish it, then close it. */
+  final class Decoding implements AutoCloseable {
+    private final FileChannel ch;
+    private final ExecutorService pool;
+    private final String source;
+    private final long size;
+    private final ArrayDeque<Future<Chunk>> inFlight = new ArrayDeque<>();
+    private long next;
+
+    private Decoding(FileChannel ch, ExecutorService pool, String source) throws IOException {
+      this.ch = ch;
+      this.pool = pool;
+      this.source = source;
+      this.size = ch.size();
+    }
+
+    /**
+     * Hands on the whole file's events and rejections, in file order, on the calling thread.
+     *
+     * @param clocks the shared clock offsets; updated with the file's {@code clock.sync} records as
+     *     one reader would
+     * @param defaultHost the host of events without {@code host.name}
+     * @param out receives every event
+     * @param rejects receives every rejection
+     * @param progress hears the bytes handed on so far
+     * @return the file's counts
+     * @throws IOException if reading the file fails
+     */
+    ReadSummary finish(
+        ClockConverter clocks,
+        String defaultHost,
+        Consumer<KernelEvent> out,
+        RejectListener rejects,
+        LongConsumer progress)
+        throws IOException {
+      Objects.requireNonNull(clocks, "clocks");
+      KernelEventReader.StreamState state = new KernelEventReader.StreamState(source);
       while (next < size || !inFlight.isEmpty()) {
-        while (next < size && inFlight.size() < 2 * threads) {
+        while (next < size && inFlight.size() < IN_FLIGHT_PER_THREAD * threads) {
           long from = next;
           long to = Math.min(size, from + chunkBytes);
           ClockConverter start = clocks.copy();
@@ -118,7 +210,9 @@ final class ChunkedEventReader {
         Chunk c = await(inFlight.poll());
         long before = state.lines();
         RejectListener shifted = r -> rejects.rejected(shift(r, before));
-        if (state.canAppend(c.state) && clocks.sameOffsets(c.startClocks)) {
+        if (state.canAppend(c.state)
+            && clocks.sameOffsets(c.startClocks)
+            && (!c.usedDefaultHost || c.defaultHost.equals(defaultHost))) {
           c.events.forEach(out);
           c.rejections.forEach(shifted::rejected);
           state.append(c.state);
@@ -131,10 +225,15 @@ final class ChunkedEventReader {
         }
         progress.accept(c.end);
       }
-    } finally {
-      pool.shutdownNow();
+      return state.summary();
     }
-    return state.summary();
+
+    /** Stops the threads (dropping what they decoded and did not hand on) and closes the file. */
+    @Override
+    public void close() throws IOException {
+      pool.shutdownNow();
+      ch.close();
+    }
   }
 
   private static Chunk decode(
@@ -153,11 +252,14 @@ final class ChunkedEventReader {
     KernelEventReader.StreamState state = new KernelEventReader.StreamState(source);
     List<KernelEvent> events = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
+    boolean usedDefaultHost = false;
     if (s < e) {
-      new KernelEventReader(clocks, defaultHost)
-          .read(new RangeStream(ch, s, e), state, events::add, rejections::add);
+      KernelEventReader reader = new KernelEventReader(clocks, defaultHost);
+      reader.read(new RangeStream(ch, s, e), state, events::add, rejections::add);
+      usedDefaultHost = reader.usedDefaultHost();
     }
-    return new Chunk(s, e, start, clocks, version, state, events, rejections);
+    return new Chunk(
+        s, e, start, clocks, version, defaultHost, usedDefaultHost, state, events, rejections);
   }
 
   private static Chunk await(Future<Chunk> f) throws IOException {
@@ -211,13 +313,18 @@ final class ChunkedEventReader {
     return size;
   }
 
-  /** One decoded chunk: its byte range, its clocks before and after, what it gave. */
+  /**
+   * One decoded chunk: its byte range, its clocks before and after, the default host it was decoded
+   * with and whether it used it, what it gave.
+   */
   private record Chunk(
       long start,
       long end,
       ClockConverter startClocks,
       ClockConverter endClocks,
       long startVersion,
+      String defaultHost,
+      boolean usedDefaultHost,
       KernelEventReader.StreamState state,
       List<KernelEvent> events,
       List<Rejection> rejections) {}

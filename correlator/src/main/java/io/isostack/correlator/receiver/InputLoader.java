@@ -36,8 +36,12 @@ import java.util.zip.GZIPInputStream;
 public final class InputLoader {
   private static final int HEAD_BYTES = InputHead.MAX_BYTES;
 
-  /** The chunk size of {@link ChunkedEventReader} unless {@link #decodeThreads} says otherwise. */
-  public static final long DEFAULT_CHUNK_BYTES = 8L * 1024 * 1024;
+  /**
+   * The chunk size of {@link ChunkedEventReader} unless {@link #decodeThreads} says otherwise:
+   * small enough that the decoded chunks waiting their turn add little to what each young
+   * collection copies (at 8 MiB a 10 M-event analyze spent 1.1 s in collections, at 2 MiB 0.7 s).
+   */
+  public static final long DEFAULT_CHUNK_BYTES = 2L * 1024 * 1024;
 
   /** The format name of the canonical kernel-event stream, which may be read in chunks. */
   private static final String CANONICAL = "events";
@@ -53,6 +57,8 @@ public final class InputLoader {
   private ReadProgress progress = (source, read, total) -> {};
   private int decodeThreads = 1;
   private long chunkBytes = DEFAULT_CHUNK_BYTES;
+  private InputSpec startedSpec;
+  private ChunkedEventReader.Decoding started;
 
   /** Hears how far the reading of an input has come. */
   @FunctionalInterface
@@ -140,6 +146,47 @@ public final class InputLoader {
   }
 
   /**
+   * Starts decoding a kernel-event input on the decoding threads ({@link #decodeThreads}) ahead of
+   * {@link #readEvents}, so that the decoding runs while the caller reads the spans: a regular,
+   * uncompressed canonical file larger than a chunk, when there are several decoding threads;
+   * otherwise, or when the file cannot be read, does nothing. The next {@link #readEvents} of the
+   * same input hands the decoded events on and gives what it would have given without this; call
+   * it, or the threads keep the decoded chunks until the process exits.
+   *
+   * @param spec the input
+   * @param guessedHost the host to decode events without {@code host.name} with; {@link
+   *     #readEvents} decodes again the chunks of such events when its default host is another
+   */
+  public void startEvents(InputSpec spec, String guessedHost) {
+    if (started != null || decodeThreads < 2 || spec.isStdin()) {
+      return;
+    }
+    try {
+      if (Files.isRegularFile(spec.path())
+          && Files.size(spec.path()) > chunkBytes
+          && isUncompressedCanonical(spec)) {
+        started =
+            new ChunkedEventReader(decodeThreads, chunkBytes)
+                .start(spec.path(), spec.path().toString(), clocks, guessedHost);
+        startedSpec = spec;
+      }
+    } catch (IOException e) {
+      // readEvents opens the input again and reports what fails
+    }
+  }
+
+  private boolean isUncompressedCanonical(InputSpec spec) throws IOException {
+    try (BufferedInputStream in =
+        new BufferedInputStream(Files.newInputStream(spec.path()), HEAD_BYTES)) {
+      if (isGzip(in)) {
+        return false;
+      }
+      FormatReader<?> format = spec.format() != null ? spec.format() : detect(in).format();
+      return format != null && CANONICAL.equals(format.name());
+    }
+  }
+
+  /**
    * Reads kernel events from one input.
    *
    * @param spec the input
@@ -154,16 +201,24 @@ public final class InputLoader {
           ReadSummary s;
           long size = plainFile ? Files.size(spec.path()) : 0;
           if (decodeThreads > 1 && size > chunkBytes && CANONICAL.equals(format.name())) {
-            s =
-                new ChunkedEventReader(decodeThreads, chunkBytes)
-                    .read(
-                        spec.path(),
-                        source,
-                        clocks,
-                        defaultHost,
-                        out,
-                        clockAware(source),
-                        done -> progress.read(source, done, size));
+            ChunkedEventReader.Decoding decoding =
+                spec.equals(startedSpec)
+                    ? started
+                    : new ChunkedEventReader(decodeThreads, chunkBytes)
+                        .start(spec.path(), source, clocks, defaultHost);
+            if (decoding == started) {
+              started = null;
+              startedSpec = null;
+            }
+            try (decoding) {
+              s =
+                  decoding.finish(
+                      clocks,
+                      defaultHost,
+                      out,
+                      clockAware(source),
+                      done -> progress.read(source, done, size));
+            }
           } else {
             s =
                 open(

@@ -58,6 +58,39 @@ class ChunkedEventReaderTest {
     assertThat(chunked.summary).isEqualTo(one.summary);
   }
 
+  @Test
+  void startedWithAnotherDefaultHostGivesTheOneReaderResultOfTheFinishingHost() throws IOException {
+    Path file = dir.resolve("guessed.jsonl");
+    StringBuilder b = new StringBuilder(input(new Random(7), 3000));
+    for (int i = 0; i < 20; i++) {
+      b.append("{\"event.name\":\"clock.sync\",\"clock\":\"boottime\",\"time_ns\":1000,")
+          .append("\"realtime_ns\":1795000000000000000}\n")
+          .append("{\"event.name\":\"sched.runq_latency\",\"clock\":\"boottime\",")
+          .append("\"time_ns\":")
+          .append(5000 + i)
+          .append(",\"pid\":7,\"dur_ns\":10}\n");
+    }
+    b.append(input(new Random(8), 3000));
+    Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+    Result one = oneReader(file);
+    for (String guess : new String[] {"h", "unknown"}) {
+      for (long chunk : new long[] {500, 8192}) {
+        Result r = new Result();
+        ChunkedEventReader reader = new ChunkedEventReader(2, chunk);
+        try (ChunkedEventReader.Decoding d = reader.start(file, "f", r.clocks, guess)) {
+          r.summary = d.finish(r.clocks, "h", r.events::add, r.rejections::add, done -> {});
+        }
+        assertThat(firstDifference(r.events, one.events))
+            .as("guess %s chunk %d", guess, chunk)
+            .isEqualTo("none");
+        assertThat(r.rejections).isEqualTo(one.rejections);
+        assertThat(r.summary).isEqualTo(one.summary);
+        assertThat(r.clocks.conversions()).isEqualTo(one.clocks.conversions());
+      }
+    }
+    assertThat(one.events).anyMatch(e -> e.host().equals("h") && e.pid() == 7);
+  }
+
   private static String firstDifference(List<KernelEvent> a, List<KernelEvent> b) {
     for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
       if (!a.get(i).equals(b.get(i))) {
