@@ -34,7 +34,8 @@ import java.util.List;
  * is assembled only when its {@code ResourceSpans} has ended, the same result whatever order the
  * fields come in.
  *
- * <p>Not thread-safe: one per read (it reuses its scratch spans).
+ * <p>Not thread-safe: one per read, or one per thread across requests (it reuses its scratch spans
+ * and string cache, and keeps no reference to a request's bytes after {@link #request}).
  */
 final class OtlpProtoSpanDecoder {
   /** {@code CodedInputStream}'s default recursion limit, which {@code parseFrom} applies. */
@@ -92,6 +93,8 @@ final class OtlpProtoSpanDecoder {
     } catch (IOException | RuntimeException e) {
       out.subList(start, out.size()).clear();
       throw e;
+    } finally {
+      this.buf = null; // a decoder kept for the next request does not hold on to this one
     }
   }
 
