@@ -78,7 +78,8 @@ final class BenchServer implements AutoCloseable {
 
   /**
    * Starts {@code serve} with {@code jvmArgs} before its main class and {@code serveArgs} after the
-   * default ones (ephemeral ports, {@code --host node-1}).
+   * default ones (ephemeral ports, {@code --host node-1}); the system property {@code
+   * bench.server.jvmArgs} adds JVM options (separated by spaces) to every server started.
    */
   static BenchServer start(String heap, List<String> jvmArgs, List<String> serveArgs)
       throws IOException, InterruptedException {
@@ -87,6 +88,11 @@ final class BenchServer implements AutoCloseable {
     gcLog.toFile().deleteOnExit();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
     command.addAll(jvmArgs);
+    // e.g. -Dbench.server.jvmArgs=-XX:StartFlightRecording=filename=/tmp/serve-%p.jfr (profiling)
+    String extra = System.getProperty("bench.server.jvmArgs", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.addAll(
         List.of(
             "-cp",

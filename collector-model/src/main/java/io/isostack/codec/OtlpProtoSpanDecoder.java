@@ -34,7 +34,8 @@ import java.util.List;
  * is assembled only when its {@code ResourceSpans} has ended, the same result whatever order the
  * fields come in.
  *
- * <p>Not thread-safe: one per read (it reuses its scratch spans).
+ * <p>Not thread-safe: one per read, or one per thread across requests (it reuses its scratch spans
+ * and string cache, and keeps no reference to a request's bytes after {@link #request}).
  */
 final class OtlpProtoSpanDecoder {
   /** {@code CodedInputStream}'s default recursion limit, which {@code parseFrom} applies. */
@@ -50,6 +51,13 @@ final class OtlpProtoSpanDecoder {
   private final List<RawSpan> pool = new ArrayList<>();
   private int used;
   private final Utf8StringCache strings = new Utf8StringCache(1024);
+
+  /**
+   * Ids already turned into hex, by their bytes: the spans of one trace share its trace id, and a
+   * parent's span id is its children's parent id, so most ids come from here (one {@code String}
+   * per id, its hash computed once for the maps that hold it).
+   */
+  private final Utf8StringCache ids = new Utf8StringCache(1024);
 
   /** The request being decoded: its bytes and where they start. */
   private byte[] buf;
@@ -92,6 +100,8 @@ final class OtlpProtoSpanDecoder {
     } catch (IOException | RuntimeException e) {
       out.subList(start, out.size()).clear();
       throw e;
+    } finally {
+      this.buf = null; // a decoder kept for the next request does not hold on to this one
     }
   }
 
@@ -120,7 +130,7 @@ final class OtlpProtoSpanDecoder {
     }
     for (int i = 0; i < used; i++) {
       try {
-        out.add(pool.get(i).view(resource, buf));
+        out.add(view(pool.get(i), resource));
       } catch (BadRecord e) {
         out.add(e);
       }
@@ -385,13 +395,32 @@ final class OtlpProtoSpanDecoder {
       parentIdLen = 0;
       super.reset();
     }
+  }
 
-    /** The view; the ids are read from {@code buf}, the request's bytes. */
-    SpanView view(OtlpResource resource, byte[] buf) throws BadRecord {
-      String trace = OtlpSpans.hexId(buf, traceIdAt, traceIdLen, 32, "traceId", false);
-      String span = OtlpSpans.hexId(buf, spanIdAt, spanIdLen, 16, "spanId", false);
-      String parent = OtlpSpans.hexId(buf, parentIdAt, parentIdLen, 16, "parentSpanId", true);
-      return view(resource, trace, span, parent);
+  /** A span's view; its ids are read from {@link #buf}, the request's bytes. */
+  private SpanView view(RawSpan s, OtlpResource resource) throws BadRecord {
+    String trace = id(s.traceIdAt, s.traceIdLen, 32, "traceId", false);
+    String span = id(s.spanIdAt, s.spanIdLen, 16, "spanId", false);
+    String parent = id(s.parentIdAt, s.parentIdLen, 16, "parentSpanId", true);
+    return s.view(resource, trace, span, parent);
+  }
+
+  /**
+   * The hex of the id in {@code buf[at, at+len)} as {@link OtlpSpans#hexId} gives it (and rejects
+   * it), from {@link #ids} when the same bytes were turned into hex before.
+   */
+  private String id(int at, int len, int hexChars, String field, boolean optional)
+      throws BadRecord {
+    if (len * 2 == hexChars) {
+      String cached = ids.get(buf, at, len);
+      if (cached != null) {
+        return cached;
+      }
     }
+    String hex = OtlpSpans.hexId(buf, at, len, hexChars, field, optional);
+    if (hex != null) {
+      ids.put(buf, at, len, hex);
+    }
+    return hex;
   }
 }

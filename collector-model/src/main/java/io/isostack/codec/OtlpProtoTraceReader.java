@@ -14,6 +14,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,10 +36,11 @@ import java.util.function.Consumer;
  * OTLP/JSON field name.
  *
  * <p>Framed input is decoded straight into span views ({@link OtlpProtoSpanDecoder}, no message
- * objects); a bare request and {@link #convert}'s in-memory requests go through the generated
- * messages. Both give the same spans and rejections for the same bytes.
+ * objects), as are {@link #decode}'s in-memory request bytes; a bare request and {@link #convert}'s
+ * in-memory requests go through the generated messages. Both give the same spans and rejections for
+ * the same bytes.
  *
- * <p>Thread-safe: holds no per-read state.
+ * <p>Thread-safe: holds no per-read state ({@link #decode}'s decoder is per thread).
  */
 public final class OtlpProtoTraceReader {
 
@@ -47,6 +49,10 @@ public final class OtlpProtoTraceReader {
 
   /** Field 1 ({@code resource_spans}), wire type 2 (length-delimited). */
   private static final int RESOURCE_SPANS_TAG = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+  /** {@link #decode}'s decoder and output list, one per calling thread. */
+  private static final ThreadLocal<LiveDecoder> LIVE =
+      ThreadLocal.withInitial(() -> new LiveDecoder(new OtlpProtoSpanDecoder(), new ArrayList<>()));
 
   /** Creates a reader. */
   public OtlpProtoTraceReader() {}
@@ -98,6 +104,50 @@ public final class OtlpProtoTraceReader {
     SpanCounts c = new SpanCounts(source, out, rejects);
     for (ResourceSpans rs : request.getResourceSpansList()) {
       resourceSpans(rs, -1, c);
+    }
+    return new ReadSummary(1, c.records, c.rejected, 0);
+  }
+
+  /**
+   * Decodes the bytes of one in-memory request (a live OTLP receiver's payload) straight into span
+   * views ({@link OtlpProtoSpanDecoder}: no message objects), with the same spans, rejections and
+   * counts as {@link #convert} of {@code ExportTraceServiceRequest.parseFrom} of the same bytes.
+   * Each calling thread reuses one decoder (its scratch spans and string cache), which keeps no
+   * reference to {@code buf} after the call; {@code out} and {@code rejects} are called once the
+   * whole request has been decoded, and must not call this method again on the same thread.
+   *
+   * @param buf holds the request
+   * @param off where the request starts in {@code buf}
+   * @param len the request's length, bytes
+   * @param source the receiver's name, used in rejections
+   * @param out receives each valid span
+   * @param rejects receives each rejected span (line -1)
+   * @return the counts: {@code lines} 1, spans emitted and rejected
+   * @throws InvalidProtocolBufferException if the bytes are not a request (as {@code parseFrom}
+   *     throws); nothing has been emitted or rejected then
+   * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code buf}
+   */
+  public ReadSummary decode(
+      byte[] buf, int off, int len, String source, Consumer<SpanView> out, RejectListener rejects)
+      throws InvalidProtocolBufferException {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    SpanCounts c = new SpanCounts(source, out, rejects);
+    LiveDecoder live = LIVE.get();
+    try {
+      live.decoder.request(buf, off, len, live.decoded);
+      for (Object o : live.decoded) {
+        if (o instanceof SpanView span) {
+          c.emit(span);
+        } else {
+          c.reject(-1, (BadRecord) o);
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading memory does not fail otherwise
+    } finally {
+      live.decoded.clear();
     }
     return new ReadSummary(1, c.records, c.rejected, 0);
   }
@@ -275,4 +325,7 @@ public final class OtlpProtoTraceReader {
       default -> null;
     };
   }
+
+  /** The decoder {@link #decode} reuses on one thread, and its output list. */
+  private record LiveDecoder(OtlpProtoSpanDecoder decoder, List<Object> decoded) {}
 }

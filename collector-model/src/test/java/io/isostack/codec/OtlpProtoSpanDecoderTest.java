@@ -30,10 +30,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The framed reader's straight decoding ({@link OtlpProtoSpanDecoder}) against the straightforward
- * path: {@code ExportTraceServiceRequest.parseFrom} and {@link OtlpProtoTraceReader#convert}. Both
- * must give the same spans and the same rejections, for the samples, for generated requests, for
- * their truncations and bit flips, and for the malformed messages protobuf itself refuses.
+ * The framed reader's and the live path's straight decoding ({@link OtlpProtoSpanDecoder}, {@link
+ * OtlpProtoTraceReader#decode}) against the straightforward path: {@code
+ * ExportTraceServiceRequest.parseFrom} and {@link OtlpProtoTraceReader#convert}. Each must give the
+ * same spans and the same rejections, for the samples, for generated requests, for their
+ * truncations and bit flips, and for the malformed messages protobuf itself refuses.
  */
 class OtlpProtoSpanDecoderTest {
 
@@ -70,8 +71,42 @@ class OtlpProtoSpanDecoderTest {
     return new Outcome(spans, rejections);
   }
 
+  /**
+   * What the live path ({@link OtlpProtoTraceReader#decode}, its decoder reused on this thread
+   * across all the tests' messages) gives for the message placed inside a larger buffer; its
+   * summary must be the one {@code convert} returns for the same bytes.
+   */
+  private Outcome liveDecoded(byte[] message) {
+    byte[] buf = new byte[message.length + 5];
+    Arrays.fill(buf, (byte) 0xff);
+    System.arraycopy(message, 0, buf, 3, message.length);
+    List<SpanView> spans = new ArrayList<>();
+    List<String> rejections = new ArrayList<>();
+    try {
+      ReadSummary s =
+          reader.decode(
+              buf,
+              3,
+              message.length,
+              "t",
+              spans::add,
+              r -> rejections.add(r.reason() + ": " + r.message()));
+      ReadSummary converted =
+          reader.convert(ExportTraceServiceRequest.parseFrom(message), "t", v -> {}, r -> {});
+      assertThat(s).isEqualTo(converted);
+    } catch (InvalidProtocolBufferException e) {
+      assertThat(spans).isEmpty();
+      assertThat(rejections).isEmpty();
+      BadRecord b = OtlpProtoTraceReader.failure(e, "message");
+      rejections.add(b.reason() + ": " + b.getMessage());
+    }
+    return new Outcome(spans, rejections);
+  }
+
   private void assertSame(byte[] message) throws IOException {
-    assertThat(decoded(message)).isEqualTo(parsedAndConverted(message));
+    Outcome expected = parsedAndConverted(message);
+    assertThat(decoded(message)).isEqualTo(expected);
+    assertThat(liveDecoded(message)).isEqualTo(expected);
   }
 
   @Test
@@ -83,7 +118,9 @@ class OtlpProtoSpanDecoderTest {
       for (String line : SampleTraces.lines(file)) {
         byte[] message = SampleTraces.request(line).toByteArray();
         Outcome o = decoded(message);
-        assertThat(o).as(file + ": " + line).isEqualTo(parsedAndConverted(message));
+        Outcome expected = parsedAndConverted(message);
+        assertThat(o).as(file + ": " + line).isEqualTo(expected);
+        assertThat(liveDecoded(message)).as(file + ": " + line).isEqualTo(expected);
         spans += o.spans().size();
       }
     }

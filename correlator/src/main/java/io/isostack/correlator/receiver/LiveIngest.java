@@ -6,6 +6,7 @@ import io.isostack.codec.OtlpLogEvents;
 import io.isostack.codec.OtlpLogEventsJson;
 import io.isostack.codec.OtlpProtoTraceReader;
 import io.isostack.codec.ReadContext;
+import io.isostack.codec.ReadSummary;
 import io.isostack.codec.RecordStream;
 import io.isostack.codec.RejectListener;
 import io.isostack.codec.RejectReason;
@@ -17,7 +18,6 @@ import io.isostack.model.EventName;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +42,7 @@ import java.util.function.Supplier;
  */
 public final class LiveIngest {
   private static final int ERRORS_KEPT = 5;
+  private static final OtlpProtoTraceReader TRACES_PROTO = new OtlpProtoTraceReader();
 
   private final SpanConsumer spanConsumer;
   private final EventConsumer eventConsumer;
@@ -94,20 +95,45 @@ public final class LiveIngest {
     return IngestResult.invalid(message);
   }
 
-  /** Spans of an OTLP protobuf request received over {@code transport}. */
-  public IngestResult traces(
-      ExportTraceServiceRequest request, OtlpTransport transport, String source) {
-    return guarded(source, () -> tracesUnguarded(request, transport, source));
+  /**
+   * Spans of the bytes of an OTLP protobuf {@code ExportTraceServiceRequest} received over {@code
+   * transport}, decoded straight from them ({@link OtlpProtoTraceReader#decode}, no message
+   * objects); bytes that are not a request are one counted {@code invalid-protobuf} rejection,
+   * answered as invalid.
+   *
+   * @param body holds the request in {@code [0, len)}; not kept after the call (the write-ahead log
+   *     stores it while the call runs: the array itself when it is exactly the request, else a
+   *     copy)
+   * @param len the request's length, bytes
+   */
+  public IngestResult traces(byte[] body, int len, OtlpTransport transport, String source) {
+    return guarded(source, () -> tracesUnguarded(body, len, transport, source));
   }
 
   private IngestResult tracesUnguarded(
-      ExportTraceServiceRequest request, OtlpTransport transport, String source) {
-    Channel channel = channel(transport, true);
-    received.add(channel, 0, request.getSerializedSize(), 0);
+      byte[] body, int len, OtlpTransport transport, String source) {
     Collector c = new Collector();
     List<SpanView> spans = new ArrayList<>();
-    tally.skipped(new OtlpProtoTraceReader().convert(request, source, spans::add, c).skipped());
-    return offerSpans(spans, c, "spans", channel, Kind.TRACES_PROTO, request::toByteArray);
+    ReadSummary summary;
+    try {
+      summary = TRACES_PROTO.decode(body, 0, len, source, spans::add, c);
+    } catch (InvalidProtocolBufferException e) {
+      String what = transport == OtlpTransport.GRPC ? "payload" : "body";
+      return undecodable(
+          source,
+          RejectReason.INVALID_PROTOBUF,
+          "the " + what + " is not a valid protobuf message: " + e.getMessage());
+    }
+    Channel channel = channel(transport, true);
+    received.add(channel, 0, len, 0);
+    tally.skipped(summary.skipped());
+    return offerSpans(
+        spans,
+        c,
+        "spans",
+        channel,
+        Kind.TRACES_PROTO,
+        () -> len == body.length ? body : Arrays.copyOfRange(body, 0, len));
   }
 
   /** Spans of an OTLP/JSON request body (read by the streaming JSON reader). */
@@ -231,8 +257,7 @@ public final class LiveIngest {
     String source = "storage";
     try {
       return switch (kind) {
-        case TRACES_PROTO ->
-            traces(ExportTraceServiceRequest.parseFrom(body), OtlpTransport.HTTP, source);
+        case TRACES_PROTO -> traces(body, body.length, OtlpTransport.HTTP, source);
         case TRACES_JSON -> tracesJson(body, body.length, source);
         case LOGS_PROTO ->
             logs(ExportLogsServiceRequest.parseFrom(body), OtlpTransport.HTTP, source);

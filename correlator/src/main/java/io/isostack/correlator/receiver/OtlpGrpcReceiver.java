@@ -21,7 +21,6 @@ import io.isostack.codec.RejectReason;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.ByteArrayInputStream;
@@ -265,11 +264,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   /** Decodes a {@code TraceService/Export} payload into {@code ingest}; never throws. */
   static IngestResult decodeTraces(LiveIngest ingest, byte[] body) {
-    try {
-      return ingest.traces(ExportTraceServiceRequest.parseFrom(body), OtlpTransport.GRPC, SOURCE);
-    } catch (InvalidProtocolBufferException e) {
-      return undecodable(ingest, e);
-    }
+    return ingest.traces(body, body.length, OtlpTransport.GRPC, SOURCE);
   }
 
   /** Decodes a {@code LogsService/Export} payload into {@code ingest}; never throws. */

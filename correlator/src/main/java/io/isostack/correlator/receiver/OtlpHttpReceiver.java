@@ -7,7 +7,6 @@ import com.google.protobuf.MessageLite;
 import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -249,11 +248,14 @@ public final class OtlpHttpReceiver extends Handler.Abstract {
     if (json) {
       return traces ? ingest.tracesJson(body, len, source) : ingest.logsJson(body, len, source);
     }
+    if (traces) {
+      return ingest.traces(body, len, OtlpTransport.HTTP, source);
+    }
     try {
-      com.google.protobuf.ByteString bytes = com.google.protobuf.ByteString.copyFrom(body, 0, len);
-      return traces
-          ? ingest.traces(ExportTraceServiceRequest.parseFrom(bytes), OtlpTransport.HTTP, source)
-          : ingest.logs(ExportLogsServiceRequest.parseFrom(bytes), OtlpTransport.HTTP, source);
+      return ingest.logs(
+          ExportLogsServiceRequest.parseFrom(com.google.protobuf.ByteString.copyFrom(body, 0, len)),
+          OtlpTransport.HTTP,
+          source);
     } catch (InvalidProtocolBufferException e) {
       return ingest.undecodable(
           source,

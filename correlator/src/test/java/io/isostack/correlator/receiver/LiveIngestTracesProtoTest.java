@@ -1,0 +1,259 @@
+package io.isostack.correlator.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.util.JsonFormat;
+import io.isostack.clock.ClockConverter;
+import io.isostack.codec.OtlpProtoTraceReader;
+import io.isostack.codec.ReadContext;
+import io.isostack.codec.ReadSummary;
+import io.isostack.codec.RejectReason;
+import io.isostack.codec.Rejection;
+import io.isostack.correlator.receiver.ReceiveTally.Channel;
+import io.isostack.model.KernelEvent;
+import io.isostack.model.SpanView;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link LiveIngest#traces}, which decodes a request's bytes straight into span views, against what
+ * the receivers did before: {@code ExportTraceServiceRequest.parseFrom} then {@link
+ * OtlpProtoTraceReader#convert}. Same spans, same rejections and counts, same answers for bytes
+ * that are not a request, over gRPC and over HTTP (a body inside a larger, reused buffer).
+ */
+class LiveIngestTracesProtoTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final Capture consumer = new Capture();
+  private final RejectTally tally = new RejectTally(System::nanoTime);
+  private final LiveIngest ingest =
+      new LiveIngest(
+          consumer, consumer, ReadContext.of(new ClockConverter(), "h", Clock.systemUTC()), tally);
+
+  @Test
+  void everySampleRequestGivesTheSpansAndCountsOfParseFromAndConvert() throws IOException {
+    int spans = 0;
+    for (Path file : sampleTraceFiles()) {
+      for (String line : Files.readAllLines(file)) {
+        if (!line.isBlank()) {
+          byte[] request = proto(line).toByteArray();
+          assertSameAsConvert(request, OtlpTransport.GRPC);
+          assertSameAsConvert(request, OtlpTransport.HTTP);
+          spans += consumer.spans.size();
+        }
+      }
+    }
+    assertThat(spans).isGreaterThan(1000);
+  }
+
+  @Test
+  void unusualContentGivesTheSpansAndCountsOfParseFromAndConvert() throws IOException {
+    Span good = span("00000000000000a1", ByteString.EMPTY).build();
+    Span selfParent = span("00000000000000a2", ByteString.fromHex("00000000000000a2")).build();
+    Span shortTraceId = good.toBuilder().setTraceId(ByteString.fromHex("0102")).build();
+    Span zeroSpanId = good.toBuilder().setSpanId(ByteString.copyFrom(new byte[8])).build();
+    Span withUnknown =
+        Span.parseFrom(good.toByteString().concat(unknownFields()).toByteArray()).toBuilder()
+            .setSpanId(ByteString.fromHex("00000000000000a3"))
+            .build();
+    ExportTraceServiceRequest request =
+        ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(ResourceSpans.getDefaultInstance()) // empty
+            .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope(good))) // no resource
+            .addResourceSpans(
+                ResourceSpans.newBuilder()
+                    .setResource(
+                        Resource.newBuilder()
+                            .addAttributes(kv("service.name", "backend"))
+                            .addAttributes(kv("host.name", "node-1")))
+                    .addScopeSpans(scope(selfParent, shortTraceId, zeroSpanId, withUnknown)))
+            .build();
+    byte[] bytes = request.toByteString().concat(unknownFields()).toByteArray();
+
+    IngestResult r = assertSameAsConvert(bytes, OtlpTransport.GRPC);
+    assertThat(r.accepted()).isEqualTo(3);
+    assertThat(r.rejected()).isEqualTo(2);
+    assertThat(r.message()).contains(RejectReason.INVALID_ID);
+    assertSameAsConvert(bytes, OtlpTransport.HTTP);
+  }
+
+  @Test
+  void bytesThatAreNotARequestAreOneInvalidProtobufRejection() {
+    byte[] truncated = {0x0a, 0x10, 0x12};
+    for (OtlpTransport transport : OtlpTransport.values()) {
+      long before = tally.count(RejectReason.INVALID_PROTOBUF);
+      IngestResult r = ingest.traces(truncated, truncated.length, transport, "t");
+      assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.INVALID);
+      assertThat(r.message()).contains("is not a valid protobuf message");
+      assertThat(tally.count(RejectReason.INVALID_PROTOBUF)).isEqualTo(before + 1);
+      assertThat(consumer.spans).isEmpty();
+    }
+    assertThat(ingest.received().bytes(Channel.OTLP_GRPC_SPANS)).isZero();
+    assertThat(ingest.traces(new byte[0], 0, OtlpTransport.GRPC, "t").outcome())
+        .isEqualTo(IngestResult.Outcome.ACCEPTED); // an empty request: nothing to take
+  }
+
+  @Test
+  void theWriteAheadLogStoresTheRequestsOwnBytes() throws IOException {
+    byte[] request = proto(firstSampleLine()).toByteArray();
+    List<byte[]> stored = new ArrayList<>();
+    ingest.writeAhead(
+        (kind, format, body, maxEnd, offer) -> {
+          assertThat(kind).isEqualTo(WriteAheadLog.Kind.TRACES_PROTO);
+          stored.add(body.get());
+          return offer.test(1) ? WriteAheadLog.Outcome.ACCEPTED : WriteAheadLog.Outcome.REFUSED;
+        });
+    ingest.traces(request, request.length, OtlpTransport.GRPC, "t");
+    byte[] pooled = Arrays.copyOf(request, request.length + 100);
+    ingest.traces(pooled, request.length, OtlpTransport.HTTP, "t");
+    assertThat(stored).hasSize(2);
+    assertThat(stored.get(0)).isSameAs(request);
+    assertThat(stored.get(1)).isEqualTo(request);
+  }
+
+  /**
+   * Ingests {@code request} over {@code transport} (over HTTP inside a larger buffer whose other
+   * bytes are not part of it) and checks it against {@code parseFrom} then {@code convert}.
+   */
+  private IngestResult assertSameAsConvert(byte[] request, OtlpTransport transport)
+      throws IOException {
+    List<SpanView> expected = new ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
+    ReadSummary s =
+        new OtlpProtoTraceReader()
+            .convert(
+                ExportTraceServiceRequest.parseFrom(request), "t", expected::add, rejections::add);
+    byte[] body = request;
+    if (transport == OtlpTransport.HTTP) {
+      body = Arrays.copyOf(request, request.length + 7);
+      Arrays.fill(body, request.length, body.length, (byte) 0x0a);
+    }
+    Channel channel =
+        transport == OtlpTransport.GRPC ? Channel.OTLP_GRPC_SPANS : Channel.OTLP_HTTP_SPANS;
+    long bytesBefore = ingest.received().bytes(channel);
+    consumer.spans.clear();
+
+    IngestResult r = ingest.traces(body, request.length, transport, "t");
+
+    assertThat(r.outcome()).isEqualTo(IngestResult.Outcome.ACCEPTED);
+    assertThat(consumer.spans).isEqualTo(expected);
+    assertThat(r.accepted()).isEqualTo(s.records());
+    assertThat(r.rejected()).isEqualTo(s.rejected());
+    assertThat(r.errors()).isEqualTo(rejections.subList(0, Math.min(5, rejections.size())));
+    assertThat(r.skipped()).isEqualTo(s.skipped());
+    assertThat(ingest.received().bytes(channel) - bytesBefore).isEqualTo(request.length);
+    return r;
+  }
+
+  private static Span.Builder span(String spanIdHex, ByteString parent) {
+    return Span.newBuilder()
+        .setTraceId(ByteString.fromHex("5b8efff798038103d269b633813fc60c"))
+        .setSpanId(ByteString.fromHex(spanIdHex))
+        .setParentSpanId(parent)
+        .setName("GET /a")
+        .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+        .setStartTimeUnixNano(1_772_445_600_000_000_000L)
+        .setEndTimeUnixNano(1_772_445_600_005_000_000L)
+        .addAttributes(kv("network.peer.address", "10.0.0.7"));
+  }
+
+  private static ScopeSpans scope(Span... spans) {
+    return ScopeSpans.newBuilder().addAllSpans(Arrays.asList(spans)).build();
+  }
+
+  private static KeyValue kv(String key, String value) {
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
+  }
+
+  /** Fields 90 (varint) and 91 (bytes), which no OTLP message defines. */
+  private static ByteString unknownFields() throws IOException {
+    ByteString.Output out = ByteString.newOutput();
+    CodedOutputStream c = CodedOutputStream.newInstance(out);
+    c.writeUInt64(90, 12345);
+    c.writeBytes(91, ByteString.copyFromUtf8("unknown"));
+    c.flush();
+    return out.toByteString();
+  }
+
+  private static List<Path> sampleTraceFiles() throws IOException {
+    try (Stream<Path> s = Files.walk(Path.of("../samples/data"))) {
+      List<Path> files =
+          s.filter(p -> p.getFileName().toString().equals("traces.jsonl")).sorted().toList();
+      assertThat(files).hasSizeGreaterThanOrEqualTo(10);
+      return files;
+    }
+  }
+
+  private static String firstSampleLine() throws IOException {
+    return Files.readAllLines(sampleTraceFiles().get(0)).get(0);
+  }
+
+  /** OTLP/JSON (hex ids) to protobuf: ids become base64 for JsonFormat, which expects that. */
+  private static ExportTraceServiceRequest proto(String line) throws IOException {
+    JsonNode root = JSON.readTree(line);
+    hexIdsToBase64(root);
+    ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
+    JsonFormat.parser().ignoringUnknownFields().merge(JSON.writeValueAsString(root), b);
+    return b.build();
+  }
+
+  private static void hexIdsToBase64(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      for (String id : List.of("traceId", "spanId", "parentSpanId")) {
+        JsonNode v = o.get(id);
+        if (v != null && v.isTextual()) {
+          o.put(id, Base64.getEncoder().encodeToString(HEX.parseHex(v.asText())));
+        }
+      }
+    }
+    for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+      hexIdsToBase64(it.next());
+    }
+  }
+
+  /** Keeps the spans of the last request. */
+  private static final class Capture implements SpanConsumer, EventConsumer {
+    final List<SpanView> spans = new ArrayList<>();
+
+    @Override
+    public boolean offerSpans(Collection<SpanView> batch) {
+      spans.addAll(batch);
+      return true;
+    }
+
+    @Override
+    public boolean offerEvents(Collection<KernelEvent> events) {
+      return true;
+    }
+
+    @Override
+    public void putEvents(Collection<KernelEvent> events) {}
+  }
+}
