@@ -93,7 +93,8 @@ public final class OtlpProtoTraceReader {
    * @param source the receiver's name, used in rejections
    * @param out receives each valid span
    * @param rejects receives each rejected span (line -1)
-   * @return the counts: {@code lines} 1, spans emitted and rejected
+   * @return the counts: {@code lines} 1, spans emitted and rejected, self-parent spans (emitted as
+   *     roots) as skipped
    */
   public ReadSummary convert(
       ExportTraceServiceRequest request,
@@ -105,7 +106,8 @@ public final class OtlpProtoTraceReader {
     for (ResourceSpans rs : request.getResourceSpansList()) {
       resourceSpans(rs, -1, c);
     }
-    return new ReadSummary(1, c.records, c.rejected, 0);
+    c.units = 1;
+    return c.summary();
   }
 
   /**
@@ -122,7 +124,8 @@ public final class OtlpProtoTraceReader {
    * @param source the receiver's name, used in rejections
    * @param out receives each valid span
    * @param rejects receives each rejected span (line -1)
-   * @return the counts: {@code lines} 1, spans emitted and rejected
+   * @return the counts: {@code lines} 1, spans emitted and rejected, self-parent spans (emitted as
+   *     roots) as skipped
    * @throws InvalidProtocolBufferException if the bytes are not a request (as {@code parseFrom}
    *     throws); nothing has been emitted or rejected then
    * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code buf}
@@ -149,7 +152,8 @@ public final class OtlpProtoTraceReader {
     } finally {
       live.decoded.clear();
     }
-    return new ReadSummary(1, c.records, c.rejected, 0);
+    c.units = 1;
+    return c.summary();
   }
 
   private void readBare(InputStream in, SpanCounts c) throws IOException {
