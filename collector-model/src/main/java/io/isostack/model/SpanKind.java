@@ -9,6 +9,9 @@ public enum SpanKind {
   PRODUCER,
   CONSUMER;
 
+  /** The kinds by OTLP number, copied once ({@code values()} clones its array on every call). */
+  private static final SpanKind[] BY_NUMBER = values();
+
   /**
    * The kind for an OTLP enum number.
    *
@@ -16,7 +19,6 @@ public enum SpanKind {
    *     receivers to tolerate unknown enum values
    */
   public static SpanKind fromOtlp(int number) {
-    SpanKind[] all = values();
-    return number >= 0 && number < all.length ? all[number] : UNSPECIFIED;
+    return number >= 0 && number < BY_NUMBER.length ? BY_NUMBER[number] : UNSPECIFIED;
   }
 }

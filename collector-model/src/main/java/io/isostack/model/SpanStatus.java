@@ -6,9 +6,11 @@ public enum SpanStatus {
   OK,
   ERROR;
 
+  /** The statuses by OTLP number, copied once ({@code values()} clones its array on every call). */
+  private static final SpanStatus[] BY_NUMBER = values();
+
   /** The status for an OTLP enum number; unknown numbers map to {@link #UNSET}. */
   public static SpanStatus fromOtlp(int number) {
-    SpanStatus[] all = values();
-    return number >= 0 && number < all.length ? all[number] : UNSET;
+    return number >= 0 && number < BY_NUMBER.length ? BY_NUMBER[number] : UNSET;
   }
 }

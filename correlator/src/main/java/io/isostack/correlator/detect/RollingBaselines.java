@@ -1,8 +1,10 @@
 package io.isostack.correlator.detect;
 
 import io.isostack.model.SpanView;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,8 +85,24 @@ public final class RollingBaselines implements Baselines {
    * root span as a request of its root operation, in nanoseconds.
    */
   public void record(Trace trace) {
+    List<Intervals> selfTimes = new ArrayList<>(trace.size());
+    List<String> operations = new ArrayList<>(trace.size());
     for (SpanView s : trace.spans()) {
-      record(SlowSpanDetector.operation(s), trace.selfTime(s).totalNanos());
+      selfTimes.add(trace.selfTime(s));
+      operations.add(SlowSpanDetector.operation(s));
+    }
+    record(trace, selfTimes, operations);
+  }
+
+  /**
+   * {@link #record(Trace)} with each span's self time and operation given, in the order of {@link
+   * Trace#spans()}.
+   */
+  void record(Trace trace, List<Intervals> selfTimes, List<String> operations) {
+    int i = 0;
+    for (SpanView s : trace.spans()) {
+      record(operations.get(i), selfTimes.get(i).totalNanos());
+      i++;
       if (s.isRoot()) {
         record(SlowRequests.operation(s), s.durationNanos());
       }

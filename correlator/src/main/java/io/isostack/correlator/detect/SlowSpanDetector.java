@@ -130,6 +130,27 @@ public final class SlowSpanDetector {
   }
 
   /**
+   * Finds the slow hops of one trace against rolling baselines, then records the trace in them
+   * (live mode): {@link #detect(Trace, Baselines)} followed by {@link
+   * RollingBaselines#record(Trace)}, each span's self time and operation computed once for both.
+   *
+   * @param trace the trace
+   * @param baselines the baselines the trace is judged by, then recorded in
+   * @return its slow hops, as {@link #detect(Trace, Baselines)} returns them
+   */
+  public List<SlowSpan> detectThenRecord(Trace trace, RollingBaselines baselines) {
+    List<Intervals> selfTimes = new ArrayList<>(trace.size());
+    List<String> operations = new ArrayList<>(trace.size());
+    for (SpanView span : trace.spans()) {
+      selfTimes.add(trace.selfTime(span));
+      operations.add(operation(span));
+    }
+    List<SlowSpan> hops = detect(trace, baselines, selfTimes, operations, 0);
+    baselines.record(trace, selfTimes, operations);
+    return hops;
+  }
+
+  /**
    * {@link #detect(Trace, Baselines)} with the trace's self times and operations taken from {@code
    * selfTimes} and {@code operations} from index {@code first} on, or computed when they are null.
    */

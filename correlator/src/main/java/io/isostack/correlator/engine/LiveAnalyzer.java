@@ -683,11 +683,10 @@ public final class LiveAnalyzer implements SpanConsumer, EventConsumer, LiveView
     List<SlowSpan> hops = new ArrayList<>();
     List<Long> completedAt = new ArrayList<>();
     for (LiveTraces.Completed c : ready) {
-      for (SlowSpan hop : detector.detect(c.trace(), baselines)) {
+      for (SlowSpan hop : detector.detectThenRecord(c.trace(), baselines)) {
         hops.add(hop);
         completedAt.add(c.completedEpochNanos());
       }
-      baselines.record(c.trace());
       firstSeqOfTrace.remove(c.trace().traceId());
       tracesEvaluated.incrementAndGet();
       spansEvaluated.addAndGet(c.trace().size());

@@ -199,7 +199,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
     Trace trace = assembler.traces().iterator().next();
     List<SpanView> distinct = new ArrayList<>(trace.size());
     trace.spans().forEach(distinct::add);
-    for (SlowSpan hop : detector.detect(trace, baselines)) {
+    for (SlowSpan hop : detector.detectThenRecord(trace, baselines)) {
       String own = analysis.defaultHost();
       HopRequest request =
           HopRequest.of(
@@ -212,7 +212,6 @@ final class TraceAssemblyProcessor implements Processor<byte[], byte[], String, 
               Math.max(0, hop.span().endEpochNanos() / 1_000_000L)));
       stats.hop();
     }
-    baselines.record(trace);
     stats.trace();
   }
 }

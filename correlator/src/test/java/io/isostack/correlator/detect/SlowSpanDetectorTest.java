@@ -308,6 +308,38 @@ class SlowSpanDetectorTest {
   }
 
   @Test
+  void detectThenRecordFindsAndRecordsWhatDetectThenRecordDo() {
+    java.util.Random r = new java.util.Random(7);
+    for (int i = 0; i < 60; i++) {
+      // mostly fast requests, some slow on the wire, some slow on the server
+      addRequest(100 + i, 40 + r.nextInt(400), 4 + r.nextInt(200), 10 + r.nextInt(300));
+    }
+    SlowSpanDetector detector = new SlowSpanDetector(250 * MS, 125 * MS);
+    RollingBaselines separate = new RollingBaselines(100);
+    RollingBaselines once = new RollingBaselines(100);
+    int slow = 0;
+    for (Trace t : assembler.traces()) {
+      List<SlowSpan> expected = detector.detect(t, separate);
+      separate.record(t);
+      List<SlowSpan> hops = detector.detectThenRecord(t, once);
+      assertThat(hops)
+          .extracting(h -> h.span().spanId() + ' ' + h.reason() + ' ' + h.baselineNanos())
+          .isEqualTo(
+              expected.stream()
+                  .map(h -> h.span().spanId() + ' ' + h.reason() + ' ' + h.baselineNanos())
+                  .toList());
+      slow += hops.size();
+      for (SpanView s : t.spans()) {
+        String op = SlowSpanDetector.operation(s);
+        assertThat(once.median(op)).isEqualTo(separate.median(op));
+        assertThat(once.median(SlowRequests.operation(s)))
+            .isEqualTo(separate.median(SlowRequests.operation(s)));
+      }
+    }
+    assertThat(slow).isPositive();
+  }
+
+  @Test
   void rejectsANonPositiveRequestThreshold() {
     assertThatThrownBy(() -> new SlowSpanDetector(250 * MS, 0, 0))
         .isInstanceOf(IllegalArgumentException.class)
