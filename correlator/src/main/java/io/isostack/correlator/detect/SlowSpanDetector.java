@@ -31,6 +31,7 @@ public final class SlowSpanDetector {
   private final long thresholdNanos;
   private final long baselineFloorNanos;
   private final SlowRequests requests;
+  private final OperationCache operationCache = new OperationCache();
 
   /**
    * Creates a detector whose request threshold is the span threshold.
@@ -132,7 +133,8 @@ public final class SlowSpanDetector {
   /**
    * Finds the slow hops of one trace against rolling baselines, then records the trace in them
    * (live mode): {@link #detect(Trace, Baselines)} followed by {@link
-   * RollingBaselines#record(Trace)}, each span's self time and operation computed once for both.
+   * RollingBaselines#record(Trace)}, each span's self time and operation computed once for both
+   * (the operation from an {@link OperationCache}).
    *
    * @param trace the trace
    * @param baselines the baselines the trace is judged by, then recorded in
@@ -143,7 +145,7 @@ public final class SlowSpanDetector {
     List<String> operations = new ArrayList<>(trace.size());
     for (SpanView span : trace.spans()) {
       selfTimes.add(trace.selfTime(span));
-      operations.add(operation(span));
+      operations.add(operationCache.of(span));
     }
     List<SlowSpan> hops = detect(trace, baselines, selfTimes, operations, 0);
     baselines.record(trace, selfTimes, operations);
