@@ -2,12 +2,8 @@ package io.isostack.correlator.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.util.JsonFormat;
 import io.isostack.clock.ClockConverter;
 import io.isostack.codec.OtlpProtoTraceReader;
 import io.isostack.codec.ReadContext;
@@ -16,6 +12,7 @@ import io.isostack.codec.RejectReason;
 import io.isostack.codec.Rejection;
 import io.isostack.codec.SkipReason;
 import io.isostack.correlator.receiver.ReceiveTally.Channel;
+import io.isostack.correlator.testing.OtlpJsonRequests;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -31,10 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
-import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -46,8 +40,6 @@ import org.junit.jupiter.api.Test;
  * that are not a request, over gRPC and over HTTP (a body inside a larger, reused buffer).
  */
 class LiveIngestTracesProtoTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HexFormat HEX = HexFormat.of();
 
   private final Capture consumer = new Capture();
   private final RejectTally tally = new RejectTally(System::nanoTime);
@@ -61,7 +53,7 @@ class LiveIngestTracesProtoTest {
     for (Path file : sampleTraceFiles()) {
       for (String line : Files.readAllLines(file)) {
         if (!line.isBlank()) {
-          byte[] request = proto(line).toByteArray();
+          byte[] request = OtlpJsonRequests.traces(line).toByteArray();
           assertSameAsConvert(request, OtlpTransport.GRPC);
           assertSameAsConvert(request, OtlpTransport.HTTP);
           spans += consumer.spans.size();
@@ -122,7 +114,7 @@ class LiveIngestTracesProtoTest {
 
   @Test
   void theWriteAheadLogStoresTheRequestsOwnBytes() throws IOException {
-    byte[] request = proto(firstSampleLine()).toByteArray();
+    byte[] request = OtlpJsonRequests.traces(firstSampleLine()).toByteArray();
     List<byte[]> stored = new ArrayList<>();
     ingest.writeAhead(
         (kind, format, body, maxEnd, offer) -> {
@@ -219,29 +211,6 @@ class LiveIngestTracesProtoTest {
 
   private static String firstSampleLine() throws IOException {
     return Files.readAllLines(sampleTraceFiles().get(0)).get(0);
-  }
-
-  /** OTLP/JSON (hex ids) to protobuf: ids become base64 for JsonFormat, which expects that. */
-  private static ExportTraceServiceRequest proto(String line) throws IOException {
-    JsonNode root = JSON.readTree(line);
-    hexIdsToBase64(root);
-    ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
-    JsonFormat.parser().ignoringUnknownFields().merge(JSON.writeValueAsString(root), b);
-    return b.build();
-  }
-
-  private static void hexIdsToBase64(JsonNode node) {
-    if (node instanceof ObjectNode o) {
-      for (String id : List.of("traceId", "spanId", "parentSpanId")) {
-        JsonNode v = o.get(id);
-        if (v != null && v.isTextual()) {
-          o.put(id, Base64.getEncoder().encodeToString(HEX.parseHex(v.asText())));
-        }
-      }
-    }
-    for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-      hexIdsToBase64(it.next());
-    }
   }
 
   /** Keeps the spans of the last request. */

@@ -1,12 +1,9 @@
 package io.isostack.correlator.stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.util.JsonFormat;
 import io.isostack.correlator.engine.AnalyzerSettings;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.finding.Finding;
+import io.isostack.correlator.testing.OtlpJsonRequests;
 import io.isostack.correlator.testing.SampleCases;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -21,9 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +34,6 @@ import org.apache.kafka.streams.KeyValue;
 final class CollectorRecording {
   static final Path CASE = SampleCases.DATA.resolve("real-cpu-throttle");
   static final String HOST = "vm";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
 
   private CollectorRecording() {}
@@ -49,7 +43,8 @@ final class CollectorRecording {
     List<KeyValue<String, byte[]>> out = new ArrayList<>();
     for (String line : Files.readAllLines(CASE.resolve("traces.jsonl"))) {
       if (!line.isBlank()) {
-        splitByTrace(parse(line)).forEach((id, r) -> out.add(KeyValue.pair(id, r.toByteArray())));
+        splitByTrace(OtlpJsonRequests.traces(line))
+            .forEach((id, r) -> out.add(KeyValue.pair(id, r.toByteArray())));
       }
     }
     return out;
@@ -143,29 +138,6 @@ final class CollectorRecording {
       }
     }
     return null;
-  }
-
-  /** OTLP/JSON (hex ids) to protobuf: ids become base64 for JsonFormat, which expects that. */
-  static ExportTraceServiceRequest parse(String line) throws IOException {
-    JsonNode root = JSON.readTree(line);
-    hexIdsToBase64(root);
-    ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
-    JsonFormat.parser().ignoringUnknownFields().merge(JSON.writeValueAsString(root), b);
-    return b.build();
-  }
-
-  private static void hexIdsToBase64(JsonNode node) {
-    if (node instanceof ObjectNode o) {
-      for (String id : List.of("traceId", "spanId", "parentSpanId")) {
-        JsonNode v = o.get(id);
-        if (v != null && v.isTextual()) {
-          o.put(id, Base64.getEncoder().encodeToString(HEX.parseHex(v.asText())));
-        }
-      }
-    }
-    for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-      hexIdsToBase64(it.next());
-    }
   }
 
   /** As the Collector's {@code batchpersignal.SplitTraces}: one request per trace id. */

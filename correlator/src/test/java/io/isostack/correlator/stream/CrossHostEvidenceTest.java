@@ -12,6 +12,7 @@ import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.receiver.InputLoader;
 import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.testing.OtlpJsonRequests;
 import io.isostack.model.KernelEvent;
 import io.isostack.model.SpanView;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -84,7 +85,7 @@ class CrossHostEvidenceTest {
           Thread.sleep(100);
         }
         ExportTraceServiceRequest trace =
-            CollectorRecording.parse(Files.readString(CASE.resolve("traces.jsonl")).trim());
+            OtlpJsonRequests.traces(Files.readString(CASE.resolve("traces.jsonl")).trim());
         broker.send(
             "otlp_spans",
             List.of(Map.entry("0af7651916cd43dd8448eb211c80319c", trace.toByteArray())));

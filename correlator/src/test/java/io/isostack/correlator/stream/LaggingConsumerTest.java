@@ -8,6 +8,7 @@ import io.isostack.correlator.engine.LiveFinding;
 import io.isostack.correlator.engine.LiveSettings;
 import io.isostack.correlator.finding.Evidence;
 import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.testing.OtlpJsonRequests;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -131,7 +132,7 @@ class LaggingConsumerTest {
   }
 
   private static ExportTraceServiceRequest fixtureTrace() throws IOException {
-    return CollectorRecording.parse(Files.readString(CASE.resolve("traces.jsonl")).trim());
+    return OtlpJsonRequests.traces(Files.readString(CASE.resolve("traces.jsonl")).trim());
   }
 
   private static ExportTraceServiceRequest request(ResourceSpans rs) {

@@ -17,6 +17,7 @@ import io.isostack.correlator.finding.Finding;
 import io.isostack.correlator.receiver.InputLoader;
 import io.isostack.correlator.receiver.InputSummary;
 import io.isostack.correlator.rules.RuleTable;
+import io.isostack.correlator.testing.OtlpJsonRequests;
 import io.isostack.correlator.testing.SampleCases;
 import io.isostack.model.SpanView;
 import java.io.IOException;
@@ -219,7 +220,7 @@ class SampleCasesTopologyTest {
       }
       for (String line : Files.readAllLines(dir.resolve("traces.jsonl"))) {
         if (!line.isBlank()) {
-          for (var t : CollectorRecording.splitByTrace(CollectorRecording.parse(line)).entrySet()) {
+          for (var t : CollectorRecording.splitByTrace(OtlpJsonRequests.traces(line)).entrySet()) {
             spans.pipeInput(t.getKey(), t.getValue().toByteArray(), START);
           }
         }
