@@ -125,7 +125,14 @@ class StorageCrashIT {
     Map<String, Integer> findings = published(tmp);
     Set<String> missing = new HashSet<>(acked);
     missing.removeAll(findings.keySet());
-    assertThat(missing).as("traces answered OK without a finding in either run\n" + err2).isEmpty();
+    // Printing is at-most-once (README, serve --storage): a finding stored as published just before
+    // the kill may have lost its line on standard output, but it is kept in /api/findings.
+    for (String key : served) {
+      missing.remove(key.substring(0, key.indexOf('/')));
+    }
+    assertThat(missing)
+        .as("traces answered OK without a finding in either run's output or /api/findings\n" + err2)
+        .isEmpty();
     assertThat(findings.entrySet().stream().filter(e -> e.getValue() > 1).toList())
         .as("findings published twice")
         .isEmpty();
