@@ -1,7 +1,6 @@
 package io.isostack.correlator.detect;
 
 import io.isostack.model.SpanView;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,13 +84,12 @@ public final class RollingBaselines implements Baselines {
    * root span as a request of its root operation, in nanoseconds.
    */
   public void record(Trace trace) {
-    List<Intervals> selfTimes = new ArrayList<>(trace.size());
-    List<String> operations = new ArrayList<>(trace.size());
     for (SpanView s : trace.spans()) {
-      selfTimes.add(trace.selfTime(s));
-      operations.add(SlowSpanDetector.operation(s));
+      record(SlowSpanDetector.operation(s), trace.selfTime(s).totalNanos());
+      if (s.isRoot()) {
+        record(SlowRequests.operation(s), s.durationNanos());
+      }
     }
-    record(trace, selfTimes, operations);
   }
 
   /**

@@ -127,7 +127,13 @@ public final class SlowSpanDetector {
    *     request
    */
   public List<SlowSpan> detect(Trace trace, Baselines baselines) {
-    return detect(trace, baselines, null, null, 0);
+    List<Intervals> selfTimes = new ArrayList<>(trace.size());
+    List<String> operations = new ArrayList<>(trace.size());
+    for (SpanView span : trace.spans()) {
+      selfTimes.add(trace.selfTime(span));
+      operations.add(operation(span));
+    }
+    return detect(trace, baselines, selfTimes, operations, 0);
   }
 
   /**
@@ -154,7 +160,7 @@ public final class SlowSpanDetector {
 
   /**
    * {@link #detect(Trace, Baselines)} with the trace's self times and operations taken from {@code
-   * selfTimes} and {@code operations} from index {@code first} on, or computed when they are null.
+   * selfTimes} and {@code operations} from index {@code first} on.
    */
   private List<SlowSpan> detect(
       Trace trace,
@@ -165,8 +171,8 @@ public final class SlowSpanDetector {
     List<SlowSpan> hops = new ArrayList<>();
     int i = first;
     for (SpanView span : trace.spans()) {
-      Intervals self = selfTimes != null ? selfTimes.get(i) : trace.selfTime(span);
-      String op = operations != null ? operations.get(i) : operation(span);
+      Intervals self = selfTimes.get(i);
+      String op = operations.get(i);
       i++;
       long selfNanos = self.totalNanos();
       long median = baselines.median(op);
