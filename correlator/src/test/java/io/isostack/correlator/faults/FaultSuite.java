@@ -265,7 +265,7 @@ final class FaultSuite implements AutoCloseable {
     List<String> accepted = new ArrayList<>(weaker);
     accepted.add(cause);
     assertThat(blamed)
-        .as("findings naming a kernel layer, logs in %s", lab.logs())
+        .as("findings naming a kernel layer, logs in %s: %s", lab.logs(), verdicts(blamed))
         .allSatisfy(
             f -> {
               if (isHostCpuSaturation(f) && chainNames(f, layer, network, accepted)) {
@@ -314,6 +314,28 @@ final class FaultSuite implements AutoCloseable {
     return f.get("layer").asText().equals("host")
         && !f.get("network").asBoolean()
         && f.get("cause").asText().equals("cpu-saturation");
+  }
+
+  /**
+   * One line a finding (span, verdict, detail), printed before AssertJ's dump of the whole findings
+   * so that a failure names its culprit even when the log is cut short.
+   */
+  private static String verdicts(List<JsonNode> findings) {
+    StringBuilder b = new StringBuilder();
+    for (JsonNode f : findings) {
+      b.append("\n  ")
+          .append(f.path("service").asText())
+          .append(' ')
+          .append(f.path("name").asText())
+          .append(": ")
+          .append(f.path("layer").asText())
+          .append(f.path("network").asBoolean() ? " network " : " ")
+          .append(f.path("cause").asText())
+          .append(" (")
+          .append(f.path("detail").asText())
+          .append(')');
+    }
+    return b.toString();
   }
 
   private static boolean chainNames(
