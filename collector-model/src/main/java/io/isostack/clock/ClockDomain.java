@@ -11,6 +11,9 @@ public enum ClockDomain {
   /** CLOCK_MONOTONIC: {@code bpf_ktime_get_ns()}; equals BOOTTIME until the machine suspends. */
   MONOTONIC;
 
+  /** {@link #values()} once: each call of it copies the array. */
+  private static final ClockDomain[] VALUES = values();
+
   /** The wire name: {@code realtime}, {@code boottime} or {@code monotonic}. */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
@@ -23,7 +26,7 @@ public enum ClockDomain {
    * @return the domain, or null when the name is not one of these
    */
   public static ClockDomain fromWire(String wire) {
-    for (ClockDomain d : values()) {
+    for (ClockDomain d : VALUES) {
       if (d.name().equalsIgnoreCase(wire)) {
         return d;
       }
