@@ -24,12 +24,12 @@ import java.util.stream.Stream;
  * process under {@code /usr/bin/time}, {@code bin/correlator analyze --format json} (the launcher a
  * user runs, with its JVM flags and class-data archive; {@code --plain-jar} runs {@code java -jar}
  * instead) and {@link DuckDbJoin} (DuckDB JDBC, 2 threads, load + window join), optionally also a
- * baseline correlator jar (the code before a change, always {@code java -jar}). Before the timed
- * repetitions of each size it runs the launcher once untimed, so that the first repetition does not
- * include writing the launcher's class-data archive (which only the first run after a build does).
- * Checks that both found the same slow spans with evidence and prints wall time, CPU time (user +
- * system) and peak RSS of each run, min/median/max, and the ratios DuckDB / correlator per
- * repetition.
+ * baseline correlator jar (the code before a change, started the same way as the measured jar, so
+ * that the two are compared like for like). Before the timed repetitions of each size it runs each
+ * through the launcher once untimed, so that the first repetition does not include writing the
+ * launcher's class-data archive (which only the first run after a build does). Checks that both
+ * found the same slow spans with evidence and prints wall time, CPU time (user + system) and peak
+ * RSS of each run, min/median/max, and the ratios DuckDB / correlator per repetition.
  *
  * <p>Usage (from the repository root, after {@code mvn -pl benchmarks -am package}): {@code java
  * -cp benchmarks/target/benchmarks.jar io.isostack.benchmarks.DuckDbBench [--reps N] [--traces N]
@@ -146,11 +146,14 @@ public final class DuckDbBench {
     if (baselineJar != null) {
       commands.put(
           "baseline",
-          new Correlator(java, null, baselineJar)
+          new Correlator(java, correlator.launcher, baselineJar)
               .analyze(traceFile, eventFile, dir.resolve("base.json")));
     }
     if (correlator.launcher != null) {
       timed(commands.get("correlator"), dir.resolve("time.txt"));
+      if (baselineJar != null) {
+        timed(commands.get("baseline"), dir.resolve("time.txt"));
+      }
     }
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     for (int rep = 0; rep < reps; rep++) {
