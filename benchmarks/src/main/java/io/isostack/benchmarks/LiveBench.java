@@ -29,9 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.isostack.benchmarks.LiveBench
  * [--start SPANS_PER_S] [--step SPANS_PER_S] [--max SPANS_PER_S] [--step-seconds S]
  * [--warmup-seconds S] [--measure-seconds S] [--repeat N] [--clients N] [--events-per-span X]
- * [--slow-every N] [--heap SIZE]}; defaults 10 000, 10 000, 400 000, 15, 10, 20, 3, 4, 1, 1000, 1g.
- * Exits 1 when not even the first step was sustained (the 80 % runs then use the first step's
- * rate).
+ * [--slow-every N] [--heap SIZE] [--runs LIST]}; defaults 10 000, 10 000, 400 000, 15, 10, 20, 3,
+ * 4, 1, 1000, 1g, {@code serve,serve-spans,pass-through} ({@code --runs}: which of the three
+ * measured runs each repetition makes, e.g. {@code serve-spans} alone to profile it; a run left out
+ * shows as 0 in the summary, its ratios as NaN or Infinity). Exits 1 when not even the first step
+ * was sustained (the 80 % runs then use the first step's rate).
  */
 public final class LiveBench {
   /** The Collector's OTLP receive → export figure issue 11 compares with, spans per CPU-second. */
@@ -48,6 +50,7 @@ public final class LiveBench {
   private double eventsPerSpan = 1;
   private int slowEvery = 1000;
   private String heap = "1g";
+  private List<String> runs = List.of("serve", "serve-spans", "pass-through");
 
   private LiveBench() {}
 
@@ -78,6 +81,7 @@ public final class LiveBench {
         case "--events-per-span" -> b.eventsPerSpan = Double.parseDouble(v);
         case "--slow-every" -> b.slowEvery = Integer.parseInt(v);
         case "--heap" -> b.heap = v;
+        case "--runs" -> b.runs = List.of(v.split(","));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -122,16 +126,22 @@ public final class LiveBench {
       double[] pass = new double[repeat];
       List<long[]> delays = new ArrayList<>();
       for (int r = 0; r < repeat; r++) {
-        Measured s = measureServe(rate, eventsPerSpan);
-        delays.add(s.delays());
-        serve[r] = s.spansPerCpuSecond();
-        System.out.println(s.row(r + 1, "serve"));
-        Measured o = measureServe(rate, 0);
-        spansOnly[r] = o.spansPerCpuSecond();
-        System.out.println(o.row(r + 1, "serve-spans"));
-        Measured p = measurePassThrough(rate, sink);
-        pass[r] = p.spansPerCpuSecond();
-        System.out.println(p.row(r + 1, "pass-through"));
+        if (runs.contains("serve")) {
+          Measured s = measureServe(rate, eventsPerSpan);
+          delays.add(s.delays());
+          serve[r] = s.spansPerCpuSecond();
+          System.out.println(s.row(r + 1, "serve"));
+        }
+        if (runs.contains("serve-spans")) {
+          Measured o = measureServe(rate, 0);
+          spansOnly[r] = o.spansPerCpuSecond();
+          System.out.println(o.row(r + 1, "serve-spans"));
+        }
+        if (runs.contains("pass-through")) {
+          Measured p = measurePassThrough(rate, sink);
+          pass[r] = p.spansPerCpuSecond();
+          System.out.println(p.row(r + 1, "pass-through"));
+        }
       }
       long[] pooled = delays.stream().flatMapToLong(Arrays::stream).sorted().toArray();
       double[] ratio = new double[repeat];

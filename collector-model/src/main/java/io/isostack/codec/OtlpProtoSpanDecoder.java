@@ -55,9 +55,9 @@ final class OtlpProtoSpanDecoder {
   /**
    * Ids already turned into hex, by their bytes: the spans of one trace share its trace id, and a
    * parent's span id is its children's parent id, so most ids come from here (one {@code String}
-   * per id, its hash computed once for the maps that hold it).
+   * per id, its hash computed once for the maps that hold it), keyed by the id's bytes as longs.
    */
-  private final Utf8StringCache ids = new Utf8StringCache(1024);
+  private final HexIdCache ids = new HexIdCache(1024);
 
   /** The request being decoded: its bytes and where they start. */
   private byte[] buf;

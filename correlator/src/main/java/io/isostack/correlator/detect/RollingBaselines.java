@@ -2,7 +2,7 @@ package io.isostack.correlator.detect;
 
 import io.isostack.model.SpanView;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,9 +24,16 @@ public final class RollingBaselines implements Baselines {
 
   /** The last samples of one operation: {@code ring} in arrival order, {@code sorted} ascending. */
   private static final class Window {
+    final String operation;
     final long[] ring = new long[SAMPLES];
     final long[] sorted = new long[SAMPLES];
     int count; // samples ever recorded
+    Window older; // the recency list: the least recently used at {@code eldest}
+    Window newer;
+
+    Window(String operation) {
+      this.operation = operation;
+    }
 
     void add(long nanos) {
       int held = Math.min(count, SAMPLES);
@@ -51,32 +58,69 @@ public final class RollingBaselines implements Baselines {
     }
   }
 
-  private final Map<String, Window> windows;
+  private final Map<String, Window> windows = new HashMap<>();
+  private final int maxOperations;
+  private Window eldest;
+  private Window newest;
 
   /**
    * Creates the baselines, keeping at most {@code maxOperations} operations (the least recently
    * seen is forgotten first).
    */
   public RollingBaselines(int maxOperations) {
-    this.windows =
-        new LinkedHashMap<>() {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
-            return size() > maxOperations;
-          }
-        };
+    this.maxOperations = maxOperations;
   }
 
   /** Records one self time of an operation, in nanoseconds. */
   public void record(String operation, long selfNanos) {
-    Window w = windows.remove(operation);
+    Window w = windows.get(operation);
     if (w == null) {
-      w = new Window();
+      w = new Window(operation);
+      windows.put(operation, w);
+      append(w);
+      if (windows.size() > maxOperations) {
+        Window gone = eldest;
+        unlink(gone);
+        windows.remove(gone.operation);
+      }
+    } else {
+      touch(w);
     }
     w.add(selfNanos);
-    windows.put(operation, w); // the most recently used last; may forget the eldest
+  }
+
+  /** Makes {@code w} the most recently used (the map's entries are not moved: no rehashing). */
+  private void touch(Window w) {
+    if (w != newest) {
+      unlink(w);
+      append(w);
+    }
+  }
+
+  private void append(Window w) {
+    w.older = newest;
+    w.newer = null;
+    if (newest == null) {
+      eldest = w;
+    } else {
+      newest.newer = w;
+    }
+    newest = w;
+  }
+
+  private void unlink(Window w) {
+    if (w.older == null) {
+      eldest = w.newer;
+    } else {
+      w.older.newer = w.newer;
+    }
+    if (w.newer == null) {
+      newest = w.older;
+    } else {
+      w.newer.older = w.older;
+    }
+    w.older = null;
+    w.newer = null;
   }
 
   /**
@@ -94,15 +138,16 @@ public final class RollingBaselines implements Baselines {
 
   /**
    * {@link #record(Trace)} with each span's self time and operation given, in the order of {@link
-   * Trace#spans()}.
+   * Trace#spans()}, and the request operations of its roots from {@code requests}.
    */
-  void record(Trace trace, List<Intervals> selfTimes, List<String> operations) {
+  void record(
+      Trace trace, List<Intervals> selfTimes, List<String> operations, SlowRequests requests) {
     int i = 0;
     for (SpanView s : trace.spans()) {
       record(operations.get(i), selfTimes.get(i).totalNanos());
       i++;
       if (s.isRoot()) {
-        record(SlowRequests.operation(s), s.durationNanos());
+        record(requests.cachedOperation(s), s.durationNanos());
       }
     }
   }
@@ -114,8 +159,7 @@ public final class RollingBaselines implements Baselines {
     if (w == null || w.count < SlowSpanDetector.BASELINE_MIN_SAMPLES) {
       return -1;
     }
-    windows.remove(operation); // marks the operation as used, for eviction
-    windows.put(operation, w);
+    touch(w); // marks the operation as used, for eviction
     return w.median();
   }
 }

@@ -31,6 +31,7 @@ final class SlowRequests {
   static final double MIN_SHARE = 0.2;
 
   private final long slowRequestNanos;
+  private final OperationCache requestOperations = OperationCache.forRequests();
 
   /**
    * @param slowRequestNanos root duration at or above which a request is slow, nanoseconds, > 0
@@ -46,6 +47,11 @@ final class SlowRequests {
   /** The baseline key of a request: its root's operation, kept apart from span self times. */
   static String operation(SpanView root) {
     return "request\u0000" + SlowSpanDetector.operation(root);
+  }
+
+  /** {@link #operation}, from this instance's cache (the same string for the same root fields). */
+  String cachedOperation(SpanView root) {
+    return requestOperations.of(root);
   }
 
   /**
@@ -74,7 +80,7 @@ final class SlowRequests {
   List<SlowSpan> apply(Trace trace, List<SlowSpan> spanHops, Baselines baselines) {
     Map<SpanView, CriticalPath> slowRoots = new LinkedHashMap<>();
     for (SpanView s : trace.spans()) {
-      if (s.isRoot() && isSlow(s, baselines.median(operation(s)))) {
+      if (s.isRoot() && isSlow(s, baselines.median(cachedOperation(s)))) {
         slowRoots.put(s, CriticalPath.of(trace, s));
       }
     }

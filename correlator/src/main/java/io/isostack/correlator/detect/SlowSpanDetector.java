@@ -154,7 +154,7 @@ public final class SlowSpanDetector {
       operations.add(operationCache.of(span));
     }
     List<SlowSpan> hops = detect(trace, baselines, selfTimes, operations, 0);
-    baselines.record(trace, selfTimes, operations);
+    baselines.record(trace, selfTimes, operations, requests);
     return hops;
   }
 

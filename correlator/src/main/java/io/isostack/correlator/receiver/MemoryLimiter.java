@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,15 +118,23 @@ public final class MemoryLimiter {
         maxHeapBytes / 10 * 9);
   }
 
+  /**
+   * The heap pools that report their usage after a collection: looked up once, as this JVM's pools
+   * do not change ({@link ManagementFactory#getMemoryPoolMXBeans} builds the list anew on each
+   * call, which cost 2 % of the spans-only server's CPU when called per request).
+   */
+  private static final List<MemoryPoolMXBean> HEAP_POOLS =
+      ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
+          .toList();
+
   /** This JVM's heap in use after the last collection of each pool, bytes. */
   static long heapAfterLastCollection() {
     long used = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()) {
-        MemoryUsage after = pool.getCollectionUsage();
-        if (after != null) {
-          used += after.getUsed();
-        }
+    for (MemoryPoolMXBean pool : HEAP_POOLS) {
+      MemoryUsage after = pool.getCollectionUsage();
+      if (after != null) {
+        used += after.getUsed();
       }
     }
     return used;
