@@ -236,6 +236,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       loader.readTraces(t, spans::add);
     }
     String defaultHost = analysis.host != null ? analysis.host : onlyHost(spans);
+    loader.decodeAhead(defaultHost);
     Analyzer analyzer = new Analyzer(table, options.withDefaultHost(defaultHost));
     spans.forEach(analyzer::addSpan);
     spans = null;

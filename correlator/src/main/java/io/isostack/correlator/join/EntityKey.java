@@ -1,6 +1,7 @@
 package io.isostack.correlator.join;
 
 import io.isostack.model.FlowKey;
+import java.util.Objects;
 
 /**
  * A key under which kernel events are indexed and by which a slow hop looks them up: the join keys
@@ -31,6 +32,25 @@ public record EntityKey(Kind kind, String host, Object id) {
     ENDPOINT,
     /** The node itself: device-level and host-wide events. */
     HOST
+  }
+
+  /**
+   * Written out rather than the record's generated one, which goes through method handles that C1
+   * (the launcher's compiler for {@code analyze}) does not inline: a key is hashed per event.
+   * Deterministic: the kind counts by its ordinal, not its identity hash.
+   */
+  @Override
+  public int hashCode() {
+    return (kind.ordinal() * 31 + Objects.hashCode(host)) * 31 + Objects.hashCode(id);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o
+        || o instanceof EntityKey k
+            && kind == k.kind
+            && Objects.equals(host, k.host)
+            && Objects.equals(id, k.id);
   }
 
   static EntityKey process(String host, int pid) {

@@ -42,12 +42,13 @@ import java.util.function.LongConsumer;
  * on the calling thread, from the true state: the result never depends on the threads. At most
  * {@code 2 × threads} decoded chunks are held in memory, 32 MiB of chunks (at most {@code 16 ×
  * threads}, at least {@code 2 × threads}) while {@link #start}'s chunks wait for {@link
- * Decoding#finish}.
+ * Decoding#finish}, and as much again after {@link Decoding#ahead}.
  *
  * <p>Not thread-safe: one read at a time.
  */
 final class ChunkedEventReader {
-  private static final int SCAN_BYTES = 64 * 1024;
+  /** What {@link #lineStart} reads at a time: a few lines (a 64 KiB buffer per call added 2 %). */
+  private static final int SCAN_BYTES = 4 * 1024;
 
   /**
    * The bytes of chunks {@link #start} hands to the threads: what two threads decode while the
@@ -57,6 +58,12 @@ final class ChunkedEventReader {
 
   /** The most chunks {@link #start} hands to the threads, per thread. */
   private static final int STARTED_PER_THREAD = 16;
+
+  /**
+   * The bytes of chunks {@link Decoding#ahead} adds: what two threads decode while the caller runs
+   * the horizontal step of 20 000 traces (about 0.17 s; benchmarks/README.md, fourth session).
+   */
+  private static final long AHEAD_BYTES = 32L * 1024 * 1024;
 
   /** Chunks kept in flight by {@link Decoding#finish}, per thread. */
   private static final int IN_FLIGHT_PER_THREAD = 2;
@@ -139,27 +146,22 @@ final class ChunkedEventReader {
     try {
       long headEnd = lineStart(ch, Math.min(chunkBytes, d.size), d.size);
       ClockConverter before = clocks.copy();
-      Future<Chunk> head =
-          pool.submit(() -> decode(ch, d.size, 0, headEnd, before, source, guessedHost));
-      d.inFlight.add(head);
+      d.head = pool.submit(() -> decode(ch, d.size, 0, headEnd, before, source, guessedHost));
+      d.inFlight.add(d.head);
       d.next = headEnd;
-      long started =
-          Math.max(
-              IN_FLIGHT_PER_THREAD * threads,
-              Math.min(STARTED_BYTES / chunkBytes, (long) STARTED_PER_THREAD * threads));
-      while (d.next < d.size && d.inFlight.size() < started) {
-        long from = d.next;
-        long to = Math.min(d.size, from + chunkBytes);
-        d.inFlight.add(
-            pool.submit(
-                () -> decode(ch, d.size, from, to, await(head).endClocks, source, guessedHost)));
-        d.next = to;
-      }
+      d.submitAfterHead(startedChunks(STARTED_BYTES), guessedHost);
     } catch (IOException | RuntimeException e) {
       d.close();
       throw e;
     }
     return d;
+  }
+
+  /** How many chunks make {@code bytes}, within the per-thread bounds. */
+  private long startedChunks(long bytes) {
+    return Math.max(
+        IN_FLIGHT_PER_THREAD * threads,
+        Math.min(bytes / chunkBytes, (long) STARTED_PER_THREAD * threads));
   }
 
   /** A file being decoded, from {@link #start}: finish it, then close it. */
@@ -169,13 +171,43 @@ final class ChunkedEventReader {
     private final String source;
     private final long size;
     private final ArrayDeque<Future<Chunk>> inFlight = new ArrayDeque<>();
+    private Future<Chunk> head;
     private long next;
+    private boolean finishing;
 
     private Decoding(FileChannel ch, ExecutorService pool, String source) throws IOException {
       this.ch = ch;
       this.pool = pool;
       this.source = source;
       this.size = ch.size();
+    }
+
+    /**
+     * Hands more chunks to the threads before {@link #finish}, for the time the caller still needs
+     * (the horizontal step): 32 MiB more ({@code AHEAD_BYTES}), decoded like {@link #start}'s from
+     * the head's offsets. Does nothing once {@link #finish} has begun.
+     *
+     * @param defaultHost the default host to decode with, now that the spans may have told it;
+     *     {@link #finish} decodes again the chunks that turn out to need another one
+     */
+    void ahead(String defaultHost) {
+      Objects.requireNonNull(defaultHost, "defaultHost");
+      if (!finishing) {
+        submitAfterHead(inFlight.size() + startedChunks(AHEAD_BYTES), defaultHost);
+      }
+    }
+
+    /** Submits chunks after the head, starting from its end offsets, up to {@code limit}. */
+    private void submitAfterHead(long limit, String defaultHost) {
+      Future<Chunk> first = head;
+      while (next < size && inFlight.size() < limit) {
+        long from = next;
+        long to = Math.min(size, from + chunkBytes);
+        inFlight.add(
+            pool.submit(
+                () -> decode(ch, size, from, to, await(first).endClocks, source, defaultHost)));
+        next = to;
+      }
     }
 
     /**
@@ -198,6 +230,7 @@ final class ChunkedEventReader {
         LongConsumer progress)
         throws IOException {
       Objects.requireNonNull(clocks, "clocks");
+      finishing = true;
       KernelEventReader.StreamState state = new KernelEventReader.StreamState(source);
       while (next < size || !inFlight.isEmpty()) {
         while (next < size && inFlight.size() < IN_FLIGHT_PER_THREAD * threads) {
@@ -250,7 +283,9 @@ final class ChunkedEventReader {
     ClockConverter clocks = start.copy();
     long version = clocks.version();
     KernelEventReader.StreamState state = new KernelEventReader.StreamState(source);
-    List<KernelEvent> events = new ArrayList<>();
+    // Sized for the chunk (canonical lines are 100-400 bytes): growing from 10 copied 2 % of what
+    // an analyze allocates.
+    List<KernelEvent> events = new ArrayList<>((int) Math.min(1 << 20, (e - s) / 128 + 16));
     List<Rejection> rejections = new ArrayList<>();
     boolean usedDefaultHost = false;
     if (s < e) {

@@ -175,6 +175,20 @@ public final class InputLoader {
     }
   }
 
+  /**
+   * Lets the threads of {@link #startEvents} decode further ahead while the caller still works
+   * before {@link #readEvents} (the horizontal step), so that no core idles meanwhile; does nothing
+   * when nothing was started.
+   *
+   * @param defaultHost the host to decode events without {@code host.name} with, as {@link
+   *     #readEvents} will be given it (if it is another, those chunks are decoded again)
+   */
+  public void decodeAhead(String defaultHost) {
+    if (started != null) {
+      started.ahead(defaultHost);
+    }
+  }
+
   private boolean isUncompressedCanonical(InputSpec spec) throws IOException {
     try (BufferedInputStream in =
         new BufferedInputStream(Files.newInputStream(spec.path()), HEAD_BYTES)) {

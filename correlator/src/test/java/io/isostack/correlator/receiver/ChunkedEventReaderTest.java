@@ -91,6 +91,38 @@ class ChunkedEventReaderTest {
     assertThat(one.events).anyMatch(e -> e.host().equals("h") && e.pid() == 7);
   }
 
+  @Test
+  void decodingAheadWithAnyHostGivesTheOneReaderResult() throws IOException {
+    Path file = dir.resolve("ahead.jsonl");
+    StringBuilder b = new StringBuilder(input(new Random(9), 3000));
+    b.append("{\"event.name\":\"clock.sync\",\"clock\":\"boottime\",\"time_ns\":1000,")
+        .append("\"realtime_ns\":1795000000000000000}\n")
+        .append("{\"event.name\":\"sched.runq_latency\",\"clock\":\"boottime\",")
+        .append("\"time_ns\":900000000,\"pid\":8,\"dur_ns\":10}\n");
+    b.append(input(new Random(10), 3000));
+    Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+    Result one = oneReader(file);
+    for (String guess : new String[] {"h", "unknown"}) {
+      for (String ahead : new String[] {"h", "unknown"}) {
+        Result r = new Result();
+        ChunkedEventReader reader = new ChunkedEventReader(2, 500);
+        try (ChunkedEventReader.Decoding d = reader.start(file, "f", r.clocks, guess)) {
+          d.ahead(ahead);
+          d.ahead(ahead);
+          r.summary = d.finish(r.clocks, "h", r.events::add, r.rejections::add, done -> {});
+          d.ahead(ahead); // after finish: nothing to do
+        }
+        assertThat(firstDifference(r.events, one.events))
+            .as("guess %s ahead %s", guess, ahead)
+            .isEqualTo("none");
+        assertThat(r.rejections).isEqualTo(one.rejections);
+        assertThat(r.summary).isEqualTo(one.summary);
+        assertThat(r.clocks.conversions()).isEqualTo(one.clocks.conversions());
+      }
+    }
+    assertThat(one.events).anyMatch(e -> e.host().equals("h") && e.pid() == 8);
+  }
+
   private static String firstDifference(List<KernelEvent> a, List<KernelEvent> b) {
     for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
       if (!a.get(i).equals(b.get(i))) {
