@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,18 +20,20 @@ import java.util.concurrent.TimeUnit;
  * (flush included), or a finding-delay p99 of a second or more; then, at 80 % of the last sustained
  * rate, alternately {@code serve} and the baseline, a minimal OTLP/gRPC receive → export
  * pass-through ({@link OtlpPassThrough}) fed the same spans, each in a fresh JVM, warmed up, then
- * measured ({@code serve} twice: with the kernel events, and with spans only, as the pass-through
- * gets). Prints the sustainable spans/s, spans per CPU-second of each server process ({@code
- * /proc/PID/stat}, user + system: the figure that holds on a shared machine), the ratio to the
- * pass-through and to the OpenTelemetry Collector's published ≈ 160 k spans per CPU-second for OTLP
- * receive → export, and the finding delay p50/p99 ({@link FindingDelays}) at 80 % of the rate, with
- * the load average.
+ * measured twice, warm and steady ({@code serve} twice: with the kernel events, and with spans
+ * only, as the pass-through gets). Prints the sustainable spans/s, spans per CPU-second of each
+ * server process ({@code /proc/PID/stat}, user + system: the figure that holds on a shared machine)
+ * and the share of it its JIT compiler threads took, the ratio to the pass-through and to the
+ * OpenTelemetry Collector's published ≈ 160 k spans per CPU-second for OTLP receive → export, and
+ * the finding delay p50/p99 ({@link FindingDelays}) at 80 % of the rate, with the load average.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.isostack.benchmarks.LiveBench
  * [--start SPANS_PER_S] [--step SPANS_PER_S] [--max SPANS_PER_S] [--step-seconds S]
- * [--warmup-seconds S] [--measure-seconds S] [--repeat N] [--clients N] [--events-per-span X]
- * [--slow-every N] [--heap SIZE] [--runs LIST]}; defaults 10 000, 10 000, 400 000, 15, 10, 20, 3,
- * 4, 1, 1000, 1g, {@code serve,serve-spans,pass-through} ({@code --runs}: which of the three
+ * [--warmup-seconds S] [--measure-seconds S] [--steady-seconds S] [--repeat N] [--clients N]
+ * [--events-per-span X] [--slow-every N] [--heap SIZE] [--runs LIST]}; defaults 10 000, 10 000, 400
+ * 000, 15, 10, 20, 120, 3, 4, 1, 1000, 1g, {@code serve,serve-spans,pass-through} ({@code
+ * --steady-seconds}: when a second window starts, on the same server, once the JIT compilers have
+ * mostly finished, which they have not after 10 s: 0 for none; {@code --runs}: which of the three
  * measured runs each repetition makes, e.g. {@code serve-spans} alone to profile it; a run left out
  * shows as 0 in the summary, its ratios as NaN or Infinity). Exits 1 when not even the first step
  * was sustained (the 80 % runs then use the first step's rate).
@@ -45,6 +48,7 @@ public final class LiveBench {
   private double stepSeconds = 15;
   private double warmupSeconds = 10;
   private double measureSeconds = 20;
+  private double steadySeconds = 120;
   private int repeat = 3;
   private int clients = 4;
   private double eventsPerSpan = 1;
@@ -76,6 +80,7 @@ public final class LiveBench {
         case "--step-seconds" -> b.stepSeconds = Double.parseDouble(v);
         case "--warmup-seconds" -> b.warmupSeconds = Double.parseDouble(v);
         case "--measure-seconds" -> b.measureSeconds = Double.parseDouble(v);
+        case "--steady-seconds" -> b.steadySeconds = Double.parseDouble(v);
         case "--repeat" -> b.repeat = Integer.parseInt(v);
         case "--clients" -> b.clients = Integer.parseInt(v);
         case "--events-per-span" -> b.eventsPerSpan = Double.parseDouble(v);
@@ -113,66 +118,61 @@ public final class LiveBench {
       System.out.printf(
           Locale.ROOT,
           "%nsustainable: %,d spans/s; at 80 %% = %,d spans/s, %d repetitions, serve then the"
-              + " pass-through, %.0f s warm-up + %.0f s measured each%n",
+              + " pass-through, each measured %.0f s from %.0f s after its load started (warm)"
+              + " and from %.0f s (steady)%n",
           sustained,
           rate,
           repeat,
+          measureSeconds,
           warmupSeconds,
-          measureSeconds);
+          steadySeconds);
       System.out.println(
-          "rep  server        spans/s  events/s  CPU-s   spans/CPU-s  delay p50 ms  p99 ms  n");
-      double[] serve = new double[repeat];
-      double[] spansOnly = new double[repeat];
-      double[] pass = new double[repeat];
-      List<long[]> delays = new ArrayList<>();
+          "rep  server               spans/s  events/s  CPU-s  JIT %   spans/CPU-s  delay p50 ms"
+              + "  p99 ms  n");
+      Figures[] figures = {new Figures(repeat), new Figures(repeat)};
       for (int r = 0; r < repeat; r++) {
         if (runs.contains("serve")) {
-          Measured s = measureServe(rate, eventsPerSpan);
-          delays.add(s.delays());
-          serve[r] = s.spansPerCpuSecond();
-          System.out.println(s.row(r + 1, "serve"));
+          Windows w = measureServe(rate, eventsPerSpan);
+          for (int i = 0; i < 2; i++) {
+            Measured m = i == 0 ? w.warm() : w.steady();
+            if (m != null) {
+              figures[i].delays.add(m.delays());
+              figures[i].serve[r] = m.spansPerCpuSecond();
+              System.out.println(m.row(r + 1, "serve" + WINDOW[i]));
+            }
+          }
         }
         if (runs.contains("serve-spans")) {
-          Measured o = measureServe(rate, 0);
-          spansOnly[r] = o.spansPerCpuSecond();
-          System.out.println(o.row(r + 1, "serve-spans"));
+          Windows w = measureServe(rate, 0);
+          for (int i = 0; i < 2; i++) {
+            Measured m = i == 0 ? w.warm() : w.steady();
+            if (m != null) {
+              figures[i].spansOnly[r] = m.spansPerCpuSecond();
+              System.out.println(m.row(r + 1, "serve-spans" + WINDOW[i]));
+            }
+          }
         }
         if (runs.contains("pass-through")) {
-          Measured p = measurePassThrough(rate, sink);
-          pass[r] = p.spansPerCpuSecond();
-          System.out.println(p.row(r + 1, "pass-through"));
+          Windows w = measurePassThrough(rate, sink);
+          for (int i = 0; i < 2; i++) {
+            Measured m = i == 0 ? w.warm() : w.steady();
+            if (m != null) {
+              figures[i].pass[r] = m.spansPerCpuSecond();
+              System.out.println(m.row(r + 1, "pass-through" + WINDOW[i]));
+            }
+          }
         }
       }
-      long[] pooled = delays.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-      double[] ratio = new double[repeat];
-      double[] ratioSpansOnly = new double[repeat];
-      for (int r = 0; r < repeat; r++) {
-        ratio[r] = serve[r] / pass[r];
-        ratioSpansOnly[r] = spansOnly[r] / pass[r];
+      for (int i = 0; i < 2; i++) {
+        if (i == 1 && !hasSteadyWindow()) {
+          break;
+        }
+        figures[i].print(
+            (i == 0 ? "warm, from " + fmt(warmupSeconds) : "steady, from " + fmt(steadySeconds))
+                + " s",
+            rate);
       }
-      System.out.printf(
-          Locale.ROOT,
-          "%nspans per CPU-second (min/median/max)%n"
-              + "  serve, spans + kernel events:             %s%n"
-              + "  serve, spans only:                        %s%n"
-              + "  pass-through (same run, same spans):      %s%n"
-              + "ratio serve / pass-through:                 %s (spans only: %s)%n"
-              + "ratio serve / Collector's published 160 k:  %s (spans only: %s)%n"
-              + "finding delay at %,d spans/s, %d findings: p50 %.1f ms, p99 %.1f ms (goal p99"
-              + " <= 50 ms)%n"
-              + "load average at the end: %s%n",
-          spread(serve, "%,.0f"),
-          spread(spansOnly, "%,.0f"),
-          spread(pass, "%,.0f"),
-          spread(ratio, "%.2f"),
-          spread(ratioSpansOnly, "%.2f"),
-          spread(collector(serve), "%.2f"),
-          spread(collector(spansOnly), "%.2f"),
-          rate,
-          pooled.length,
-          FindingDelays.quantile(pooled, 0.50) / 1e6,
-          FindingDelays.quantile(pooled, 0.99) / 1e6,
-          ProcessCpu.loadAverage());
+      System.out.printf(Locale.ROOT, "load average at the end: %s%n", ProcessCpu.loadAverage());
       return sustained > 0;
     }
   }
@@ -246,7 +246,12 @@ public final class LiveBench {
 
   /** One measured run: spans and events acknowledged, the server's CPU, the finding delays. */
   private record Measured(
-      double seconds, long spans, long events, double cpuSeconds, long[] delays) {
+      double seconds,
+      long spans,
+      long events,
+      double cpuSeconds,
+      double jitCpuSeconds,
+      long[] delays) {
     double spansPerCpuSecond() {
       return spans / cpuSeconds;
     }
@@ -254,12 +259,13 @@ public final class LiveBench {
     String row(int rep, String server) {
       return String.format(
           Locale.ROOT,
-          "%3d  %-12s  %,8.0f  %,8.0f  %5.1f  %,12.0f  %12s  %6s  %d",
+          "%3d  %-19s  %,8.0f  %,8.0f  %5.1f  %5.1f  %,12.0f  %12s  %6s  %d",
           rep,
           server,
           spans / seconds,
           events / seconds,
           cpuSeconds,
+          100 * jitCpuSeconds / cpuSeconds,
           spansPerCpuSecond(),
           delays == null ? "-" : String.format(Locale.ROOT, "%.1f", quantileMs(0.50)),
           delays == null ? "-" : String.format(Locale.ROOT, "%.1f", quantileMs(0.99)),
@@ -271,26 +277,22 @@ public final class LiveBench {
     }
   }
 
-  private Measured measureServe(long rate, double events) throws Exception {
+  /**
+   * The two measured windows of one server: {@code warm} from {@code --warmup-seconds} after the
+   * load started, {@code steady} from {@code --steady-seconds} (null when that is 0 or falls inside
+   * the first window).
+   */
+  private record Windows(Measured warm, Measured steady) {}
+
+  private Windows measureServe(long rate, double events) throws Exception {
     try (BenchServer server = BenchServer.start(heap, List.of(), List.of("--api"));
         LiveLoad load = load(server, events);
         FindingDelays delays = new FindingDelays(server.httpPort())) {
-      load.run(rate, warmupSeconds);
-      LiveLoad.Counts c0 = load.counts();
-      long cpu0 = ProcessCpu.nanos(server.pid());
-      long t0 = System.currentTimeMillis() * 1_000_000L;
-      long w0 = System.nanoTime();
-      LiveLoad.Counts c = load.run(rate, measureSeconds).minus(c0);
-      double wall = (System.nanoTime() - w0) / 1e9;
-      double cpu = (ProcessCpu.nanos(server.pid()) - cpu0) / 1e9;
-      // The findings of the last traces (idle time, a poll), the kernel events still flowing.
-      load.eventsOnly(rate, 1.5);
-      long[] d = delays.between(t0, System.currentTimeMillis() * 1_000_000L);
-      return new Measured(wall, c.spansAcked(), c.eventsAcked(), cpu, d);
+      return windows(load, rate, () -> window(load, server.pid(), rate, delays));
     }
   }
 
-  private Measured measurePassThrough(long rate, SpanSink sink) throws Exception {
+  private Windows measurePassThrough(long rate, SpanSink sink) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process p =
         new ProcessBuilder(
@@ -311,24 +313,126 @@ public final class LiveBench {
       }
       String endpoint = "http://127.0.0.1:" + line.substring(line.lastIndexOf(':') + 1).trim();
       try (LiveLoad load = new LiveLoad(endpoint, null, clients, 0, slowEvery)) {
-        load.run(rate, warmupSeconds);
-        LiveLoad.Counts c0 = load.counts();
-        long forwarded0 = sink.requests();
-        long cpu0 = ProcessCpu.nanos(p.pid());
-        long w0 = System.nanoTime();
-        LiveLoad.Counts c = load.run(rate, measureSeconds).minus(c0);
-        double wall = (System.nanoTime() - w0) / 1e9;
-        double cpu = (ProcessCpu.nanos(p.pid()) - cpu0) / 1e9;
-        if (sink.requests() == forwarded0) {
-          throw new IOException("the pass-through forwarded nothing to the sink");
-        }
-        return new Measured(wall, c.spansAcked(), 0, cpu, null);
+        return windows(
+            load,
+            rate,
+            () -> {
+              long forwarded0 = sink.requests();
+              Measured m = window(load, p.pid(), rate, null);
+              if (sink.requests() == forwarded0) {
+                throw new IOException("the pass-through forwarded nothing to the sink");
+              }
+              return m;
+            });
       }
     } finally {
       p.destroy();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
+    }
+  }
+
+  /** Whether {@code --steady-seconds} leaves room for a second window after the first. */
+  private boolean hasSteadyWindow() {
+    return steadySeconds > 0 && steadySeconds >= warmupSeconds + measureSeconds;
+  }
+
+  /** One measured window, as the caller takes it. */
+  @FunctionalInterface
+  private interface Window {
+    Measured measure() throws Exception;
+  }
+
+  /**
+   * The warm-up, the first window, the load kept on until the steady window is due, the second
+   * window.
+   */
+  private Windows windows(LiveLoad load, long rate, Window window) throws Exception {
+    load.run(rate, warmupSeconds);
+    Measured warm = window.measure();
+    if (!hasSteadyWindow()) {
+      return new Windows(warm, null);
+    }
+    load.run(rate, steadySeconds - warmupSeconds - measureSeconds);
+    return new Windows(warm, window.measure());
+  }
+
+  /**
+   * Measures {@code --measure-seconds} at {@code rate}: spans and events acknowledged, the
+   * process's CPU time and its JIT compiler threads' share, and (with {@code delays}) the finding
+   * delays.
+   */
+  private Measured window(LiveLoad load, long pid, long rate, FindingDelays delays)
+      throws Exception {
+    LiveLoad.Counts c0 = load.counts();
+    long cpu0 = ProcessCpu.nanos(pid);
+    Map<Long, Long> jit0 = ProcessCpu.jitNanos(pid);
+    long t0 = System.currentTimeMillis() * 1_000_000L;
+    long w0 = System.nanoTime();
+    LiveLoad.Counts c = load.run(rate, measureSeconds).minus(c0);
+    double wall = (System.nanoTime() - w0) / 1e9;
+    double cpu = (ProcessCpu.nanos(pid) - cpu0) / 1e9;
+    double jit = ProcessCpu.jitNanosSince(jit0, ProcessCpu.jitNanos(pid)) / 1e9;
+    long[] d = null;
+    if (delays != null) {
+      // The findings of the last traces (idle time, a poll), the kernel events still flowing.
+      load.eventsOnly(rate, 1.5);
+      d = delays.between(t0, System.currentTimeMillis() * 1_000_000L);
+    }
+    return new Measured(wall, c.spansAcked(), c.eventsAcked(), cpu, jit, d);
+  }
+
+  /** The row label suffix of each window. */
+  private static final String[] WINDOW = {"", " steady"};
+
+  private static String fmt(double seconds) {
+    return String.format(Locale.ROOT, "%.0f", seconds);
+  }
+
+  /** One window's figures over the repetitions, and their summary. */
+  private static final class Figures {
+    final double[] serve;
+    final double[] spansOnly;
+    final double[] pass;
+    final List<long[]> delays = new ArrayList<>();
+
+    Figures(int repeat) {
+      serve = new double[repeat];
+      spansOnly = new double[repeat];
+      pass = new double[repeat];
+    }
+
+    void print(String window, long rate) {
+      long[] pooled = delays.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+      double[] ratio = new double[serve.length];
+      double[] ratioSpansOnly = new double[serve.length];
+      for (int r = 0; r < serve.length; r++) {
+        ratio[r] = serve[r] / pass[r];
+        ratioSpansOnly[r] = spansOnly[r] / pass[r];
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%n%s: spans per CPU-second (min/median/max)%n"
+              + "  serve, spans + kernel events:             %s%n"
+              + "  serve, spans only:                        %s%n"
+              + "  pass-through (same run, same spans):      %s%n"
+              + "ratio serve / pass-through:                 %s (spans only: %s)%n"
+              + "ratio serve / Collector's published 160 k:  %s (spans only: %s)%n"
+              + "finding delay at %,d spans/s, %d findings: p50 %.1f ms, p99 %.1f ms (goal p99"
+              + " <= 50 ms)%n",
+          window,
+          spread(serve, "%,.0f"),
+          spread(spansOnly, "%,.0f"),
+          spread(pass, "%,.0f"),
+          spread(ratio, "%.2f"),
+          spread(ratioSpansOnly, "%.2f"),
+          spread(collector(serve), "%.2f"),
+          spread(collector(spansOnly), "%.2f"),
+          rate,
+          pooled.length,
+          FindingDelays.quantile(pooled, 0.50) / 1e6,
+          FindingDelays.quantile(pooled, 0.99) / 1e6);
     }
   }
 
