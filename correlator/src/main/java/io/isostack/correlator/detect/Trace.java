@@ -12,12 +12,16 @@ import java.util.Map;
  * The spans of one trace, deduplicated by span id, with parent → children links.
  *
  * <p>Spans may arrive in any order; a span whose parent never arrived is treated as the root of its
- * own subtree (a broken trace). Not thread-safe: built by one thread, then read.
+ * own subtree (a broken trace). Built by one thread; once built, it may be read from several at
+ * once (the offline vertical step reads traces from two threads): the children links, made on first
+ * use, are published safely.
  */
 public final class Trace {
   private final String traceId;
   private final Map<String, SpanView> byId = new LinkedHashMap<>();
-  private Map<String, List<SpanView>> children;
+
+  /** Made on the first {@link #children} call after the last {@link #add}; null until then. */
+  private volatile Map<String, List<SpanView>> children;
 
   Trace(String traceId) {
     this.traceId = traceId;
@@ -63,15 +67,18 @@ public final class Trace {
 
   /** The direct children of a span, in arrival order; never null. */
   public List<SpanView> children(SpanView span) {
-    if (children == null) {
-      children = new HashMap<>();
+    Map<String, List<SpanView>> links = children;
+    if (links == null) {
+      // Built whole, then published: two readers may both build it, never see half of it.
+      links = new HashMap<>();
       for (SpanView s : byId.values()) {
         if (s.parentSpanId() != null && byId.containsKey(s.parentSpanId())) {
-          children.computeIfAbsent(s.parentSpanId(), k -> new ArrayList<>(2)).add(s);
+          links.computeIfAbsent(s.parentSpanId(), k -> new ArrayList<>(2)).add(s);
         }
       }
+      children = links;
     }
-    return children.getOrDefault(span.spanId(), List.of());
+    return links.getOrDefault(span.spanId(), List.of());
   }
 
   /**

@@ -161,7 +161,10 @@ public final class Analyzer {
   }
 
   /**
-   * Runs the vertical step for every slow hop.
+   * Runs the vertical step for every slow hop, the hops in parallel on the common fork-join pool
+   * (with the calling thread): by then the index, the directories and the traces are only read, and
+   * each hop's step is its own, so the findings are those of one thread (the vertical step was the
+   * main thread's last 0.13 s of a 1 M-event run, with the other core idle).
    *
    * @return one finding per slow hop (each in its slow request, if any), ordered by the time they
    *     explain, largest first
@@ -180,10 +183,15 @@ public final class Analyzer {
             coverage,
             activity,
             lostByHost);
-    List<Finding> findings = new ArrayList<>(hops.size());
-    for (SlowSpan hop : hops) {
-      findings.add(correlator.correlate(hop).withRequest(hop.requestNanos(), hop.requestShare()));
-    }
+    List<Finding> findings =
+        new ArrayList<>(
+            hops.parallelStream()
+                .map(
+                    hop ->
+                        correlator
+                            .correlate(hop)
+                            .withRequest(hop.requestNanos(), hop.requestShare()))
+                .toList());
     findings.sort(
         Comparator.comparingLong(Finding::explainedNanos)
             .reversed()
