@@ -30,13 +30,7 @@ class ChunkedEventReaderTest {
     Result one = oneReader(file);
     for (long chunk : new long[] {97, 1000, 8192, 1 << 20}) {
       for (int threads : new int[] {1, 2, 3}) {
-        Result chunked = chunked(file, threads, chunk);
-        assertThat(firstDifference(chunked.events, one.events))
-            .as("chunk %d threads %d", chunk, threads)
-            .isEqualTo("none");
-        assertThat(chunked.rejections).as("chunk %d", chunk).isEqualTo(one.rejections);
-        assertThat(chunked.summary).as("chunk %d", chunk).isEqualTo(one.summary);
-        assertThat(chunked.clocks.conversions()).isEqualTo(one.clocks.conversions());
+        assertSameAs(one, chunked(file, threads, chunk), "chunk " + chunk + " threads " + threads);
       }
     }
     assertThat(one.rejections).isNotEmpty();
@@ -75,17 +69,7 @@ class ChunkedEventReaderTest {
     Result one = oneReader(file);
     for (String guess : new String[] {"h", "unknown"}) {
       for (long chunk : new long[] {500, 8192}) {
-        Result r = new Result();
-        ChunkedEventReader reader = new ChunkedEventReader(2, chunk);
-        try (ChunkedEventReader.Decoding d = reader.start(file, "f", r.clocks, guess)) {
-          r.summary = d.finish(r.clocks, "h", r.events::add, r.rejections::add, done -> {});
-        }
-        assertThat(firstDifference(r.events, one.events))
-            .as("guess %s chunk %d", guess, chunk)
-            .isEqualTo("none");
-        assertThat(r.rejections).isEqualTo(one.rejections);
-        assertThat(r.summary).isEqualTo(one.summary);
-        assertThat(r.clocks.conversions()).isEqualTo(one.clocks.conversions());
+        assertSameAs(one, started(file, chunk, guess, null), "guess " + guess + " chunk " + chunk);
       }
     }
     assertThat(one.events).anyMatch(e -> e.host().equals("h") && e.pid() == 7);
@@ -104,23 +88,37 @@ class ChunkedEventReaderTest {
     Result one = oneReader(file);
     for (String guess : new String[] {"h", "unknown"}) {
       for (String ahead : new String[] {"h", "unknown"}) {
-        Result r = new Result();
-        ChunkedEventReader reader = new ChunkedEventReader(2, 500);
-        try (ChunkedEventReader.Decoding d = reader.start(file, "f", r.clocks, guess)) {
-          d.ahead(ahead);
-          d.ahead(ahead);
-          r.summary = d.finish(r.clocks, "h", r.events::add, r.rejections::add, done -> {});
-          d.ahead(ahead); // after finish: nothing to do
-        }
-        assertThat(firstDifference(r.events, one.events))
-            .as("guess %s ahead %s", guess, ahead)
-            .isEqualTo("none");
-        assertThat(r.rejections).isEqualTo(one.rejections);
-        assertThat(r.summary).isEqualTo(one.summary);
-        assertThat(r.clocks.conversions()).isEqualTo(one.clocks.conversions());
+        assertSameAs(one, started(file, 500, guess, ahead), "guess " + guess + " ahead " + ahead);
       }
     }
     assertThat(one.events).anyMatch(e -> e.host().equals("h") && e.pid() == 8);
+  }
+
+  /**
+   * Starts a decoding with the guessed host, lets it decode ahead twice with {@code ahead} (unless
+   * null), finishes it with host {@code h}, and asks it to decode ahead once more, which must do
+   * nothing.
+   */
+  private static Result started(Path file, long chunk, String guess, String ahead)
+      throws IOException {
+    Result r = new Result();
+    try (ChunkedEventReader.Decoding d =
+        new ChunkedEventReader(2, chunk).start(file, "f", r.clocks, guess)) {
+      if (ahead != null) {
+        d.ahead(ahead);
+        d.ahead(ahead);
+      }
+      r.summary = d.finish(r.clocks, "h", r.events::add, r.rejections::add, done -> {});
+      d.ahead(guess);
+    }
+    return r;
+  }
+
+  private static void assertSameAs(Result one, Result r, String description) {
+    assertThat(firstDifference(r.events, one.events)).as(description).isEqualTo("none");
+    assertThat(r.rejections).as(description).isEqualTo(one.rejections);
+    assertThat(r.summary).as(description).isEqualTo(one.summary);
+    assertThat(r.clocks.conversions()).as(description).isEqualTo(one.clocks.conversions());
   }
 
   private static String firstDifference(List<KernelEvent> a, List<KernelEvent> b) {
