@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The live bench of issue 11: {@code correlator serve} in its own JVM, fed by the OpenTelemetry
@@ -119,48 +120,47 @@ public final class LiveBench {
           Locale.ROOT,
           "%nsustainable: %,d spans/s; at 80 %% = %,d spans/s, %d repetitions, serve then the"
               + " pass-through, each measured %.0f s from %.0f s after its load started (warm)"
-              + " and from %.0f s (steady)%n",
+              + "%s%n",
           sustained,
           rate,
           repeat,
           measureSeconds,
           warmupSeconds,
-          steadySeconds);
+          hasSteadyWindow()
+              ? " and from " + fmt(steadySeconds) + " s (steady)"
+              : ", no steady window");
       System.out.println(
           "rep  server               spans/s  events/s  CPU-s  JIT %   spans/CPU-s  delay p50 ms"
               + "  p99 ms  n");
       Figures[] figures = {new Figures(repeat), new Figures(repeat)};
       for (int r = 0; r < repeat; r++) {
+        int rep = r;
         if (runs.contains("serve")) {
-          Windows w = measureServe(rate, eventsPerSpan);
-          for (int i = 0; i < 2; i++) {
-            Measured m = i == 0 ? w.warm() : w.steady();
-            if (m != null) {
-              figures[i].delays.add(m.delays());
-              figures[i].serve[r] = m.spansPerCpuSecond();
-              System.out.println(m.row(r + 1, "serve" + WINDOW[i]));
-            }
-          }
+          report(
+              measureServe(rate, eventsPerSpan),
+              rep,
+              "serve",
+              figures,
+              (f, m) -> {
+                f.delays.add(m.delays());
+                f.serve[rep] = m.spansPerCpuSecond();
+              });
         }
         if (runs.contains("serve-spans")) {
-          Windows w = measureServe(rate, 0);
-          for (int i = 0; i < 2; i++) {
-            Measured m = i == 0 ? w.warm() : w.steady();
-            if (m != null) {
-              figures[i].spansOnly[r] = m.spansPerCpuSecond();
-              System.out.println(m.row(r + 1, "serve-spans" + WINDOW[i]));
-            }
-          }
+          report(
+              measureServe(rate, 0),
+              rep,
+              "serve-spans",
+              figures,
+              (f, m) -> f.spansOnly[rep] = m.spansPerCpuSecond());
         }
         if (runs.contains("pass-through")) {
-          Windows w = measurePassThrough(rate, sink);
-          for (int i = 0; i < 2; i++) {
-            Measured m = i == 0 ? w.warm() : w.steady();
-            if (m != null) {
-              figures[i].pass[r] = m.spansPerCpuSecond();
-              System.out.println(m.row(r + 1, "pass-through" + WINDOW[i]));
-            }
-          }
+          report(
+              measurePassThrough(rate, sink),
+              rep,
+              "pass-through",
+              figures,
+              (f, m) -> f.pass[rep] = m.spansPerCpuSecond());
         }
       }
       for (int i = 0; i < 2; i++) {
@@ -278,13 +278,23 @@ public final class LiveBench {
   }
 
   /**
-   * The two measured windows of one server: {@code warm} from {@code --warmup-seconds} after the
-   * load started, {@code steady} from {@code --steady-seconds} (null when that is 0 or falls inside
-   * the first window).
+   * Prints a server's row for each of its windows ({@link #windows}) and hands each to {@code into}
+   * with that window's figures.
    */
-  private record Windows(Measured warm, Measured steady) {}
+  private static void report(
+      List<Measured> windows,
+      int rep,
+      String server,
+      Figures[] figures,
+      BiConsumer<Figures, Measured> into) {
+    for (int i = 0; i < windows.size(); i++) {
+      Measured m = windows.get(i);
+      into.accept(figures[i], m);
+      System.out.println(m.row(rep + 1, server + WINDOW[i]));
+    }
+  }
 
-  private Windows measureServe(long rate, double events) throws Exception {
+  private List<Measured> measureServe(long rate, double events) throws Exception {
     try (BenchServer server = BenchServer.start(heap, List.of(), List.of("--api"));
         LiveLoad load = load(server, events);
         FindingDelays delays = new FindingDelays(server.httpPort())) {
@@ -292,7 +302,7 @@ public final class LiveBench {
     }
   }
 
-  private Windows measurePassThrough(long rate, SpanSink sink) throws Exception {
+  private List<Measured> measurePassThrough(long rate, SpanSink sink) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process p =
         new ProcessBuilder(
@@ -345,17 +355,18 @@ public final class LiveBench {
   }
 
   /**
-   * The warm-up, the first window, the load kept on until the steady window is due, the second
-   * window.
+   * The warm-up, the warm window, the load kept on until the steady window is due, the steady
+   * window: the warm one from {@code --warmup-seconds} after the load started, the steady one from
+   * {@code --steady-seconds} (none when that is 0 or falls inside the warm window).
    */
-  private Windows windows(LiveLoad load, long rate, Window window) throws Exception {
+  private List<Measured> windows(LiveLoad load, long rate, Window window) throws Exception {
     load.run(rate, warmupSeconds);
     Measured warm = window.measure();
     if (!hasSteadyWindow()) {
-      return new Windows(warm, null);
+      return List.of(warm);
     }
     load.run(rate, steadySeconds - warmupSeconds - measureSeconds);
-    return new Windows(warm, window.measure());
+    return List.of(warm, window.measure());
   }
 
   /**
