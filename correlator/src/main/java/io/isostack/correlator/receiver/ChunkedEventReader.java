@@ -40,7 +40,7 @@ import java.util.function.LongConsumer;
  * that line (a {@code clock.sync} in an earlier chunk changed an offset; the caller's default host
  * was not yet known at {@link #start} and a record carries no {@code host.name}) is decoded again,
  * on the calling thread, from the true state: the result never depends on the threads. At most
- * {@code 2 × threads} decoded chunks are held in memory, 32 MiB of chunks (at most {@code 16 ×
+ * {@code 2 × threads} decoded chunks are held in memory, 64 MiB of chunks (at most {@code 16 ×
  * threads}, at least {@code 2 × threads}) while {@link #start}'s chunks wait for {@link
  * Decoding#finish}, and as much again after {@link Decoding#ahead}.
  *
@@ -52,9 +52,10 @@ final class ChunkedEventReader {
 
   /**
    * The bytes of chunks {@link #start} hands to the threads: what two threads decode while the
-   * spans of a 1 M-event input are read, and no more, as the decoded events wait in memory.
+   * spans of 20 000 traces are read (1 M events: 1.72 s with 32 MiB, 1.62 s with 64, no faster with
+   * 128; benchmarks/README.md, fifth session), and no more, as the decoded events wait in memory.
    */
-  private static final long STARTED_BYTES = 32L * 1024 * 1024;
+  private static final long STARTED_BYTES = 64L * 1024 * 1024;
 
   /** The most chunks {@link #start} hands to the threads, per thread. */
   private static final int STARTED_PER_THREAD = 16;
