@@ -42,7 +42,7 @@ import java.util.function.LongConsumer;
  * on the calling thread, from the true state: the result never depends on the threads. At most
  * {@code 2 × threads} decoded chunks are held in memory, 64 MiB of chunks (at most {@code 16 ×
  * threads}, at least {@code 2 × threads}) while {@link #start}'s chunks wait for {@link
- * Decoding#finish}, and as much again after {@link Decoding#ahead}.
+ * Decoding#finish}, and 32 MiB more after {@link Decoding#ahead}.
  *
  * <p>Not thread-safe: one read at a time.
  */
