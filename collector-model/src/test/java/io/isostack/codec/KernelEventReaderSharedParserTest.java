@@ -2,6 +2,8 @@ package io.isostack.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.isostack.clock.ClockConverter;
 import io.isostack.model.KernelEvent;
 import java.io.ByteArrayInputStream;
@@ -111,6 +113,65 @@ class KernelEventReaderSharedParserTest {
         }
       }
     }
+  }
+
+  /**
+   * String values come from the decoder's string cache: each must equal what Jackson's tree model
+   * decodes, whether it repeats (a cache hit) or not, escaped, non-ASCII or long, on the shared
+   * parser and on one line alone, after a byte-order mark too.
+   */
+  @Test
+  void stringValuesEqualJacksonsWhicheverWayTheyAreRead() throws IOException {
+    String long256 = "/" + "k".repeat(255);
+    List<String> comms =
+        List.of(
+            "java",
+            "",
+            "a\\\"b",
+            "tab\\there",
+            "\\u0041x",
+            "été",
+            "\\\\",
+            "~",
+            long256,
+            long256 + "x",
+            "java",
+            "jav",
+            "javaa",
+            long256,
+            "a\\\"b");
+    ObjectMapper json = new ObjectMapper();
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    text.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < comms.size(); i++) {
+      String line =
+          "{\"event.name\":\"sched.runq_latency\",\"time_ns\":"
+              + (1795265544100000000L + i)
+              + ",\"comm\":\""
+              + comms.get(i)
+              + "\",\"cgroup.path\":\""
+              + comms.get(comms.size() - 1 - i)
+              + "\",\"attrs\":{\"op\":\""
+              + comms.get(i)
+              + "\"}}\n";
+      JsonNode tree = json.readTree(line);
+      expected.add(
+          tree.get("comm").asText()
+              + "|"
+              + tree.get("cgroup.path").asText()
+              + "|"
+              + tree.get("attrs").get("op").asText());
+      text.write(line.getBytes(StandardCharsets.UTF_8));
+    }
+    Run shared = new Run();
+    shared.reader.read(
+        new ByteArrayInputStream(text.toByteArray()), "s", shared.events::add, shared.rejects::add);
+    assertThat(shared.rejects).isEmpty();
+    assertThat(shared.events)
+        .extracting(e -> e.comm() + "|" + e.cgroupPath() + "|" + e.attr("op"))
+        .containsExactlyElementsOf(expected);
+    assertSame(text.toByteArray());
   }
 
   private static void assertSame(byte[] input) throws IOException {

@@ -218,13 +218,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     loader.onProgress(
         (source, read, total) ->
             progress.status(
-                "reading "
-                    + source
-                    + ": "
-                    + Progress.bytes(read)
-                    + (total > 0
-                        ? String.format(" of %s (%d %%)", Progress.bytes(total), read * 100 / total)
-                        : "")));
+                () ->
+                    "reading "
+                        + source
+                        + ": "
+                        + Progress.bytes(read)
+                        + (total > 0
+                            ? String.format(
+                                " of %s (%d %%)", Progress.bytes(total), read * 100 / total)
+                            : "")));
 
     if (!eventSpecs.isEmpty()) {
       // The first event file decodes while the spans are read; its chunks of events without

@@ -2,6 +2,7 @@ package io.isostack.correlator.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * What a long command is doing, on standard error: numbered steps always, and on a terminal a
@@ -34,13 +35,22 @@ final class Progress {
   }
 
   /** Redraws the status line (terminal only), at most 10 times a second. */
-  synchronized void status(String text) {
+  void status(String text) {
+    status(() -> text);
+  }
+
+  /**
+   * Redraws the status line (terminal only), at most 10 times a second; the text is built only when
+   * the line is redrawn (an analyze reports its progress on every read of its inputs: formatting
+   * each report cost 29 ms of the main thread's 1.1 s on 1 M events).
+   */
+  synchronized void status(Supplier<String> text) {
     long now = System.nanoTime();
     if (!terminal || now - lastDraw < 100_000_000L) {
       return;
     }
     lastDraw = now;
-    err.printf(Locale.ROOT, "%s      %s  (%.0f s)", CLEAR, text, (now - started) / 1e9);
+    err.printf(Locale.ROOT, "%s      %s  (%.0f s)", CLEAR, text.get(), (now - started) / 1e9);
     err.flush();
     statusShown = true;
   }

@@ -32,9 +32,18 @@ public final class Durations {
             : Math.abs(v) >= 10
                 ? String.format(Locale.ROOT, "%.1f", v)
                 : String.format(Locale.ROOT, "%.2f", v);
-    if (s.contains(".")) {
-      s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    if (s.indexOf('.') < 0) {
+      return s;
     }
-    return s;
+    // Trailing zeros, then a trailing point, removed by hand: two regular expressions compiled per
+    // call were a fifth of the vertical step's CPU (600 findings of 1 M events).
+    int end = s.length();
+    while (s.charAt(end - 1) == '0') {
+      end--;
+    }
+    if (s.charAt(end - 1) == '.') {
+      end--;
+    }
+    return s.substring(0, end);
   }
 }
