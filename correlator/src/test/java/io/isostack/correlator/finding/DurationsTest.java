@@ -2,30 +2,31 @@ package io.isostack.correlator.finding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DurationsTest {
 
-  @Test
-  void threeSignificantDigitsAtMostInTheLargestFittingUnit() {
-    assertThat(Durations.human(1_410_000_000L)).isEqualTo("1.41 s");
-    assertThat(Durations.human(120_000_000L)).isEqualTo("120 ms");
-    assertThat(Durations.human(900_000L)).isEqualTo("900 µs");
-    assertThat(Durations.human(999L)).isEqualTo("999 ns");
-    assertThat(Durations.human(100_000_000_000L)).isEqualTo("100 s");
-    assertThat(Durations.human(12_340_000L)).isEqualTo("12.3 ms");
-    assertThat(Durations.human(12_360_000L)).isEqualTo("12.4 ms");
-    assertThat(Durations.human(999_600_000L)).isEqualTo("1000 ms");
-  }
-
-  @Test
-  void trailingZerosAndPointAreDropped() {
-    assertThat(Durations.human(1_500_000L)).isEqualTo("1.5 ms");
-    assertThat(Durations.human(2_000_000L)).isEqualTo("2 ms");
-    assertThat(Durations.human(10_000_000L)).isEqualTo("10 ms");
-    assertThat(Durations.human(20_500_000L)).isEqualTo("20.5 ms");
-    assertThat(Durations.human(1_000L)).isEqualTo("1 µs");
-    assertThat(Durations.human(-1_500_000L)).isEqualTo("-1.5 ms");
-    assertThat(Durations.human(-2_000_000_000L)).isEqualTo("-2 s");
+  /** Three significant digits at most, the largest fitting unit, no trailing zeros or point. */
+  @ParameterizedTest
+  @CsvSource({
+    "1410000000, 1.41 s",
+    "120000000, 120 ms",
+    "900000, 900 µs",
+    "999, 999 ns",
+    "100000000000, 100 s",
+    "12340000, 12.3 ms",
+    "12360000, 12.4 ms",
+    "999600000, 1000 ms",
+    "1500000, 1.5 ms",
+    "2000000, 2 ms",
+    "10000000, 10 ms",
+    "20500000, 20.5 ms",
+    "1000, 1 µs",
+    "-1500000, -1.5 ms",
+    "-2000000000, -2 s"
+  })
+  void formatsForPeople(long nanos, String expected) {
+    assertThat(Durations.human(nanos)).isEqualTo(expected);
   }
 }
